@@ -1,0 +1,75 @@
+/**
+ * Daily record and subject counts for the demo platform. Records appear in the
+ * external components where data providers enter them, reach HD Integration a
+ * day later, DWH Staging the day after, and DWH Exploitation at its weekly
+ * refresh (Mondays), losing a few on the way (rejected, still in transit), as a
+ * researcher following them along the path would see.
+ */
+import type { ComponentId } from '../subgraphs/kit/components.js'
+import type { DemoPlatform, DemoProject } from './platform.js'
+import { addDays, daysBetween, Random } from './random.js'
+
+export interface DemoDailyCount {
+  projectId: string
+  componentId: ComponentId
+  day: string
+  records: number
+  /** Unique subjects; null for components that do not know their subjects. */
+  subjects: number | null
+}
+
+/** When HD4RES collects a day's counts: the next morning at 04:00 UTC. */
+export function collectedAtFor(day: string): string {
+  return `${addDays(day, 1)}T04:00:00.000Z`
+}
+
+export function* projectDailyCounts(platform: DemoPlatform, project: DemoProject): Generator<DemoDailyCount> {
+  const rnd = new Random(platform.seed).fork(`counts:${project.id}`)
+  const firstDay = addDays(platform.endDate, -(platform.size.days - 1))
+  // Cumulative records per source, from the project's start up to the window.
+  const shares = project.sources.map((_, i) => (i === 0 ? 0.75 : 0.25 / Math.max(1, project.sources.length - 1)))
+  const preWindowDays = Math.max(0, daysBetween(project.startDate, firstDay))
+  const cumulative = shares.map((share) => Math.floor(project.dailyRecords * share * preWindowDays))
+  const external: number[] = [] // sum of external sources per day index
+  const integration: number[] = []
+  const staging: number[] = []
+  let exploitation = 0
+  const subjectsOf = (records: number) => Math.round(records / project.recordsPerSubject)
+
+  for (let d = 0; d < platform.size.days; d++) {
+    const day = addDays(firstDay, d)
+    if (day < project.startDate) {
+      external.push(0)
+      integration.push(0)
+      staging.push(0)
+      continue
+    }
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay()
+    const weekendFactor = weekday === 0 || weekday === 6 ? 0.2 : 1
+    project.sources.forEach((_, i) => {
+      const mean = project.dailyRecords * shares[i]! * weekendFactor
+      const increment = Math.max(0, Math.round(mean * (0.6 + rnd.next() * 0.8)))
+      cumulative[i]! += mean < 1 ? (rnd.chance(mean) ? 1 : 0) : increment
+    })
+    const ext = cumulative.reduce((a, b) => a + b, 0)
+    external.push(ext)
+    integration.push(Math.floor((external[d - 1] ?? ext) * 0.995))
+    staging.push(Math.floor((integration[d - 1] ?? integration[d]!) * 0.99))
+    if (weekday === 1 || exploitation === 0) exploitation = staging[d]!
+
+    for (const [i, componentId] of project.sources.entries()) {
+      // HD4DevOps misses a feed now and then: that day is simply not collected.
+      if (rnd.chance(0.01)) continue
+      const records = cumulative[i]!
+      yield { projectId: project.id, componentId, day, records, subjects: componentId === 'BIOIT' ? null : subjectsOf(records) }
+    }
+    const internal: [ComponentId, number][] = [
+      ['HD_INTEGRATION', integration[d]!],
+      ['HD_DWH_STAGING', staging[d]!],
+      ['HD_DWH_EXPLOITATION', exploitation],
+    ]
+    for (const [componentId, records] of internal) {
+      yield { projectId: project.id, componentId, day, records, subjects: subjectsOf(records) }
+    }
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Turning daily count rows into the contract's ComponentCount and DailyCount
+ * values, shared by the records and subjects subgraphs. Subject counts go
+ * through small-count suppression here, so no path can skip it.
+ */
+import DataLoader from 'dataloader'
+import { badInput } from './access.js'
+import { COMPONENT_IDS, componentInfo, isComponentId, type ComponentId } from './components.js'
+import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './countsStore.js'
+import { manyByKey, objectLoader } from './loaders.js'
+import { daysBetween, daysInRange } from './dates.js'
+import type { CountValueData } from './types.js'
+
+export interface ComponentCountData {
+  component: { id: ComponentId }
+  count: CountValueData
+  source: 'HD4DEVOPS' | 'HD4RES'
+  collectedAt: string | null
+}
+
+export interface DayCountsData {
+  date: string
+  components: ComponentCountData[]
+}
+
+export interface SeriesData {
+  component: { id: ComponentId }
+  points: { date: string; count: CountValueData }[]
+}
+
+/** How a raw count is published: exact for records, suppressed when small for subjects. */
+export type Publish = (value: number) => CountValueData
+
+export const exact: Publish = (value) => ({ __typename: 'ExactCount', value })
+
+export function suppressBelow(threshold: number): Publish {
+  return (value) =>
+    value > 0 && value < threshold ? { __typename: 'SuppressedCount', threshold } : { __typename: 'ExactCount', value }
+}
+
+const flowOrder = (a: { component: { id: ComponentId } }, b: { component: { id: ComponentId } }) =>
+  COMPONENT_IDS.indexOf(a.component.id) - COMPONENT_IDS.indexOf(b.component.id)
+
+export function notCollected(componentId: ComponentId, day: string, firstDay: string | null): CountValueData {
+  const name = componentInfo(componentId).name
+  const reason =
+    firstDay && day < firstDay
+      ? `${name} held no data for this project yet on ${day}`
+      : `No count was collected from ${name} for ${day}`
+  return { __typename: 'NotCollected', reason }
+}
+
+function toDayCounts(rows: DayCountRow[], fallbackDay: string, publish: Publish, include: (id: ComponentId) => boolean): DayCountsData {
+  const day = rows[0]?.day ?? fallbackDay
+  const components: ComponentCountData[] = []
+  for (const row of rows) {
+    if (!row.component_id || !isComponentId(row.component_id) || !include(row.component_id)) continue
+    const id = row.component_id
+    components.push({
+      component: { id },
+      count: row.value === null ? notCollected(id, day, row.first_day) : publish(row.value),
+      source: (row.source as ComponentCountData['source'] | null) ?? componentInfo(id).countSource,
+      collectedAt: row.collected_at === null ? null : new Date(row.collected_at).toISOString(),
+    })
+  }
+  return { date: day, components: components.sort(flowOrder) }
+}
+
+/** Longest history one request may ask for: three years. */
+export const MAX_HISTORY_DAYS = 1096
+
+export function validateRange(from: string, to: string): void {
+  if (from > to) throw badInput(`"from" (${from}) must not be after "to" (${to})`, 'from')
+  const days = daysBetween(from, to) + 1
+  if (days > MAX_HISTORY_DAYS) {
+    throw badInput(`The range ${from} to ${to} spans ${days} days; ask for at most ${MAX_HISTORY_DAYS} days at once`, 'to')
+  }
+}
+
+export interface CountLoaderOptions {
+  store: CountsStore
+  publish: Publish
+  /** Which components this publication covers (subject counts leave out components without subjects). */
+  include: (id: ComponentId) => boolean
+  /** The day to report when a project has no counts at all. */
+  today: () => string
+}
+
+export function createCountLoaders(options: CountLoaderOptions) {
+  const { store, publish, include } = options
+  return {
+    /** A project's counts on a day (or its latest day), one SQL statement per batch. */
+    onDay: objectLoader<DayRequest, DayCountsData>(async (requests) => {
+      const rows = await store.countsOnDays(requests)
+      const perRequest = manyByKey(
+        requests.map((_, i) => i + 1),
+        rows,
+        (r) => r.ord,
+      )
+      return perRequest.map((rs, i) => toDayCounts(rs, requests[i]!.date ?? options.today(), publish, include))
+    }, (r) => `${r.projectId}|${r.date ?? ''}`),
+
+    /** Each project's daily series between two days, one SQL statement per batch. */
+    inRange: objectLoader<RangeRequest & { components: ComponentId[] | null }, SeriesData[]>(async (requests) => {
+      const [rows, used] = await Promise.all([
+        store.countsInRanges(requests),
+        store.projectComponents([...new Set(requests.map((r) => r.projectId))]),
+      ])
+      const perRequest = manyByKey(
+        requests.map((_, i) => i + 1),
+        rows,
+        (r) => r.ord,
+      )
+      return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, publish, include))
+    }, (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`),
+  }
+}
+
+function toSeries(
+  request: RangeRequest & { components: ComponentId[] | null },
+  rows: RangeCountRow[],
+  used: { project_id: string; component_id: string }[],
+  publish: Publish,
+  include: (id: ComponentId) => boolean,
+): SeriesData[] {
+  const wanted =
+    request.components ??
+    used.filter((u) => u.project_id === request.projectId && isComponentId(u.component_id)).map((u) => u.component_id as ComponentId)
+  const byComponent = new Map<string, Map<string, number>>()
+  for (const row of rows) {
+    let days = byComponent.get(row.component_id)
+    if (!days) byComponent.set(row.component_id, (days = new Map()))
+    days.set(row.day, row.value)
+  }
+  const days = daysInRange(request.from, request.to)
+  return [...new Set(wanted)]
+    .filter(include)
+    .map((id) => {
+      const values = byComponent.get(id)
+      const firstDay = values && values.size > 0 ? [...values.keys()].sort()[0]! : null
+      return {
+        component: { id },
+        points: days.map((date) => {
+          const value = values?.get(date)
+          return { date, count: value === undefined ? notCollected(id, date, firstDay) : publish(value) }
+        }),
+      }
+    })
+    .sort(flowOrder)
+}
+
+export type CountLoaders = ReturnType<typeof createCountLoaders>
+export type { DataLoader }

@@ -1,0 +1,86 @@
+/** SQL for daily counts per project and component (records and subjects). Knows rows, not GraphQL. */
+import type { Queryable } from './db.js'
+
+export interface DayCountRow {
+  /** Position of the request in the batch. */
+  ord: number
+  project_id: string
+  day: string | null
+  component_id: string | null
+  first_day: string | null
+  value: number | null
+  source: string | null
+  collected_at: Date | string | null
+}
+
+export interface RangeCountRow {
+  ord: number
+  component_id: string
+  day: string
+  value: number
+}
+
+export interface DayRequest {
+  projectId: string
+  /** null: the project's latest collected day. */
+  date: string | null
+}
+
+export interface RangeRequest {
+  projectId: string
+  from: string
+  to: string
+}
+
+/**
+ * Queries shared by the counts subgraphs (records, subjects): the same shape of
+ * table, one row per project, component and day, under another name.
+ */
+export class CountsStore {
+  constructor(
+    private readonly db: Queryable,
+    /** Schema-qualified counts table. */
+    private readonly table: string,
+    /** Schema-qualified project_components table. */
+    private readonly componentsTable: string,
+    /** The column that holds the count. */
+    private readonly column: string,
+  ) {}
+
+  /** For each request, its resolved day and one row per component the project uses. */
+  countsOnDays(requests: readonly DayRequest[]): Promise<DayCountRow[]> {
+    return this.db.query<DayCountRow>(
+      `WITH k AS (
+         SELECT r.ord, r.project_id,
+                COALESCE(r.day, (SELECT max(day) FROM ${this.table} x WHERE x.project_id = r.project_id)) AS day
+         FROM unnest($1::text[], $2::date[]) WITH ORDINALITY AS r(project_id, day, ord)
+       )
+       SELECT k.ord::int AS ord, k.project_id, k.day, pc.component_id, pc.first_day,
+              c.${this.column} AS value, c.source, c.collected_at
+       FROM k
+       LEFT JOIN ${this.componentsTable} pc ON pc.project_id = k.project_id
+       LEFT JOIN ${this.table} c ON c.project_id = k.project_id AND c.day = k.day AND c.component_id = pc.component_id
+       ORDER BY k.ord`,
+      [requests.map((r) => r.projectId), requests.map((r) => r.date)],
+    )
+  }
+
+  /** Every count of each requested project between two days, both included. */
+  countsInRanges(requests: readonly RangeRequest[]): Promise<RangeCountRow[]> {
+    return this.db.query<RangeCountRow>(
+      `SELECT r.ord::int AS ord, c.component_id, c.day, c.${this.column} AS value
+       FROM unnest($1::text[], $2::date[], $3::date[]) WITH ORDINALITY AS r(project_id, from_day, to_day, ord)
+       JOIN ${this.table} c ON c.project_id = r.project_id AND c.day BETWEEN r.from_day AND r.to_day
+       ORDER BY r.ord, c.component_id, c.day`,
+      [requests.map((r) => r.projectId), requests.map((r) => r.from), requests.map((r) => r.to)],
+    )
+  }
+
+  /** Components each project uses (has ever had counts in). */
+  projectComponents(projectIds: readonly string[]): Promise<{ project_id: string; component_id: string }[]> {
+    return this.db.query(
+      `SELECT project_id, component_id FROM ${this.componentsTable} WHERE project_id = ANY($1::text[])`,
+      [projectIds],
+    )
+  }
+}

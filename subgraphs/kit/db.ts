@@ -1,0 +1,113 @@
+/**
+ * The database handle every subgraph receives. One interface over two engines:
+ * PGlite (PostgreSQL compiled to WebAssembly, in-process) for the embedded
+ * store, and node-postgres for a PostgreSQL server. Both speak the same SQL.
+ */
+import { PGlite } from '@electric-sql/pglite'
+import pg from 'pg'
+
+export type SqlValue = string | number | boolean | null | Date | readonly SqlValue[] | string[] | number[]
+
+export interface Queryable {
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>
+  /** Runs several statements separated by semicolons, without parameters (migrations). */
+  exec(sql: string): Promise<void>
+}
+
+export interface Db extends Queryable {
+  readonly engine: 'pglite' | 'postgres'
+  /** Runs `work` in one transaction: all of it is written, or none of it. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+// Dates travel as 'YYYY-MM-DD' strings and int8 as numbers, on both engines,
+// so that stores never see engine-specific types.
+const DATE_OID = 1082
+const INT8_OID = 20
+const NUMERIC_OID = 1700
+pg.types.setTypeParser(DATE_OID, (value: string) => value)
+pg.types.setTypeParser(INT8_OID, (value: string) => Number(value))
+pg.types.setTypeParser(NUMERIC_OID, (value: string) => Number(value))
+
+const pgliteParsers = {
+  [DATE_OID]: (value: string) => value,
+  [INT8_OID]: (value: string) => Number(value),
+  [NUMERIC_OID]: (value: string) => Number(value),
+}
+
+export interface OpenDbOptions {
+  /** A postgres:// connection string; when absent the embedded store is used. */
+  databaseUrl?: string
+  /** Folder for the embedded store's files; in memory when absent. */
+  dataDir?: string
+  /** Pool size for a PostgreSQL server. */
+  poolSize?: number
+}
+
+export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir)
+}
+
+async function openPGlite(dataDir?: string): Promise<Db> {
+  const lite = await PGlite.create(dataDir ? { dataDir, parsers: pgliteParsers } : { parsers: pgliteParsers })
+  const run = async <Row>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<Row[]> => {
+    const result = await q.query<Row>(sql, params ? [...params] : undefined)
+    return result.rows
+  }
+  return {
+    engine: 'pglite',
+    query: (sql, params) => run(lite, sql, params),
+    transaction: (work) =>
+      lite.transaction((tx) =>
+        work({
+          query: (sql, params) => run(tx, sql, params),
+          exec: async (sql) => {
+            await tx.exec(sql)
+          },
+        }),
+      ),
+    exec: async (sql) => {
+      await lite.exec(sql)
+    },
+    close: () => lite.close(),
+  }
+}
+
+async function openPostgres(connectionString: string, max: number): Promise<Db> {
+  const pool = new pg.Pool({ connectionString, max })
+  // Fail at start-up, with the server's own words, rather than on the first request.
+  const probe = await pool.connect()
+  probe.release()
+  const run = async <Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<Row[]> => {
+    const result = await client.query(sql, params ? [...params] : undefined)
+    return result.rows as Row[]
+  }
+  return {
+    engine: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    transaction: async (work) => {
+      const client = await pool.connect()
+      try {
+        await client.query('BEGIN')
+        const result = await work({
+          query: (sql, params) => run(client, sql, params),
+          exec: async (sql) => {
+            await client.query(sql)
+          },
+        })
+        await client.query('COMMIT')
+        return result
+      } catch (error) {
+        await client.query('ROLLBACK')
+        throw error
+      } finally {
+        client.release()
+      }
+    },
+    exec: async (sql) => {
+      await pool.query(sql)
+    },
+    close: () => pool.end(),
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * The publications registry: which HD4RES v2 publications a deployment offers.
+ * Read once at start-up from config/publications.yaml, optionally overridden by
+ * a deployment's own file and an environment switch; a bad file stops start-up
+ * with a message that names the file and the line.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode, type Pair } from 'yaml'
+import { z } from 'zod'
+
+export const PUBLICATION_IDS = [
+  'STUDY_RECORD_COUNTS',
+  'UNIQUE_SUBJECT_COUNTS',
+  'MULTI_STUDY_SUBJECT_COUNTS',
+  'DATA_PROVIDER_ORGANISATIONS',
+  'DATA_PROVIDER_INDIVIDUALS',
+  'DATA_USER_ORGANISATIONS',
+  'DATA_USER_INDIVIDUALS',
+  'COMPONENT_STATUS',
+  'INCIDENTS',
+  'REQUESTS',
+] as const
+export type PublicationId = (typeof PUBLICATION_IDS)[number]
+
+export const PUBLICATION_STATES = ['AVAILABLE', 'UNDER_DEVELOPMENT'] as const
+export type PublicationState = (typeof PUBLICATION_STATES)[number]
+
+export interface PublicationEntry {
+  id: PublicationId
+  state: PublicationState
+  title: string
+  message: string
+  /** 'YYYY-MM-DD' or null */
+  expectedAvailability: string | null
+}
+
+/** What a field answers in place of its data while the publication is under development. */
+export interface PublicationUnderDevelopmentValue {
+  __typename: 'PublicationUnderDevelopment'
+  publication: PublicationId
+  title: string
+  message: string
+  expectedAvailability: string | null
+}
+
+export class PublicationRegistry {
+  private readonly entries: ReadonlyMap<PublicationId, PublicationEntry>
+
+  constructor(entries: readonly PublicationEntry[]) {
+    const map = new Map(entries.map((e) => [e.id, e]))
+    const missing = PUBLICATION_IDS.filter((id) => !map.has(id))
+    if (missing.length > 0) throw new Error(`Publications registry lacks ${missing.join(', ')}`)
+    this.entries = map
+  }
+
+  get(id: PublicationId): PublicationEntry {
+    return this.entries.get(id)!
+  }
+
+  list(): PublicationEntry[] {
+    return PUBLICATION_IDS.map((id) => this.get(id))
+  }
+
+  isAvailable(id: PublicationId): boolean {
+    return this.get(id).state === 'AVAILABLE'
+  }
+
+  /** The PublicationUnderDevelopment value for `id`, or null when it is available. */
+  underDevelopment(id: PublicationId): PublicationUnderDevelopmentValue | null {
+    const entry = this.get(id)
+    if (entry.state === 'AVAILABLE') return null
+    return {
+      __typename: 'PublicationUnderDevelopment',
+      publication: id,
+      title: entry.title,
+      message: entry.message,
+      expectedAvailability: entry.expectedAvailability,
+    }
+  }
+
+  /** A copy with some publications' states switched, for overrides and tests. */
+  withStates(states: Partial<Record<PublicationId, PublicationState>>): PublicationRegistry {
+    return new PublicationRegistry(this.list().map((e) => ({ ...e, state: states[e.id] ?? e.state })))
+  }
+
+  withAllAvailable(): PublicationRegistry {
+    return this.withStates(Object.fromEntries(PUBLICATION_IDS.map((id) => [id, 'AVAILABLE'])))
+  }
+}
+
+export class RegistryFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    detail: string,
+  ) {
+    super(`${file}:${line}: ${detail}`)
+    this.name = 'RegistryFileError'
+  }
+}
+
+const isoDate = /^\d{4}-\d{2}-\d{2}$/
+const entrySchema = z.strictObject({
+  state: z.enum(PUBLICATION_STATES, { error: `state must be one of ${PUBLICATION_STATES.join(', ')}` }),
+  title: z.string().min(1, 'title must not be empty'),
+  message: z.string().min(1, 'message must not be empty'),
+  expectedAvailability: z
+    .union([z.string().regex(isoDate, 'expectedAvailability must be a date written YYYY-MM-DD'), z.null()])
+    .optional(),
+})
+const overrideSchema = entrySchema.partial()
+
+export const DEFAULT_REGISTRY_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../config/publications.yaml',
+)
+
+/**
+ * Parses a registry file. With `partial`, entries may give only some keys
+ * (a deployment's override); otherwise every publication must be complete.
+ */
+export function parseRegistryFile(
+  text: string,
+  file: string,
+  partial: boolean,
+): Map<PublicationId, Partial<Omit<PublicationEntry, 'id'>>> {
+  const lines = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
+  const lineOf = (node: YamlNode | Pair | null | undefined): number => {
+    const range = node && 'range' in node ? node.range : undefined
+    const key = node && 'key' in node ? (node.key as YamlNode | null) : undefined
+    const offset = range?.[0] ?? key?.range?.[0] ?? 0
+    return lines.linePos(offset).line
+  }
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!
+    throw new RegistryFileError(file, lines.linePos(first.pos[0]).line, `not valid YAML: ${first.message.split('\n')[0]}`)
+  }
+  const result = new Map<PublicationId, Partial<Omit<PublicationEntry, 'id'>>>()
+  if (doc.contents === null) return result
+  if (!isMap(doc.contents)) throw new RegistryFileError(file, 1, 'expected a mapping of PublicationId to settings')
+  for (const pair of doc.contents.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : ''
+    if (!(PUBLICATION_IDS as readonly string[]).includes(key)) {
+      throw new RegistryFileError(
+        file,
+        lineOf(pair.key as YamlNode),
+        `unknown publication "${key}"; expected one of ${PUBLICATION_IDS.join(', ')}`,
+      )
+    }
+    const value = (pair.value as YamlNode | null)?.toJSON?.() ?? (pair.value as unknown)
+    const parsed = (partial ? overrideSchema : entrySchema).safeParse(value)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!
+      // Point at the offending setting's own line when there is one.
+      let line = lineOf(pair.key as YamlNode)
+      const field = issue.path[0]
+      if (isMap(pair.value) && typeof field === 'string') {
+        const inner = pair.value.items.find((p) => isScalar(p.key) && p.key.value === field)
+        if (inner) line = lineOf(inner.key as YamlNode)
+      }
+      const where = field === undefined ? key : `${key}.${String(field)}`
+      const detail = issue.code === 'unrecognized_keys' ? `unknown setting ${issue.keys.join(', ')}` : issue.message
+      throw new RegistryFileError(file, line, `${where}: ${detail}`)
+    }
+    result.set(key as PublicationId, parsed.data as Partial<Omit<PublicationEntry, 'id'>>)
+  }
+  return result
+}
+
+export interface RegistrySources {
+  /** A deployment's registry file, whose entries replace the defaults one by one. */
+  overrideFile?: string
+  /** Comma-separated PublicationIds, or ALL, to mark available. */
+  available?: string
+  /** The default file (config/publications.yaml). */
+  defaultFile?: string
+}
+
+export function loadPublicationRegistry(sources: RegistrySources = {}): PublicationRegistry {
+  const defaultFile = sources.defaultFile ?? DEFAULT_REGISTRY_FILE
+  const base = parseRegistryFile(readFileSync(defaultFile, 'utf8'), defaultFile, false)
+  const merged = new Map(base)
+  if (sources.overrideFile) {
+    let text: string
+    try {
+      text = readFileSync(sources.overrideFile, 'utf8')
+    } catch (error) {
+      throw new Error(`Cannot read the publications registry ${sources.overrideFile}: ${(error as Error).message}`)
+    }
+    for (const [id, entry] of parseRegistryFile(text, sources.overrideFile, true)) {
+      merged.set(id, { ...merged.get(id), ...entry })
+    }
+  }
+  const entries: PublicationEntry[] = PUBLICATION_IDS.map((id) => {
+    const e = merged.get(id)
+    if (!e?.state || !e.title || !e.message) throw new Error(`${defaultFile}: publication ${id} is missing or incomplete`)
+    return {
+      id,
+      state: e.state,
+      title: e.title,
+      message: e.message,
+      expectedAvailability: e.expectedAvailability ?? null,
+    }
+  })
+  let registry = new PublicationRegistry(entries)
+  if (sources.available) registry = registry.withStates(parseAvailableList(sources.available))
+  return registry
+}
+
+function parseAvailableList(value: string): Partial<Record<PublicationId, PublicationState>> {
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+  if (names.length === 1 && names[0]!.toUpperCase() === 'ALL') {
+    return Object.fromEntries(PUBLICATION_IDS.map((id) => [id, 'AVAILABLE']))
+  }
+  const states: Partial<Record<PublicationId, PublicationState>> = {}
+  for (const name of names) {
+    if (!(PUBLICATION_IDS as readonly string[]).includes(name)) {
+      throw new Error(
+        `HD4RES_PUBLICATIONS_AVAILABLE: unknown publication "${name}"; expected ALL or some of ${PUBLICATION_IDS.join(', ')}`,
+      )
+    }
+    states[name as PublicationId] = 'AVAILABLE'
+  }
+  return states
+}

@@ -1,0 +1,103 @@
+/**
+ * What a subgraph is, and the HTTP server every subgraph runs in. A subgraph is
+ * a module that names its database schema and migrations, builds its GraphQL
+ * schema (with no database needed, so the compose step can print it), and
+ * makes its per-request loaders from the database handle. The server checks
+ * the gateway's signed identity on every GraphQL request, `_entities` and
+ * `_service` included, and answers /healthz.
+ */
+import Fastify, { type FastifyInstance } from 'fastify'
+import mercurius, { type IResolvers } from 'mercurius'
+import type { GraphQLSchema } from 'graphql'
+import type { Db } from './db.js'
+import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from './identity.js'
+import type { PublicationRegistry } from './publications.js'
+
+export interface SubgraphSettings {
+  /** The secret shared with the gateway for the signed identity header. */
+  identitySecret: string
+  /** Subject counts from 1 to threshold - 1 are withheld. */
+  suppressionThreshold: number
+}
+
+export interface SubgraphDeps {
+  db: Db
+  registry: PublicationRegistry
+  settings: SubgraphSettings
+}
+
+export interface SubgraphContext<Loaders> {
+  identity: Identity
+  registry: PublicationRegistry
+  settings: SubgraphSettings
+  loaders: Loaders
+}
+
+export interface BuiltSchema {
+  /** The executable subgraph schema. */
+  schema: GraphQLSchema
+  /** Resolvers that mercurius attaches to an SDL-first schema. */
+  resolvers?: IResolvers
+  /** The subgraph's SDL as the compose step reads it. */
+  sdl: string
+}
+
+export interface SubgraphDefinition<Loaders = unknown> {
+  /** The service name in the supergraph, also the database schema's name. */
+  name: string
+  /** Folder of NNN_name.sql migrations for the database schema. */
+  migrationsDir: string
+  buildSchema(): Promise<BuiltSchema>
+  /** Fresh loaders for one request, so batching and caching never cross researchers. */
+  createLoaders(deps: SubgraphDeps, identity: Identity): Loaders
+  /** Extra HTTP routes (internal endpoints for the gateway). */
+  routes?(app: FastifyInstance, deps: SubgraphDeps): void
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    identity?: Identity
+  }
+}
+
+export function unauthenticated(message: string) {
+  return { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }
+}
+
+export async function createSubgraphServer<L>(
+  definition: SubgraphDefinition<L>,
+  deps: SubgraphDeps,
+  built?: BuiltSchema,
+): Promise<FastifyInstance> {
+  const { schema, resolvers } = built ?? (await definition.buildSchema())
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
+
+  app.get('/healthz', async () => ({ status: 'ok', subgraph: definition.name }))
+
+  // Every route but /healthz needs the gateway's signed identity.
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.url === '/healthz') return
+    try {
+      request.identity = verifyIdentity(request.headers[IDENTITY_HEADER] as string | undefined, deps.settings.identitySecret)
+    } catch (error) {
+      if (!(error instanceof IdentityError)) throw error
+      await reply.code(401).send(unauthenticated(`${definition.name}: ${error.message}`))
+    }
+  })
+
+  await app.register(mercurius, {
+    schema,
+    resolvers,
+    path: '/graphql',
+    graphiql: false,
+    context: (request): SubgraphContext<L> => ({
+      identity: request.identity!,
+      registry: deps.registry,
+      settings: deps.settings,
+      loaders: definition.createLoaders(deps, request.identity!),
+    }),
+  })
+
+  definition.routes?.(app, deps)
+  return app
+}

@@ -1,0 +1,114 @@
+/**
+ * GraphQL types that several code-first subgraphs share. Value types defined in
+ * more than one subgraph must be identical and @shareable; defining them once
+ * here keeps them so.
+ */
+import 'reflect-metadata'
+import { createUnionType, Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql'
+import { COMPONENT_IDS, type ComponentId, type CountSource } from './components.js'
+import { PUBLICATION_IDS, type PublicationId } from './publications.js'
+import { DateScalar, DateTimeScalar } from './scalars.js'
+
+const asEnum = <T extends string>(values: readonly T[]) =>
+  Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K }
+
+export const ComponentIdEnum = asEnum(COMPONENT_IDS)
+registerEnumType(ComponentIdEnum, {
+  name: 'ComponentId',
+  description: 'The technical components of the platform that hold study records or serve the project.',
+})
+
+export const PublicationIdEnum = asEnum(PUBLICATION_IDS)
+registerEnumType(PublicationIdEnum, {
+  name: 'PublicationId',
+  description: 'Every publication that HD4RES v2 offers researchers.',
+})
+
+export const CountSourceEnum = asEnum<CountSource>(['HD4DEVOPS', 'HD4RES'])
+registerEnumType(CountSourceEnum, { name: 'CountSource' })
+
+@ObjectType({ description: 'Returned in place of a publication that is not yet available in HD4RES v2.' })
+@Directive('@shareable')
+export class PublicationUnderDevelopment {
+  @Field(() => PublicationIdEnum)
+  publication!: PublicationId
+
+  @Field(() => String)
+  title!: string
+
+  @Field(() => String)
+  message!: string
+
+  @Field(() => DateScalar, { nullable: true })
+  expectedAvailability!: string | null
+}
+
+/** A reference to the components subgraph's Component entity: only its key lives here. */
+@ObjectType('Component')
+@Directive('@key(fields: "id", resolvable: false)')
+export class ComponentReference {
+  @Field(() => ComponentIdEnum)
+  id!: ComponentId
+}
+
+@ObjectType()
+@Directive('@shareable')
+export class ExactCount {
+  @Field(() => Int)
+  value!: number
+}
+
+@ObjectType({
+  description: 'The true value lies between 1 and threshold - 1 and is withheld to protect the subjects.',
+})
+@Directive('@shareable')
+export class SuppressedCount {
+  @Field(() => Int)
+  threshold!: number
+}
+
+@ObjectType()
+@Directive('@shareable')
+export class NotCollected {
+  @Field(() => String)
+  reason!: string
+}
+
+export type CountValueData =
+  | { __typename: 'ExactCount'; value: number }
+  | { __typename: 'SuppressedCount'; threshold: number }
+  | { __typename: 'NotCollected'; reason: string }
+
+const byTypename = (value: { __typename: string }) => value.__typename
+
+export const CountValue = createUnionType({
+  name: 'CountValue',
+  description: 'A published count, a count withheld because it is small, or a count that is not collected.',
+  types: () => [ExactCount, SuppressedCount, NotCollected] as const,
+  resolveType: byTypename,
+})
+
+@ObjectType()
+@Directive('@shareable')
+export class ComponentCount {
+  @Field(() => ComponentReference)
+  component!: ComponentReference
+
+  @Field(() => CountValue)
+  count!: CountValueData
+
+  @Field(() => CountSourceEnum)
+  source!: CountSource
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  collectedAt!: string | null
+}
+
+/** A union of a publication's data type and PublicationUnderDevelopment. */
+export function publicationResult<T>(name: string, dataType: new () => T) {
+  return createUnionType({
+    name,
+    types: () => [dataType, PublicationUnderDevelopment] as const,
+    resolveType: byTypename,
+  })
+}

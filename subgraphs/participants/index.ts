@@ -1,0 +1,51 @@
+/**
+ * participants: the project registry. Owns ResearchProject's core fields,
+ * `projects`, `project(id)`, `me`, `publications`, and who provides and uses
+ * the data. Also tells the gateway which projects a researcher belongs to.
+ */
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { printSubgraphSchema } from '@apollo/subgraph'
+import type { SubgraphDefinition } from '../kit/subgraph.js'
+import { buildTypeGraphQLSubgraph } from '../kit/typegraphql.js'
+import { createParticipantsLoaders, type ParticipantsLoaders } from './loaders.js'
+import {
+  DataUserResolver,
+  IndividualResolver,
+  ProjectResolver,
+  PublicationResolver,
+  ResearcherResolver,
+  resolveProjectReference,
+} from './resolvers.js'
+import { ParticipantsStore } from './store.js'
+
+/** The route the gateway asks for a researcher's memberships. */
+export const ACCESS_ROUTE = '/internal/access/:researcherId'
+export const GATEWAY_ROLE = 'gateway'
+
+export const participants: SubgraphDefinition<ParticipantsLoaders> = {
+  name: 'participants',
+  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
+  async buildSchema() {
+    const schema = await buildTypeGraphQLSubgraph({
+      resolvers: [ProjectResolver, ResearcherResolver, IndividualResolver, PublicationResolver, DataUserResolver],
+      referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectReference as never } },
+    })
+    return { schema, sdl: printSubgraphSchema(schema) }
+  },
+  createLoaders: (deps) => createParticipantsLoaders(deps),
+  routes(app, deps) {
+    const store = new ParticipantsStore(deps.db)
+    app.get<{ Params: { researcherId: string } }>(ACCESS_ROUTE, async (request, reply) => {
+      if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
+        return reply.code(403).send({ error: 'only the gateway may read memberships' })
+      }
+      const { researcherId } = request.params
+      const [researcher, projects] = await Promise.all([
+        store.researcher(researcherId),
+        store.memberProjectIds(researcherId),
+      ])
+      return { id: researcherId, displayName: researcher?.display_name ?? null, projects }
+    })
+  },
+}

@@ -1,0 +1,30 @@
+/** Per-request loaders: one SQL statement per kind of thing, however many projects a query touches. */
+import DataLoader from 'dataloader'
+import type { SubgraphDeps } from '../kit/subgraph.js'
+import { manyByKey, oneByKey } from '../kit/loaders.js'
+import { lastCollectedBySource } from '../kit/importLog.js'
+import { ParticipantsStore, type IndividualRow, type OrganisationRow, type ProjectRow } from './store.js'
+
+export function createParticipantsLoaders(deps: SubgraphDeps) {
+  const store = new ParticipantsStore(deps.db)
+  let lastCollected: ReturnType<typeof lastCollectedBySource> | undefined
+  return {
+    store,
+    project: new DataLoader<string, ProjectRow | null>(async (ids) =>
+      oneByKey(ids, await store.projectsByIds(ids), (r) => r.id),
+    ),
+    organisation: new DataLoader<string, OrganisationRow | null>(async (ids) =>
+      oneByKey(ids, await store.organisationsByIds(ids), (r) => r.id),
+    ),
+    providerOrganisations: new DataLoader<string, OrganisationRow[]>(async (projectIds) =>
+      manyByKey(projectIds, await store.providerOrganisations(projectIds), (r) => r.project_id),
+    ),
+    providerIndividuals: new DataLoader<string, IndividualRow[]>(async (projectIds) =>
+      manyByKey(projectIds, await store.providerIndividuals(projectIds), (r) => r.project_id),
+    ),
+    /** The import log, read once per request. */
+    lastCollected: () => (lastCollected ??= lastCollectedBySource(deps.db)),
+  }
+}
+
+export type ParticipantsLoaders = ReturnType<typeof createParticipantsLoaders>

@@ -1,0 +1,156 @@
+/** Resolvers of the participants subgraph: the project registry and who provides and uses data. */
+import 'reflect-metadata'
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
+import { assertMember, isMember } from '../kit/access.js'
+import { PUBLICATION_SOURCES } from '../kit/importLog.js'
+import type { SubgraphContext } from '../kit/subgraph.js'
+import type { ParticipantsLoaders } from './loaders.js'
+import type { IndividualRow, OrganisationRow, ProjectRow } from './store.js'
+import {
+  Individual,
+  IndividualListResult,
+  Organisation,
+  OrganisationListResult,
+  Publication,
+  ResearchProject,
+  Researcher,
+} from './types.js'
+
+type Ctx = SubgraphContext<ParticipantsLoaders>
+
+const toProject = (row: ProjectRow): ResearchProject => ({ ...row })
+const toOrganisation = (row: OrganisationRow): Organisation => ({
+  id: row.id,
+  name: row.name,
+  type: row.type as Organisation['type'],
+  identifier: row.identifier,
+})
+const toIndividual = (row: IndividualRow): Individual => ({
+  id: row.id,
+  displayName: row.display_name,
+  roles: row.roles,
+  organisationId: row.organisation_id,
+})
+const organisationList = (rows: OrganisationRow[]) => ({
+  __typename: 'OrganisationList' as const,
+  totalCount: rows.length,
+  items: rows.map(toOrganisation),
+})
+const individualList = (rows: IndividualRow[]) => ({
+  __typename: 'IndividualList' as const,
+  totalCount: rows.length,
+  items: rows.map(toIndividual),
+})
+
+async function visibleProjects(ctx: Ctx): Promise<ResearchProject[]> {
+  const rows = await ctx.loaders.project.loadMany(ctx.identity.projects)
+  return rows
+    .filter((r): r is ProjectRow => r !== null && !(r instanceof Error))
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .map(toProject)
+}
+
+/**
+ * Resolves a ResearchProject reference from another subgraph (a project that
+ * shares subjects with one of the researcher's own, say). Its code and name are
+ * registry facts; its data fields check membership one by one.
+ */
+export async function resolveProjectReference(reference: { id: string }, ctx: Ctx): Promise<ResearchProject | null> {
+  const row = await ctx.loaders.project.load(reference.id)
+  return row ? toProject(row) : null
+}
+
+@Resolver(() => ResearchProject)
+export class ProjectResolver {
+  @Query(() => [ResearchProject], { description: 'The research projects that the signed-in researcher may see.' })
+  projects(@Ctx() ctx: Ctx): Promise<ResearchProject[]> {
+    return visibleProjects(ctx)
+  }
+
+  @Query(() => ResearchProject, {
+    nullable: true,
+    description: 'One research project; null when it does not exist or the researcher may not see it.',
+  })
+  async project(@Arg('id', () => ID) id: string, @Ctx() ctx: Ctx): Promise<ResearchProject | null> {
+    if (!isMember(ctx.identity, id)) return null
+    return resolveProjectReference({ id }, ctx)
+  }
+
+  @FieldResolver(() => OrganisationListResult)
+  async dataProviderOrganisations(@Root() project: ResearchProject, @Ctx() ctx: Ctx) {
+    assertMember(ctx.identity, project.id)
+    return (
+      ctx.registry.underDevelopment('DATA_PROVIDER_ORGANISATIONS') ??
+      organisationList(await ctx.loaders.providerOrganisations.load(project.id))
+    )
+  }
+
+  @FieldResolver(() => IndividualListResult)
+  async dataProviderIndividuals(@Root() project: ResearchProject, @Ctx() ctx: Ctx) {
+    assertMember(ctx.identity, project.id)
+    return (
+      ctx.registry.underDevelopment('DATA_PROVIDER_INDIVIDUALS') ??
+      individualList(await ctx.loaders.providerIndividuals.load(project.id))
+    )
+  }
+}
+
+@Resolver(() => Researcher)
+export class ResearcherResolver {
+  @Query(() => Researcher)
+  async me(@Ctx() ctx: Ctx): Promise<Researcher> {
+    const row = await ctx.loaders.store.researcher(ctx.identity.sub)
+    return { id: ctx.identity.sub, displayName: row?.display_name ?? ctx.identity.name }
+  }
+
+  @FieldResolver(() => [ResearchProject])
+  projects(@Ctx() ctx: Ctx): Promise<ResearchProject[]> {
+    return visibleProjects(ctx)
+  }
+}
+
+@Resolver(() => Individual)
+export class IndividualResolver {
+  @FieldResolver(() => Organisation, { nullable: true })
+  async organisation(@Root() individual: Individual, @Ctx() ctx: Ctx): Promise<Organisation | null> {
+    if (!individual.organisationId) return null
+    const row = await ctx.loaders.organisation.load(individual.organisationId)
+    return row ? toOrganisation(row) : null
+  }
+}
+
+@Resolver(() => Publication)
+export class PublicationResolver {
+  @Query(() => [Publication])
+  async publications(@Ctx() ctx: Ctx): Promise<Publication[]> {
+    const last = await ctx.loaders.lastCollected()
+    return ctx.registry.list().map((entry) => {
+      const times = PUBLICATION_SOURCES[entry.id].map((s) => last.get(s)).filter((t): t is string => !!t)
+      return {
+        id: entry.id,
+        title: entry.title,
+        state: entry.state,
+        lastCollectedAt: times.length > 0 ? times.sort().at(-1)! : null,
+      }
+    })
+  }
+}
+
+@Resolver()
+export class DataUserResolver {
+  @Query(() => OrganisationListResult, { description: 'Organisations that use data on the platform.' })
+  async dataUserOrganisations(@Ctx() ctx: Ctx) {
+    return (
+      ctx.registry.underDevelopment('DATA_USER_ORGANISATIONS') ??
+      organisationList(await ctx.loaders.store.dataUserOrganisations())
+    )
+  }
+
+  @Query(() => IndividualListResult, { description: 'Individuals who use data on the platform.' })
+  async dataUserIndividuals(@Ctx() ctx: Ctx) {
+    return (
+      ctx.registry.underDevelopment('DATA_USER_INDIVIDUALS') ??
+      individualList(await ctx.loaders.store.dataUserIndividuals())
+    )
+  }
+}

@@ -1,0 +1,19 @@
+import { createCountLoaders, exact } from '../kit/counts.js'
+import { CountsStore } from '../kit/countsStore.js'
+import { componentInfo } from '../kit/components.js'
+import { todayUtc } from '../kit/dates.js'
+import type { SubgraphDeps } from '../kit/subgraph.js'
+
+export function createRecordsLoaders(deps: SubgraphDeps) {
+  const store = new CountsStore(deps.db, 'records.study_record_counts', 'records.project_components', 'records')
+  return {
+    counts: createCountLoaders({
+      store,
+      publish: exact,
+      include: (id) => componentInfo(id).holdsRecords,
+      today: todayUtc,
+    }),
+  }
+}
+
+export type RecordsLoaders = ReturnType<typeof createRecordsLoaders>

@@ -1,0 +1,54 @@
+/** The records subgraph's GraphQL types. */
+import 'reflect-metadata'
+import { Directive, Field, ID, ObjectType } from 'type-graphql'
+import { ComponentCount, ComponentReference, CountValue, publicationResult, type CountValueData } from '../kit/types.js'
+import { DateScalar } from '../kit/scalars.js'
+
+@ObjectType({ description: 'A research project (study) facilitated by the platform.' })
+@Directive('@key(fields: "id")')
+export class ResearchProject {
+  @Field(() => ID)
+  id!: string
+}
+
+@ObjectType()
+export class StudyRecordCounts {
+  @Field(() => DateScalar)
+  date!: string
+
+  @Field(() => [ComponentCount])
+  components!: ComponentCount[]
+}
+
+@ObjectType()
+export class DailyCount {
+  @Field(() => DateScalar)
+  date!: string
+
+  @Field(() => CountValue)
+  count!: CountValueData
+}
+
+@ObjectType()
+export class ComponentCountSeries {
+  @Field(() => ComponentReference)
+  component!: ComponentReference
+
+  @Field(() => [DailyCount])
+  points!: DailyCount[]
+}
+
+@ObjectType()
+export class StudyRecordCountHistory {
+  @Field(() => DateScalar)
+  from!: string
+
+  @Field(() => DateScalar)
+  to!: string
+
+  @Field(() => [ComponentCountSeries])
+  series!: ComponentCountSeries[]
+}
+
+export const StudyRecordCountsResult = publicationResult('StudyRecordCountsResult', StudyRecordCounts)
+export const StudyRecordCountHistoryResult = publicationResult('StudyRecordCountHistoryResult', StudyRecordCountHistory)

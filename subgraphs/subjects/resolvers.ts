@@ -1,0 +1,68 @@
+/** Resolvers of the subjects subgraph: unique subjects, and subjects shared between studies. */
+import 'reflect-metadata'
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
+import { assertMember } from '../kit/access.js'
+import { DateScalar } from '../kit/scalars.js'
+import type { SubgraphContext } from '../kit/subgraph.js'
+import { todayUtc } from '../kit/dates.js'
+import type { SubjectsLoaders } from './loaders.js'
+import {
+  MultiStudySubjectCounts,
+  MultiStudySubjectCountsResult,
+  ProjectOverlap,
+  ResearchProject,
+  UniqueSubjectCountsResult,
+} from './types.js'
+
+type Ctx = SubgraphContext<SubjectsLoaders>
+
+@Resolver(() => ResearchProject)
+export class SubjectsProjectResolver {
+  @FieldResolver(() => UniqueSubjectCountsResult, {
+    description: 'Unique study subjects in each component on a day (default: the latest collected day).',
+  })
+  async uniqueSubjectCounts(
+    @Root() project: ResearchProject,
+    @Arg('date', () => DateScalar, { nullable: true }) date: string | null | undefined,
+    @Ctx() ctx: Ctx,
+  ) {
+    assertMember(ctx.identity, project.id)
+    const underDevelopment = ctx.registry.underDevelopment('UNIQUE_SUBJECT_COUNTS')
+    if (underDevelopment) return underDevelopment
+    const counts = await ctx.loaders.counts.onDay.load({ projectId: project.id, date: date ?? null })
+    return { __typename: 'UniqueSubjectCounts', ...counts }
+  }
+}
+
+@Resolver(() => MultiStudySubjectCounts)
+export class MultiStudyResolver {
+  @Query(() => MultiStudySubjectCountsResult)
+  async multiStudySubjectCounts(
+    @Arg('date', () => DateScalar, { nullable: true }) date: string | null | undefined,
+    @Ctx() ctx: Ctx,
+  ) {
+    const underDevelopment = ctx.registry.underDevelopment('MULTI_STUDY_SUBJECT_COUNTS')
+    if (underDevelopment) return underDevelopment
+    const row = await ctx.loaders.store.multiStudySubjects(date ?? null)
+    return {
+      __typename: 'MultiStudySubjectCounts',
+      date: row?.day ?? date ?? todayUtc(),
+      subjectsInMultipleStudies: row
+        ? ctx.loaders.publish(row.subjects)
+        : { __typename: 'NotCollected', reason: `Subjects in several studies were not computed for ${date ?? 'any day yet'}` },
+    }
+  }
+
+  @FieldResolver(() => [ProjectOverlap], {
+    description: 'For a project: how many of its subjects also appear in each other project.',
+  })
+  async overlaps(
+    @Root() counts: MultiStudySubjectCounts,
+    @Arg('projectId', () => ID) projectId: string,
+    @Ctx() ctx: Ctx,
+  ): Promise<ProjectOverlap[]> {
+    assertMember(ctx.identity, projectId)
+    const rows = await ctx.loaders.overlaps.load({ projectId, day: counts.date })
+    return rows.map((r) => ({ project: { id: r.otherProjectId }, sharedSubjects: ctx.loaders.publish(r.shared) }))
+  }
+}

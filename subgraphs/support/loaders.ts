@@ -1,0 +1,49 @@
+/** Per-request loaders for ticket pages: projects asking the same page share one SQL statement. */
+import { objectLoader } from '../kit/loaders.js'
+import type { SubgraphDeps } from '../kit/subgraph.js'
+import { SupportStore, type PageQuery, type TicketRow } from './store.js'
+
+export interface PageRequest extends PageQuery {
+  projectId: string
+}
+
+export interface ProjectPage {
+  total: number
+  rows: TicketRow[]
+}
+
+export function createSupportLoaders(deps: SubgraphDeps) {
+  const store = new SupportStore(deps.db)
+  const queryKey = (r: PageQuery) => JSON.stringify([r.kind, r.filter, r.limit, r.after, r.order])
+  return {
+    pages: objectLoader<PageRequest, ProjectPage>(
+      async (requests) => {
+        // Group the requests that differ only by project, then one statement per group.
+        const groups = new Map<string, PageRequest[]>()
+        for (const r of requests) {
+          const key = queryKey(r)
+          groups.set(key, [...(groups.get(key) ?? []), r])
+        }
+        const results = new Map<string, ProjectPage>()
+        await Promise.all(
+          [...groups.entries()].map(async ([key, group]) => {
+            const rows = await store.pages(
+              group.map((r) => r.projectId),
+              group[0]!,
+            )
+            for (const row of rows) {
+              const id = `${key}|${row.project_id}`
+              const page = results.get(id) ?? { total: row.total, rows: [] }
+              if (row.number !== null) page.rows.push(row)
+              results.set(id, page)
+            }
+          }),
+        )
+        return requests.map((r) => results.get(`${queryKey(r)}|${r.projectId}`) ?? { total: 0, rows: [] })
+      },
+      (r) => `${queryKey(r)}|${r.projectId}`,
+    ),
+  }
+}
+
+export type SupportLoaders = ReturnType<typeof createSupportLoaders>
