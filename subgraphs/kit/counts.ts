@@ -133,16 +133,22 @@ function toSeries(
     days.set(row.day, row.value)
   }
   const days = daysInRange(request.from, request.to)
+  const usedHere = new Set(used.filter((u) => u.project_id === request.projectId).map((u) => u.component_id))
   return [...new Set(wanted)]
     .filter(include)
     .map((id) => {
       const values = byComponent.get(id)
       const firstDay = values && values.size > 0 ? [...values.keys()].sort()[0]! : null
+      const unused: CountValueData = {
+        __typename: 'NotCollected',
+        reason: `${componentInfo(id).name} is not used by this project`,
+      }
       return {
         component: { id },
         points: days.map((date) => {
           const value = values?.get(date)
-          return { date, count: value === undefined ? notCollected(id, date, firstDay) : publish(value) }
+          if (value !== undefined) return { date, count: publish(value) }
+          return { date, count: usedHere.has(id) ? notCollected(id, date, firstDay) : unused }
         }),
       }
     })

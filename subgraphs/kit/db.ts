@@ -3,6 +3,7 @@
  * PGlite (PostgreSQL compiled to WebAssembly, in-process) for the embedded
  * store, and node-postgres for a PostgreSQL server. Both speak the same SQL.
  */
+import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
 
@@ -50,6 +51,7 @@ export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
 }
 
 async function openPGlite(dataDir?: string): Promise<Db> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true })
   const lite = await PGlite.create(dataDir ? { dataDir, parsers: pgliteParsers } : { parsers: pgliteParsers })
   const run = async <Row>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]): Promise<Row[]> => {
     const result = await q.query<Row>(sql, params ? [...params] : undefined)

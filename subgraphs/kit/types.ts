@@ -79,7 +79,8 @@ export type CountValueData =
   | { __typename: 'SuppressedCount'; threshold: number }
   | { __typename: 'NotCollected'; reason: string }
 
-const byTypename = (value: { __typename: string }) => value.__typename
+/** Values carry their GraphQL type name, so unions need no instanceof checks. */
+const byTypename = (value: object) => (value as { __typename: string }).__typename
 
 export const CountValue = createUnionType({
   name: 'CountValue',
@@ -105,7 +106,7 @@ export class ComponentCount {
 }
 
 /** A union of a publication's data type and PublicationUnderDevelopment. */
-export function publicationResult<T>(name: string, dataType: new () => T) {
+export function publicationResult<T extends object>(name: string, dataType: new () => T) {
   return createUnionType({
     name,
     types: () => [dataType, PublicationUnderDevelopment] as const,

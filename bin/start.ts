@@ -1,0 +1,46 @@
+/**
+ * npm start: the whole graph in one process on the embedded store, with demo
+ * data on first start. Prints the addresses and a demo researcher's token.
+ */
+import 'reflect-metadata'
+import { readSettings } from '../gateway/config.js'
+import { DEMO_RESEARCHER, startEmbeddedGraph } from '../gateway/launcher.js'
+
+const settings = readSettings()
+const started = Date.now()
+console.log(
+  settings.databaseUrl
+    ? 'Starting the HD4RES v2 graph on PostgreSQL…'
+    : `Starting the HD4RES v2 graph on the embedded store in ${settings.dataDir} (the first start fills it with demo data)…`,
+)
+const graph = await startEmbeddedGraph({ settings })
+const token = graph.issuer ? await graph.token() : null
+console.log(`
+HD4RES v2 researcher graph is up (${((Date.now() - started) / 1000).toFixed(1)} s).
+
+  GraphQL endpoint  ${graph.graphqlUrl}
+  GraphiQL          ${graph.url}/graphiql
+  Health            ${graph.url}/healthz
+${
+  token
+    ? `
+Demo researcher ${DEMO_RESEARCHER.name} (${DEMO_RESEARCHER.sub}); send this header:
+
+  Authorization: Bearer ${token}
+
+Other researchers' tokens: npm run token -- researcher-0002
+`
+    : ''
+}
+Press Ctrl-C to stop.`)
+
+let stopping = false
+const stop = async (signal: string) => {
+  if (stopping) return
+  stopping = true
+  console.log(`\n${signal}: stopping…`)
+  await graph.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void stop('SIGINT'))
+process.on('SIGTERM', () => void stop('SIGTERM'))

@@ -1,0 +1,59 @@
+/**
+ * Which projects a researcher may see, asked of the participants subgraph (the
+ * registry owns memberships) and kept briefly, so a dashboard's burst of
+ * requests asks once.
+ */
+import { LRUCache } from 'lru-cache'
+import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
+import type { TokenClaims } from './auth.js'
+
+export const GATEWAY_ROLE = 'gateway'
+const ACCESS_TTL_MS = 30_000
+
+interface AccessAnswer {
+  id: string
+  displayName: string | null
+  projects: string[]
+}
+
+export interface AccessResolver {
+  identityFor(claims: TokenClaims): Promise<Identity>
+  /** Forgets cached memberships (after a registry change). */
+  clear(): void
+}
+
+export function createAccessResolver(options: { participantsUrl: string; secret: string }): AccessResolver {
+  const base = new URL(options.participantsUrl)
+  const cache = new LRUCache<string, AccessAnswer>({ max: 10_000, ttl: ACCESS_TTL_MS })
+  const inFlight = new Map<string, Promise<AccessAnswer>>()
+
+  async function fetchAccess(researcherId: string): Promise<AccessAnswer> {
+    const url = new URL(`/internal/access/${encodeURIComponent(researcherId)}`, base)
+    const header = signIdentity({ sub: 'gateway', name: 'gateway', roles: [GATEWAY_ROLE], projects: [] }, options.secret)
+    const response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(5_000) })
+    if (!response.ok) throw new Error(`participants answered ${response.status} for memberships`)
+    return (await response.json()) as AccessAnswer
+  }
+
+  return {
+    async identityFor(claims) {
+      let answer = cache.get(claims.sub)
+      if (!answer) {
+        let pending = inFlight.get(claims.sub)
+        if (!pending) {
+          pending = fetchAccess(claims.sub).finally(() => inFlight.delete(claims.sub))
+          inFlight.set(claims.sub, pending)
+        }
+        answer = await pending
+        cache.set(claims.sub, answer)
+      }
+      return {
+        sub: claims.sub,
+        name: answer.displayName ?? claims.name,
+        roles: claims.roles.filter((r) => r !== GATEWAY_ROLE),
+        projects: answer.projects,
+      }
+    },
+    clear: () => cache.clear(),
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The gateway's and launcher's settings: read once from the environment,
+ * validated, and passed down. Nothing below reads process.env.
+ */
+import path from 'node:path'
+import { z } from 'zod'
+
+const SUBGRAPH_NAMES = ['participants', 'records', 'subjects', 'components', 'support'] as const
+
+const optionalText = z.string().trim().min(1).optional()
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().default('127.0.0.1'),
+  NODE_ENV: z.string().default('development'),
+  /** A postgres:// URL; without it the embedded PGlite store is used. */
+  DATABASE_URL: optionalText,
+  /** Where the embedded store and the development issuer's key live. */
+  HD4RES_DATA_DIR: z.string().default('.data'),
+  /** Shared by gateway and subgraphs to sign the identity header. */
+  HD4RES_IDENTITY_SECRET: optionalText,
+  HD4RES_PUBLICATIONS_FILE: optionalText,
+  HD4RES_PUBLICATIONS_AVAILABLE: optionalText,
+  HD4RES_SUPPRESSION_THRESHOLD: z.coerce.number().int().min(2).default(5),
+  /** OIDC: the token issuer, audience and JWKS address. Absent in embedded mode: the development issuer signs. */
+  HD4RES_OIDC_ISSUER: optionalText,
+  HD4RES_OIDC_AUDIENCE: optionalText,
+  HD4RES_OIDC_JWKS_URL: z.url().optional(),
+  HD4RES_DEMO_SIZE: z.enum(['small', 'default', 'large']).default('default'),
+  HD4RES_SUBGRAPH_PARTICIPANTS_URL: z.url().optional(),
+  HD4RES_SUBGRAPH_RECORDS_URL: z.url().optional(),
+  HD4RES_SUBGRAPH_SUBJECTS_URL: z.url().optional(),
+  HD4RES_SUBGRAPH_COMPONENTS_URL: z.url().optional(),
+  HD4RES_SUBGRAPH_SUPPORT_URL: z.url().optional(),
+})
+
+export type Env = z.infer<typeof envSchema>
+
+export interface Settings {
+  port: number
+  host: string
+  production: boolean
+  databaseUrl?: string
+  dataDir: string
+  identitySecret?: string
+  publicationsFile?: string
+  publicationsAvailable?: string
+  suppressionThreshold: number
+  oidc?: { issuer: string; audience: string; jwksUrl: string }
+  demoSize: 'small' | 'default' | 'large'
+  subgraphUrls: Partial<Record<(typeof SUBGRAPH_NAMES)[number], string>>
+}
+
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const oidcParts = [e.HD4RES_OIDC_ISSUER, e.HD4RES_OIDC_AUDIENCE, e.HD4RES_OIDC_JWKS_URL]
+  if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
+    throw new Error('Set all of HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL, or none')
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    production: e.NODE_ENV === 'production',
+    databaseUrl: e.DATABASE_URL,
+    dataDir: path.resolve(e.HD4RES_DATA_DIR),
+    identitySecret: e.HD4RES_IDENTITY_SECRET,
+    publicationsFile: e.HD4RES_PUBLICATIONS_FILE,
+    publicationsAvailable: e.HD4RES_PUBLICATIONS_AVAILABLE,
+    suppressionThreshold: e.HD4RES_SUPPRESSION_THRESHOLD,
+    oidc: e.HD4RES_OIDC_ISSUER
+      ? { issuer: e.HD4RES_OIDC_ISSUER, audience: e.HD4RES_OIDC_AUDIENCE!, jwksUrl: e.HD4RES_OIDC_JWKS_URL! }
+      : undefined,
+    demoSize: e.HD4RES_DEMO_SIZE,
+    subgraphUrls: {
+      participants: e.HD4RES_SUBGRAPH_PARTICIPANTS_URL,
+      records: e.HD4RES_SUBGRAPH_RECORDS_URL,
+      subjects: e.HD4RES_SUBGRAPH_SUBJECTS_URL,
+      components: e.HD4RES_SUBGRAPH_COMPONENTS_URL,
+      support: e.HD4RES_SUBGRAPH_SUPPORT_URL,
+    },
+  }
+}

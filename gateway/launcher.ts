@@ -1,0 +1,126 @@
+/**
+ * Runs the whole graph in one process: the five subgraphs on loopback ports
+ * and the gateway in front, on one database handle (the embedded PGlite store
+ * by default, or PostgreSQL with DATABASE_URL). `npm start` and the end-to-end
+ * tests both start the graph through here.
+ */
+import { randomBytes } from 'node:crypto'
+import path from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { fillDemo, isEmpty } from '../demo/fill.js'
+import type { DemoOptions } from '../demo/platform.js'
+import { SUBGRAPHS, migrateAll } from '../subgraphs/index.js'
+import { openDb, type Db } from '../subgraphs/kit/db.js'
+import { loadPublicationRegistry, type PublicationRegistry } from '../subgraphs/kit/publications.js'
+import { createSubgraphServer, type SubgraphDeps } from '../subgraphs/kit/subgraph.js'
+import { loadDevIssuer, oidcVerifier, type DevIssuer } from './auth.js'
+import type { Settings } from './config.js'
+import { createGateway } from './server.js'
+import { readCommittedSupergraph } from './supergraph.js'
+
+export const DEMO_RESEARCHER = { sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] }
+
+export interface EmbeddedGraphOptions {
+  settings: Settings
+  /** Keep the store in memory and the issuer key unsaved (tests). */
+  inMemory?: boolean
+  /** Use this database handle instead of opening one. */
+  db?: Db
+  registry?: PublicationRegistry
+  /** Fill an empty store with demo data; false to leave it empty. */
+  demo?: (DemoOptions & { now?: Date }) | false
+  /** The supergraph to serve; the committed one by default. */
+  supergraphSdl?: string
+}
+
+export interface EmbeddedGraph {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string
+  graphqlUrl: string
+  subgraphUrls: Record<string, string>
+  db: Db
+  registry: PublicationRegistry
+  identitySecret: string
+  /** A development token for a researcher, signed by the embedded issuer. */
+  token(claims?: { sub: string; name?: string; roles?: string[] }, lifetime?: string): Promise<string>
+  issuer: DevIssuer | null
+  subgraphServers: Record<string, FastifyInstance>
+  close(): Promise<void>
+}
+
+export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise<EmbeddedGraph> {
+  const { settings } = options
+  const db =
+    options.db ??
+    (await openDb({
+      databaseUrl: settings.databaseUrl,
+      dataDir: options.inMemory ? undefined : path.join(settings.dataDir, 'pglite'),
+    }))
+  const closers: (() => Promise<unknown>)[] = []
+  try {
+    await migrateAll(db)
+    if (options.demo !== false && (await isEmpty(db))) {
+      await fillDemo(db, { size: settings.demoSize, ...(options.demo ?? {}) })
+    }
+    const registry =
+      options.registry ??
+      loadPublicationRegistry({ overrideFile: settings.publicationsFile, available: settings.publicationsAvailable })
+    // In one process the secret never leaves memory; a fresh one per start is enough.
+    const identitySecret = settings.identitySecret ?? randomBytes(32).toString('base64url')
+    const deps: SubgraphDeps = {
+      db,
+      registry,
+      settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold },
+    }
+    const subgraphUrls: Record<string, string> = {}
+    const subgraphServers: Record<string, FastifyInstance> = {}
+    for (const definition of SUBGRAPHS) {
+      const app = await createSubgraphServer(definition, deps)
+      closers.push(() => app.close())
+      await app.listen({ port: 0, host: '127.0.0.1' })
+      const address = app.server.address()
+      if (!address || typeof address === 'string') throw new Error(`No port for subgraph ${definition.name}`)
+      subgraphUrls[definition.name] = `http://127.0.0.1:${address.port}/graphql`
+      subgraphServers[definition.name] = app
+    }
+
+    const issuer = settings.oidc ? null : await loadDevIssuer(options.inMemory ? null : settings.dataDir)
+    const verifier = settings.oidc ? oidcVerifier(settings.oidc) : issuer!.verifier
+    const demoToken = issuer ? await issuer.sign(DEMO_RESEARCHER) : undefined
+    const gateway = await createGateway({
+      supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
+      subgraphUrls,
+      identitySecret,
+      verifier,
+      graphiql: { enabled: !settings.production, token: demoToken },
+    })
+    closers.unshift(() => gateway.app.close())
+    await gateway.app.listen({ port: settings.port, host: settings.host })
+    const address = gateway.app.server.address()
+    if (!address || typeof address === 'string') throw new Error('The gateway has no port')
+    const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${address.port}`
+    if (!options.db) closers.push(() => db.close())
+
+    return {
+      url,
+      graphqlUrl: `${url}/graphql`,
+      subgraphUrls,
+      db,
+      registry,
+      identitySecret,
+      issuer,
+      subgraphServers,
+      token: async (claims = DEMO_RESEARCHER, lifetime) => {
+        if (!issuer) throw new Error('Tokens come from the OIDC provider when one is configured')
+        return issuer.sign(claims, lifetime)
+      },
+      close: async () => {
+        for (const close of closers) await close()
+      },
+    }
+  } catch (error) {
+    for (const close of closers) await close().catch(() => undefined)
+    if (!options.db) await db.close().catch(() => undefined)
+    throw error
+  }
+}
