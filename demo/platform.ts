@@ -27,7 +27,7 @@ export const DEMO_SIZES = {
     researchers: 10,
     days: 60,
     availabilityDays: 3,
-    tickets: 400,
+    tickets: 1200,
   },
   /** The demo platform `npm start` serves. */
   default: {

@@ -57,6 +57,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const missing = ['participants', 'records', 'subjects', 'components', 'support'].filter((n) => !options.subgraphUrls[n])
   if (missing.length > 0) throw new Error(`No address configured for subgraph(s) ${missing.join(', ')}`)
 
+  // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud
+  // metadata addresses at start-up: a health-data portal sends nothing out.
+  process.env.APOLLO_TELEMETRY_DISABLED = 'true'
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     buildService: ({ name }) => {

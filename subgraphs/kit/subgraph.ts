@@ -90,6 +90,12 @@ export async function createSubgraphServer<L>(
     resolvers,
     path: '/graphql',
     graphiql: false,
+    // Errors travel to the gateway as a GraphQL response (status 200), so that
+    // their message reaches the researcher rather than a bare "400: Bad Request".
+    errorFormatter: (execution, context) => ({
+      ...mercurius.defaultErrorFormatter(execution, context),
+      statusCode: 200,
+    }),
     context: (request): SubgraphContext<L> => ({
       identity: request.identity!,
       registry: deps.registry,

@@ -1,0 +1,105 @@
+/**
+ * Boots the whole graph for a test, in memory on PGlite or, for the
+ * 'postgres' engine, in a fresh database on the server named by DATABASE_URL,
+ * and talks to it over HTTP as a frontend would.
+ */
+import { randomBytes } from 'node:crypto'
+import pg from 'pg'
+import { readSettings } from '../../gateway/config.js'
+import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../../gateway/launcher.js'
+import { openDb, type Db } from '../../subgraphs/kit/db.js'
+import type { PublicationRegistry } from '../../subgraphs/kit/publications.js'
+
+export type Engine = 'pglite' | 'postgres'
+
+/** The engines to run end-to-end suites on: PGlite always, PostgreSQL when DATABASE_URL is set. */
+export const ENGINES: Engine[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
+
+/** The last day of the test platform's daily data. */
+export const TEST_END_DATE = '2026-11-21'
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number
+  headers: Headers
+  body: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown>; path?: unknown[] }[] }
+}
+
+export interface TestGraph {
+  graph: EmbeddedGraph
+  db: Db
+  /** POSTs a query to the gateway with the demo researcher's token, or the given one (null: none). */
+  query<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ): Promise<GraphQLResponse<T>>
+  tokenFor(sub: string, roles?: string[]): Promise<string>
+  demoToken: string
+  close(): Promise<void>
+}
+
+async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const serverUrl = process.env.DATABASE_URL!
+  const name = `hd4res_test_${randomBytes(6).toString('hex')}`
+  const admin = new pg.Client({ connectionString: serverUrl })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  const url = new URL(serverUrl)
+  url.pathname = `/${name}`
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: serverUrl })
+      await client.connect()
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      await client.end()
+    },
+  }
+}
+
+export async function startTestGraph(
+  options: { engine?: Engine; registry?: PublicationRegistry; demo?: false; env?: Record<string, string> } = {},
+): Promise<TestGraph> {
+  const engine = options.engine ?? 'pglite'
+  const database = engine === 'postgres' ? await createTestDatabase() : null
+  const db = await openDb({ databaseUrl: database?.url, poolSize: 5 })
+  const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', ...options.env })
+  const graph = await startEmbeddedGraph({
+    settings,
+    inMemory: true,
+    db,
+    registry: options.registry,
+    demo: options.demo === false ? false : { endDate: TEST_END_DATE, seed: 42 },
+  })
+  const demoToken = await graph.token(DEMO_RESEARCHER)
+  return {
+    graph,
+    db,
+    demoToken,
+    tokenFor: (sub, roles = ['researcher']) => graph.token({ sub, roles }),
+    async query(query, variables, token = demoToken) {
+      const response = await fetch(graph.graphqlUrl, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      })
+      const text = await response.text()
+      let body
+      try {
+        body = JSON.parse(text)
+      } catch {
+        throw new Error(`The gateway answered ${response.status} with a body that is not JSON: ${text.slice(0, 200)}`)
+      }
+      return { status: response.status, headers: response.headers, body }
+    },
+    async close() {
+      await graph.close()
+      await db.close()
+      await database?.drop()
+    },
+  }
+}
