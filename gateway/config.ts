@@ -4,8 +4,7 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
-
-const SUBGRAPH_NAMES = ['participants', 'records', 'subjects', 'components', 'support'] as const
+import type { SubgraphName } from '../subgraphs/index.js'
 
 const optionalText = z.string().trim().min(1).optional()
 
@@ -48,7 +47,7 @@ export interface Settings {
   suppressionThreshold: number
   oidc?: { issuer: string; audience: string; jwksUrl: string }
   demoSize: 'small' | 'default' | 'large'
-  subgraphUrls: Partial<Record<(typeof SUBGRAPH_NAMES)[number], string>>
+  subgraphUrls: Partial<Record<SubgraphName, string>>
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {

@@ -32,9 +32,9 @@ describe('the public contract', () => {
   it('the check catches a missing field, a retyped field, a missing enum value and a required new argument', () => {
     const api = readFileSync(API_SCHEMA_FILE, 'utf8')
     const broken = api
-      .replace(/\n  shortDescription: String!\n/, '\n  shortDescription: String\n')
+      .replace(/\n {2}shortDescription: String!\n/, '\n  shortDescription: String\n')
       .replace('lastCollectedAt: DateTime', 'lastCollected: DateTime')
-      .replace(/\n  HD_MDM\n/, '\n')
+      .replace(/\n {2}HD_MDM\n/, '\n')
       .replace('studyRecordCounts(', 'studyRecordCounts(mode: String!, ')
     const problems = contractProblemsFromSdl(contract, broken)
     expect(problems).toEqual(

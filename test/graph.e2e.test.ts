@@ -3,7 +3,7 @@
  * publications registry (only incidents published), on every engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ENGINES, startTestGraph, TEST_END_DATE, type TestGraph } from './helpers/graph.js'
+import { ENGINES, startTestGraph, TEST_END_DATE, type GraphQLResponse, type TestGraph } from './helpers/graph.js'
 
 describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) => {
   let t: TestGraph
@@ -97,13 +97,13 @@ describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) 
     let after: string | null = null
     let pages = 0
     for (;;) {
-      const res = await t.query(
+      const res: GraphQLResponse = await t.query(
         `query Page($after: String) { project(id: "${busiest}") { incidents(first: 7, after: $after) {
           ... on IncidentConnection { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { number openedAt } } } } } }`,
         { after },
       )
       expect(res.body.errors).toBeUndefined()
-      const page = res.body.data!.project.incidents
+      const page: any = res.body.data!.project.incidents
       expect(page.totalCount).toBe(total)
       seen.push(...page.edges.map((e: { node: { number: string; openedAt: string } }) => e.node))
       pages++

@@ -1,0 +1,92 @@
+/**
+ * The production entry point: one part of the graph per process, against a
+ * PostgreSQL server, as many replicas as needed behind a load balancer.
+ *
+ *   npm run serve -- <participants|records|subjects|components|support>
+ *   npm run serve -- gateway
+ *
+ * Settings come from the environment (see README, "Running on PostgreSQL").
+ */
+import 'reflect-metadata'
+import type { FastifyInstance } from 'fastify'
+import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
+import { readSettings, type Settings } from '../gateway/config.js'
+import { createGateway } from '../gateway/server.js'
+import { readCommittedSupergraph } from '../gateway/supergraph.js'
+import { migrateAll, SUBGRAPHS, subgraphByName } from '../subgraphs/index.js'
+import { openDb } from '../subgraphs/kit/db.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { createSubgraphServer } from '../subgraphs/kit/subgraph.js'
+
+const USAGE = `Usage: npm run serve -- <${SUBGRAPHS.map((s) => s.name).join('|')}|gateway>`
+
+function requireSecret(settings: Settings): string {
+  if (!settings.identitySecret || settings.identitySecret.length < 32) {
+    throw new Error('Set HD4RES_IDENTITY_SECRET (at least 32 characters), the same for the gateway and every subgraph')
+  }
+  return settings.identitySecret
+}
+
+async function serveSubgraph(name: string, settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const definition = subgraphByName(name)
+  if (!settings.databaseUrl) {
+    throw new Error('A subgraph in its own process needs PostgreSQL: set DATABASE_URL (the embedded store serves one process only; use npm start)')
+  }
+  const identitySecret = requireSecret(settings)
+  const db = await openDb({ databaseUrl: settings.databaseUrl })
+  await migrateAll(db, [definition])
+  const registry = loadPublicationRegistry({ overrideFile: settings.publicationsFile, available: settings.publicationsAvailable })
+  const app = await createSubgraphServer(definition, {
+    db,
+    registry,
+    settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold },
+  })
+  return {
+    app,
+    close: async () => {
+      await app.close()
+      await db.close()
+    },
+  }
+}
+
+async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const identitySecret = requireSecret(settings)
+  const missing = Object.entries(settings.subgraphUrls).filter(([, url]) => !url).map(([name]) => `HD4RES_SUBGRAPH_${name.toUpperCase()}_URL`)
+  if (missing.length > 0) throw new Error(`Set the subgraph addresses: ${missing.join(', ')}`)
+  if (settings.production && !settings.oidc) {
+    throw new Error('In production the gateway needs an OIDC provider: set HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL')
+  }
+  const verifier = settings.oidc ? oidcVerifier(settings.oidc) : (await loadDevIssuer(settings.dataDir)).verifier
+  const { app } = await createGateway({
+    supergraphSdl: readCommittedSupergraph(),
+    subgraphUrls: settings.subgraphUrls as Record<string, string>,
+    identitySecret,
+    verifier,
+    graphiql: { enabled: !settings.production },
+  })
+  return { app, close: () => app.close() }
+}
+
+async function main(): Promise<void> {
+  const part = process.argv[2]
+  if (!part || part === '--help') {
+    console.error(USAGE)
+    process.exit(2)
+  }
+  const settings = readSettings()
+  const served = part === 'gateway' ? await serveGateway(settings) : await serveSubgraph(part, settings)
+  const address = await served.app.listen({ port: settings.port, host: settings.host })
+  console.log(`${part} listening on ${address}${part === 'gateway' ? '/graphql' : '/graphql (through the gateway only)'}`)
+  const stop = async () => {
+    await served.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message)
+  process.exit(1)
+})
