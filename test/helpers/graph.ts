@@ -59,11 +59,18 @@ async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<
 }
 
 export async function startTestGraph(
-  options: { engine?: Engine; registry?: PublicationRegistry; demo?: false; env?: Record<string, string> } = {},
+  options: {
+    engine?: Engine
+    registry?: PublicationRegistry
+    demo?: false
+    env?: Record<string, string>
+    /** Serve this (already filled) database instead of a fresh one; the caller closes it. */
+    reuseDb?: Db
+  } = {},
 ): Promise<TestGraph> {
   const engine = options.engine ?? 'pglite'
-  const database = engine === 'postgres' ? await createTestDatabase() : null
-  const db = await openDb({ databaseUrl: database?.url, poolSize: 5 })
+  const database = engine === 'postgres' && !options.reuseDb ? await createTestDatabase() : null
+  const db = options.reuseDb ?? (await openDb({ databaseUrl: database?.url, poolSize: 5 }))
   const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', ...options.env })
   const graph = await startEmbeddedGraph({
     settings,
@@ -98,8 +105,10 @@ export async function startTestGraph(
     },
     async close() {
       await graph.close()
-      await db.close()
-      await database?.drop()
+      if (!options.reuseDb) {
+        await db.close()
+        await database?.drop()
+      }
     },
   }
 }
