@@ -1,6 +1,6 @@
 /** Resolvers of the records subgraph: study record counts per project, component and day. */
 import 'reflect-metadata'
-import { Arg, Ctx, FieldResolver, Resolver, Root } from 'type-graphql'
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Resolver, Root } from 'type-graphql'
 import { assertMember } from '../kit/access.js'
 import { validateRange } from '../kit/counts.js'
 import type { ComponentId } from '../kit/components.js'
@@ -11,6 +11,19 @@ import type { RecordsLoaders } from './loaders.js'
 import { ResearchProject, StudyRecordCountHistoryResult, StudyRecordCountsResult } from './types.js'
 
 type Ctx = SubgraphContext<RecordsLoaders>
+
+/** An arguments class keeps the arguments in the order they read: from, to, components. */
+@ArgsType()
+class HistoryArgs {
+  @Field(() => DateScalar)
+  from!: string
+
+  @Field(() => DateScalar)
+  to!: string
+
+  @Field(() => [ComponentIdEnum], { nullable: true })
+  components?: ComponentId[] | null
+}
 
 @Resolver(() => ResearchProject)
 export class RecordsProjectResolver {
@@ -34,9 +47,7 @@ export class RecordsProjectResolver {
   })
   async studyRecordCountHistory(
     @Root() project: ResearchProject,
-    @Arg('from', () => DateScalar) from: string,
-    @Arg('to', () => DateScalar) to: string,
-    @Arg('components', () => [ComponentIdEnum], { nullable: true }) components: ComponentId[] | null | undefined,
+    @Args(() => HistoryArgs) { from, to, components }: HistoryArgs,
     @Ctx() ctx: Ctx,
   ) {
     assertMember(ctx.identity, project.id)
