@@ -59,22 +59,42 @@ function page(options: { endpoint: string; token?: string }): string {
 }
 
 const EXAMPLE_QUERY = `# Your research projects, with what HD4RES v2 publishes about each.
+# Press the run button (or Ctrl-Enter); the Docs panel lists every field.
 query MyProjects {
-  me { displayName }
+  me {
+    displayName
+  }
   projects {
     code
     name
     studyRecordCounts {
       __typename
-      ... on StudyRecordCounts { date components { component { name } count { ... on ExactCount { value } } } }
-      ... on PublicationUnderDevelopment { message }
+      ... on StudyRecordCounts {
+        date
+        components {
+          component { name }
+          count { ... on ExactCount { value } }
+        }
+      }
+      ... on PublicationUnderDevelopment {
+        message
+      }
     }
     incidents(first: 5) {
       __typename
-      ... on IncidentConnection { totalCount edges { node { number shortDescription state priority openedAt } } }
+      ... on IncidentConnection {
+        totalCount
+        edges {
+          node { number shortDescription state priority openedAt }
+        }
+      }
     }
   }
-  publications { id state lastCollectedAt }
+  publications {
+    id
+    state
+    lastCollectedAt
+  }
 }
 `
 
