@@ -5,7 +5,9 @@
  * refresh (Mondays), losing a few on the way (rejected, still in transit), as a
  * researcher following them along the path would see.
  */
-import type { ComponentId } from '../subgraphs/kit/components.js'
+import { componentInfo, type ComponentId } from '../subgraphs/kit/components.js'
+import type { Queryable } from '../subgraphs/kit/db.js'
+import { insertRows, insertStream } from './insert.js'
 import type { DemoPlatform, DemoProject } from './platform.js'
 import { addDays, daysBetween, Random } from './random.js'
 
@@ -72,4 +74,49 @@ export function* projectDailyCounts(platform: DemoPlatform, project: DemoProject
       yield { projectId: project.id, componentId, day, records, subjects: subjectsOf(records) }
     }
   }
+}
+
+/**
+ * Writes one daily count per project, component and day into a counts table
+ * (records or subjects), and each project's components with their first and
+ * last day into the matching project_components table.
+ */
+export async function fillDailyCounts(
+  db: Queryable,
+  options: {
+    platform: DemoPlatform
+    schema: 'records' | 'subjects'
+    table: string
+    column: string
+    /** The count to store, or null to store none for this component. */
+    value: (count: DemoDailyCount) => number | null
+    /** Sees every stored count, for figures derived from them. */
+    onCount?: (count: DemoDailyCount, value: number) => void
+  },
+): Promise<number> {
+  const spans = new Map<string, [string, string, string, string]>()
+  const rows = function* () {
+    for (const project of options.platform.projects) {
+      for (const c of projectDailyCounts(options.platform, project)) {
+        const value = options.value(c)
+        if (value === null) continue
+        options.onCount?.(c, value)
+        const key = `${c.projectId}|${c.componentId}`
+        const span = spans.get(key)
+        if (span) span[3] = c.day
+        else spans.set(key, [c.projectId, c.componentId, c.day, c.day])
+        yield [c.projectId, c.componentId, c.day, value, componentInfo(c.componentId).countSource, collectedAtFor(c.day)]
+      }
+    }
+  }
+  const total = await insertStream(
+    db,
+    `${options.schema}.${options.table}`,
+    ['project_id', 'component_id', 'day', options.column, 'source', 'collected_at'],
+    ['text', 'text', 'date', 'int', 'text', 'timestamptz'],
+    rows(),
+  )
+  await insertRows(db, `${options.schema}.project_components`, ['project_id', 'component_id', 'first_day', 'last_day'],
+    ['text', 'text', 'date', 'date'], [...spans.values()])
+  return total
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
 
 const require = createRequire(import.meta.url)
@@ -58,45 +59,13 @@ function page(options: { endpoint: string; token?: string }): string {
 </html>`
 }
 
+// The example frontend's overview operation, which the typed client is generated from too.
 const EXAMPLE_QUERY = `# Your research projects, with what HD4RES v2 publishes about each.
 # Press the run button (or Ctrl-Enter); the Docs panel lists every field.
-query MyProjects {
-  me {
-    displayName
-  }
-  projects {
-    code
-    name
-    studyRecordCounts {
-      __typename
-      ... on StudyRecordCounts {
-        date
-        components {
-          component { name }
-          count { ... on ExactCount { value } }
-        }
-      }
-      ... on PublicationUnderDevelopment {
-        message
-      }
-    }
-    incidents(first: 5) {
-      __typename
-      ... on IncidentConnection {
-        totalCount
-        edges {
-          node { number shortDescription state priority openedAt }
-        }
-      }
-    }
-  }
-  publications {
-    id
-    state
-    lastCollectedAt
-  }
-}
-`
+${readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../operations/ProjectOverview.graphql'), 'utf8')
+  .split('\n')
+  .filter((line) => !line.startsWith('#'))
+  .join('\n')}`
 
 export function registerGraphiQL(app: FastifyInstance, options: { endpoint: string; token?: string }): void {
   const html = page(options)

@@ -3,43 +3,29 @@
  * from the demo platform. Overlaps are kept for the last 90 days.
  */
 import type { Queryable } from '../kit/db.js'
-import { componentInfo } from '../kit/components.js'
 import { addDays } from '../kit/dates.js'
-import { collectedAtFor, projectDailyCounts } from '../../demo/counts.js'
+import { collectedAtFor, fillDailyCounts } from '../../demo/counts.js'
 import type { DemoPlatform } from '../../demo/platform.js'
-import { insertRows, insertStream } from '../../demo/insert.js'
+import { insertRows } from '../../demo/insert.js'
 import { Random } from '../../demo/random.js'
 
 const OVERLAP_DAYS = 90
 
 export async function fillSubjects(db: Queryable, platform: DemoPlatform): Promise<number> {
-  const spans = new Map<string, [string, string, string, string]>()
   // Subjects in the warehouse per project and day: the base of the platform-wide figures.
   const warehouse = new Map<string, Map<string, number>>()
-  const rows = function* () {
-    for (const project of platform.projects) {
-      const perDay = new Map<string, number>()
-      warehouse.set(project.id, perDay)
-      for (const c of projectDailyCounts(platform, project)) {
-        if (c.subjects === null) continue
-        if (c.componentId === 'HD_DWH_EXPLOITATION') perDay.set(c.day, c.subjects)
-        const key = `${c.projectId}|${c.componentId}`
-        const span = spans.get(key)
-        if (span) span[3] = c.day
-        else spans.set(key, [c.projectId, c.componentId, c.day, c.day])
-        yield [c.projectId, c.componentId, c.day, c.subjects, componentInfo(c.componentId).countSource, collectedAtFor(c.day)]
-      }
-    }
-  }
-  const total = await insertStream(
-    db,
-    'subjects.unique_subject_counts',
-    ['project_id', 'component_id', 'day', 'subjects', 'source', 'collected_at'],
-    ['text', 'text', 'date', 'int', 'text', 'timestamptz'],
-    rows(),
-  )
-  await insertRows(db, 'subjects.project_components', ['project_id', 'component_id', 'first_day', 'last_day'],
-    ['text', 'text', 'date', 'date'], [...spans.values()])
+  const total = await fillDailyCounts(db, {
+    platform,
+    schema: 'subjects',
+    table: 'unique_subject_counts',
+    column: 'subjects',
+    value: (c) => c.subjects,
+    onCount: (c, subjects) => {
+      if (c.componentId !== 'HD_DWH_EXPLOITATION') return
+      if (!warehouse.has(c.projectId)) warehouse.set(c.projectId, new Map())
+      warehouse.get(c.projectId)!.set(c.day, subjects)
+    },
+  })
 
   // Pairs of projects that share subjects, each with a share of the smaller project's subjects.
   const rnd = new Random(platform.seed).fork('overlaps')
