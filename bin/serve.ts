@@ -4,6 +4,10 @@
  *
  *   npm run serve -- <participants|records|subjects|components|support>
  *   npm run serve -- gateway
+ *   npm run serve -- collector   (the daily collectors on their schedule, nothing else)
+ *
+ * HD4RES_COLLECT_SCHEDULE (cron, UTC) with HD4RES_COLLECTORS_CONFIG runs
+ * `collect all` for the previous day inside the process; off by default.
  *
  * Settings come from the environment (see README, "Running on PostgreSQL").
  */
@@ -13,12 +17,13 @@ import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
 import { readSettings, type Settings } from '../gateway/config.js'
 import { createGateway } from '../gateway/server.js'
 import { readCommittedSupergraph } from '../gateway/supergraph.js'
+import { startCollectSchedule } from '../collectors/schedule.js'
 import { migrateAll, SUBGRAPHS, subgraphByName } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/db.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
 import { createSubgraphServer } from '../subgraphs/kit/subgraph.js'
 
-const USAGE = `Usage: npm run serve -- <${SUBGRAPHS.map((s) => s.name).join('|')}|gateway>`
+const USAGE = `Usage: npm run serve -- <${SUBGRAPHS.map((s) => s.name).join('|')}|gateway|collector>`
 
 function requireSecret(settings: Settings): string {
   if (!settings.identitySecret || settings.identitySecret.length < 32) {
@@ -68,6 +73,26 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   return { app, close: () => app.close() }
 }
 
+/** The in-process collect schedule, when one is configured. */
+async function maybeSchedule(part: string, settings: Settings): Promise<(() => Promise<void>) | null> {
+  const cron = settings.collectSchedule
+  const configFile = settings.collectorsConfig
+  if (!cron) {
+    if (part === 'collector') throw new Error('serve -- collector needs HD4RES_COLLECT_SCHEDULE (cron, e.g. "0 4 * * *") and HD4RES_COLLECTORS_CONFIG')
+    return null
+  }
+  if (!configFile) throw new Error('HD4RES_COLLECT_SCHEDULE needs HD4RES_COLLECTORS_CONFIG, the collectors configuration file')
+  if (!settings.databaseUrl) throw new Error('The collect schedule needs DATABASE_URL')
+  const db = await openDb({ databaseUrl: settings.databaseUrl, poolSize: 2 })
+  await migrateAll(db)
+  const schedule = startCollectSchedule({ db, configFile, cron, env: process.env, log: (line) => console.log(line) })
+  console.log(`collect all scheduled "${cron}" (UTC); next run ${schedule.nextRun()?.toISOString() ?? 'never'}`)
+  return async () => {
+    schedule.stop()
+    await db.close()
+  }
+}
+
 async function main(): Promise<void> {
   const part = process.argv[2]
   if (!part || part === '--help') {
@@ -75,11 +100,16 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const settings = readSettings()
-  const served = part === 'gateway' ? await serveGateway(settings) : await serveSubgraph(part, settings)
-  const address = await served.app.listen({ port: settings.port, host: settings.host })
-  console.log(`${part} listening on ${address}${part === 'gateway' ? '/graphql' : '/graphql (through the gateway only)'}`)
+  const stopSchedule = await maybeSchedule(part, settings)
+  const served =
+    part === 'collector' ? null : part === 'gateway' ? await serveGateway(settings) : await serveSubgraph(part, settings)
+  if (served) {
+    const address = await served.app.listen({ port: settings.port, host: settings.host })
+    console.log(`${part} listening on ${address}${part === 'gateway' ? '/graphql' : '/graphql (through the gateway only)'}`)
+  }
   const stop = async () => {
-    await served.close()
+    await stopSchedule?.()
+    await served?.close()
     process.exit(0)
   }
   process.once('SIGINT', () => void stop())

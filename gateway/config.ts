@@ -26,6 +26,10 @@ const envSchema = z.object({
   HD4RES_OIDC_AUDIENCE: optionalText,
   HD4RES_OIDC_JWKS_URL: z.url().optional(),
   HD4RES_DEMO_SIZE: z.enum(['small', 'default', 'large']).default('default'),
+  /** The collectors' configuration file, for `collect all` and the schedule. */
+  HD4RES_COLLECTORS_CONFIG: optionalText,
+  /** A cron expression (UTC): run `collect all` inside the served process. Off when absent. */
+  HD4RES_COLLECT_SCHEDULE: optionalText,
   HD4RES_SUBGRAPH_PARTICIPANTS_URL: z.url().optional(),
   HD4RES_SUBGRAPH_RECORDS_URL: z.url().optional(),
   HD4RES_SUBGRAPH_SUBJECTS_URL: z.url().optional(),
@@ -47,6 +51,8 @@ export interface Settings {
   suppressionThreshold: number
   oidc?: { issuer: string; audience: string; jwksUrl: string }
   demoSize: 'small' | 'default' | 'large'
+  collectorsConfig?: string
+  collectSchedule?: string
   subgraphUrls: Partial<Record<SubgraphName, string>>
 }
 
@@ -75,6 +81,8 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       ? { issuer: e.HD4RES_OIDC_ISSUER, audience: e.HD4RES_OIDC_AUDIENCE!, jwksUrl: e.HD4RES_OIDC_JWKS_URL! }
       : undefined,
     demoSize: e.HD4RES_DEMO_SIZE,
+    collectorsConfig: e.HD4RES_COLLECTORS_CONFIG,
+    collectSchedule: e.HD4RES_COLLECT_SCHEDULE,
     subgraphUrls: {
       participants: e.HD4RES_SUBGRAPH_PARTICIPANTS_URL,
       records: e.HD4RES_SUBGRAPH_RECORDS_URL,

@@ -38,7 +38,7 @@ const pgliteParsers = {
 }
 
 export interface OpenDbOptions {
-  /** A postgres:// connection string; when absent the embedded store is used. */
+  /** A postgres:// connection string, or pglite:<folder>; when absent the embedded store is used. */
   databaseUrl?: string
   /** Folder for the embedded store's files; in memory when absent. */
   dataDir?: string
@@ -47,6 +47,8 @@ export interface OpenDbOptions {
 }
 
 export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
+  // `pglite:<folder>` names an embedded store on disk, where a connection string is expected.
+  if (options.databaseUrl?.startsWith('pglite:')) return openPGlite(options.databaseUrl.slice('pglite:'.length))
   return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir)
 }
 

@@ -17,6 +17,7 @@ import {
   ResearcherResolver,
   resolveProjectReference,
 } from './resolvers.js'
+import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
 
 /** The route the gateway asks for a researcher's memberships. */
@@ -28,7 +29,7 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   async buildSchema() {
     const schema = await buildTypeGraphQLSubgraph({
-      resolvers: [ProjectResolver, ResearcherResolver, IndividualResolver, PublicationResolver, DataUserResolver],
+      resolvers: [ProjectResolver, ResearcherResolver, IndividualResolver, PublicationResolver, DataUserResolver, CollectorRunResolver],
       referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectReference as never } },
     })
     return { schema, sdl: printSubgraphSchema(schema) }

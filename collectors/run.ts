@@ -1,0 +1,73 @@
+/**
+ * One import run: a transaction that holds the source's advisory lock, does
+ * the work, and records itself in the import log. If anything fails, nothing
+ * of the import is written and the failure alone is logged.
+ */
+import type { Db, Queryable } from '../subgraphs/kit/db.js'
+import { recordImportRun, type ImportSource } from '../subgraphs/kit/importLog.js'
+import { ImportLocked } from './errors.js'
+
+export interface ImportWork {
+  rows: number
+  warnings: string[]
+}
+
+export interface RunResult extends ImportWork {
+  source: ImportSource
+  day: string
+  outcome: 'succeeded' | 'warning'
+  seconds: number
+}
+
+export interface RunOptions {
+  /** Wait for another import of the same source to end, rather than refuse. */
+  wait?: boolean
+  now?: () => Date
+}
+
+export async function runImport(
+  db: Db,
+  source: ImportSource,
+  day: string,
+  work: (tx: Queryable) => Promise<ImportWork>,
+  options: RunOptions = {},
+): Promise<RunResult> {
+  const now = options.now ?? (() => new Date())
+  const started = now()
+  try {
+    return await db.transaction(async (tx) => {
+      const lockKey = `hd4res-collect-${source}`
+      if (options.wait) {
+        await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [lockKey])
+      } else {
+        const [got] = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [lockKey])
+        if (!got?.locked) throw new ImportLocked(source)
+      }
+      const result = await work(tx)
+      const outcome = result.warnings.length > 0 ? 'warning' : 'succeeded'
+      const finished = now()
+      await recordImportRun(tx, {
+        source,
+        day,
+        startedAt: started.toISOString(),
+        finishedAt: finished.toISOString(),
+        rows: result.rows,
+        outcome,
+        message: result.warnings.length > 0 ? result.warnings.join('\n') : null,
+      })
+      return { source, day, ...result, outcome, seconds: (finished.getTime() - started.getTime()) / 1000 }
+    })
+  } catch (error) {
+    // The import rolled back; the log keeps the failure, in its own statement.
+    if (!(error instanceof ImportLocked)) {
+      await db
+        .query(
+          `INSERT INTO ops.import_runs (source, day, started_at, finished_at, rows, outcome, message)
+           VALUES ($1, $2, $3, $4, 0, 'failed', $5)`,
+          [source, day, started.toISOString(), now().toISOString(), (error as Error).message.slice(0, 4000)],
+        )
+        .catch(() => undefined)
+    }
+    throw error
+  }
+}

@@ -1,0 +1,24 @@
+/** How collectors write availability checks: one component's day replaced whole. */
+import type { Queryable } from '../kit/db.js'
+
+export interface Check {
+  at: string
+  up: boolean
+  responseMs: number | null
+}
+
+export async function replaceChecksDay(tx: Queryable, componentId: string, day: string, checks: readonly Check[]): Promise<number> {
+  await tx.query(
+    `DELETE FROM components.availability_checks
+     WHERE component_id = $1 AND checked_at >= $2::date AND checked_at < $2::date + 1`,
+    [componentId, day],
+  )
+  if (checks.length === 0) return 0
+  await tx.query(
+    `INSERT INTO components.availability_checks (component_id, checked_at, up, response_ms)
+     SELECT $1, a, u, r FROM unnest($2::timestamptz[], $3::bool[], $4::real[]) AS t(a, u, r)
+     ON CONFLICT (component_id, checked_at) DO UPDATE SET up = EXCLUDED.up, response_ms = EXCLUDED.response_ms`,
+    [componentId, checks.map((c) => c.at), checks.map((c) => c.up), checks.map((c) => c.responseMs)],
+  )
+  return checks.length
+}

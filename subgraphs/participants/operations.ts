@@ -1,0 +1,79 @@
+/** The import log for operators: what each collector run did. Needs the `operator` role. */
+import 'reflect-metadata'
+import { GraphQLError } from 'graphql'
+import { Args, ArgsType, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql'
+import { badInput } from '../kit/access.js'
+import { IMPORT_SOURCES } from '../kit/importLog.js'
+import { DateScalar, DateTimeScalar } from '../kit/scalars.js'
+import type { SubgraphContext } from '../kit/subgraph.js'
+import type { ParticipantsLoaders } from './loaders.js'
+
+export const OPERATOR_ROLE = 'operator'
+
+export const CollectorRunOutcome = { RUNNING: 'RUNNING', SUCCEEDED: 'SUCCEEDED', WARNING: 'WARNING', FAILED: 'FAILED' } as const
+registerEnumType(CollectorRunOutcome, { name: 'CollectorRunOutcome' })
+
+@ObjectType({ description: 'One run of a daily collector, from the import log.' })
+export class CollectorRun {
+  @Field(() => String, { description: `One of ${IMPORT_SOURCES.join(', ')}.` })
+  source!: string
+
+  @Field(() => DateScalar, { description: 'The day the run imported.' })
+  day!: string
+
+  @Field(() => DateTimeScalar)
+  startedAt!: string
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  finishedAt!: string | null
+
+  @Field(() => Int)
+  rows!: number
+
+  @Field(() => CollectorRunOutcome)
+  outcome!: keyof typeof CollectorRunOutcome
+
+  @Field(() => String, { nullable: true, description: 'Warnings, or the error of a failed run.' })
+  message!: string | null
+}
+
+type Ctx = SubgraphContext<ParticipantsLoaders>
+
+@ArgsType()
+class CollectorRunsArgs {
+  @Field(() => String, { nullable: true, description: 'Only this source.' })
+  source?: string | null
+
+  @Field(() => CollectorRunOutcome, { nullable: true, description: 'Only runs with this outcome.' })
+  outcome?: keyof typeof CollectorRunOutcome | null
+
+  @Field(() => Int, { defaultValue: 50, description: 'How many runs, 1 to 500.' })
+  last!: number
+}
+
+@Resolver(() => CollectorRun)
+export class CollectorRunResolver {
+  @Query(() => [CollectorRun], { description: 'The latest collector runs, newest first. Operators only.' })
+  async collectorRuns(
+    @Args(() => CollectorRunsArgs) { source, outcome, last }: CollectorRunsArgs,
+    @Ctx() ctx: Ctx,
+  ): Promise<CollectorRun[]> {
+    if (!ctx.identity.roles.includes(OPERATOR_ROLE)) {
+      throw new GraphQLError('collectorRuns is for operators: your token has no "operator" role', { extensions: { code: 'FORBIDDEN' } })
+    }
+    if (!Number.isInteger(last) || last < 1 || last > 500) throw badInput(`"last" must be between 1 and 500; got ${last}`, 'last')
+    if (source && !(IMPORT_SOURCES as readonly string[]).includes(source)) {
+      throw badInput(`"source" must be one of ${IMPORT_SOURCES.join(', ')}; got "${source}"`, 'source')
+    }
+    const rows = await ctx.loaders.store.importRuns({ source: source ?? null, outcome: outcome?.toLowerCase() ?? null, last })
+    return rows.map((r) => ({
+      source: r.source,
+      day: r.day,
+      startedAt: new Date(r.started_at).toISOString(),
+      finishedAt: r.finished_at ? new Date(r.finished_at).toISOString() : null,
+      rows: r.rows,
+      outcome: r.outcome.toUpperCase() as keyof typeof CollectorRunOutcome,
+      message: r.message,
+    }))
+  }
+}
