@@ -69,7 +69,9 @@ export function parseDocument<T>(text: string, file: string, schema: SchemaName)
     const first = errors[0]
     const at = lineOf(text, first?.offset ?? text.length)
     const what = first ? printParseErrorCode(first.error) : 'EmptyDocument'
-    const truncated = first && first.offset >= text.trimEnd().length ? ' (the file looks truncated)' : ''
+    // A document cut short leaves its last error at the very end of the text.
+    const end = text.trimEnd().length
+    const truncated = errors.some((e) => e.offset + e.length >= end) ? ' (the file ends early: is it truncated?)' : ''
     throw new ImportRefused(`${file}:${at.line}:${at.column}`, `not valid JSON: ${what}${truncated}`)
   }
   const value = getNodeValue(tree) as T
