@@ -29,6 +29,9 @@ export interface InternalCountsConfig {
   multiStudy?: InternalComponentSource
 }
 
+/** The day goes in as $1 when the query uses it; a query for "now" needs none. */
+const paramsFor = (query: string, day: string) => (/\$1\b/.test(query) ? [day] : [])
+
 interface CountRow {
   project: string
   records: number
@@ -71,13 +74,13 @@ async function multiStudyFigures(source: InternalComponentSource, day: string) {
     const subjects = `WITH s AS (SELECT DISTINCT q.project::text AS project, q.subject_key::text AS subject_key FROM (${source.query}) q)`
     const [total] = await db.query<{ n: number }>(
       `${subjects} SELECT count(*)::int AS n FROM (SELECT subject_key FROM s GROUP BY subject_key HAVING count(*) > 1) m`,
-      [day],
+      paramsFor(source.query, day),
     )
     const overlaps = await db.query<{ project: string; other: string; shared: number }>(
       `${subjects} SELECT a.project, b.project AS other, count(*)::int AS shared
        FROM s a JOIN s b ON a.subject_key = b.subject_key AND a.project <> b.project
        GROUP BY a.project, b.project`,
-      [day],
+      paramsFor(source.query, day),
     )
     return { total: total?.n ?? 0, overlaps }
   })
@@ -91,7 +94,7 @@ async function importDay(tx: Queryable, config: InternalCountsConfig, day: strin
     if (!source) continue
     const what = `${componentId} (internal-counts query)`
     const counts = await readSource(source, componentId, async (db) =>
-      (await db.query<Record<string, unknown>>(source.query, [day])).map((row, i) => checkCountRow(row, what, i)),
+      (await db.query<Record<string, unknown>>(source.query, paramsFor(source.query, day))).map((row, i) => checkCountRow(row, what, i)),
     )
     const ids = await projectIdsByCode(tx, counts.map((c) => c.project))
     const unknown = counts.filter((c) => !ids.has(c.project)).map((c) => c.project)
