@@ -153,7 +153,7 @@ describe('ServiceNow records', () => {
       expect(new Set(records.map((r) => r.sys_id)).size).toBe(records.length)
       records.forEach((r, i) => {
         expect(r.sys_id).toMatch(/^[0-9a-f]{32}$/)
-        expect(r.number).toBe(`${prefix}${String(10_001 + i).padStart(7, '0')}`)
+        expect(r.number).toBe(`${prefix}${String(1_000_001 + i).padStart(7, '0')}`)
         if (i > 0) expect(r.opened_at as string >= (records[i - 1]!.opened_at as string)).toBe(true)
         for (const key of ['opened_at', 'sys_updated_on']) expect(r[key]).toMatch(VALUE_DATE)
         expect(r.sys_updated_on as string >= (r.opened_at as string)).toBe(true)
@@ -233,7 +233,7 @@ describe('ServiceNow records', () => {
       if (first.length === 3) break
     }
     expect(Date.now() - started).toBeLessThan(5_000)
-    expect((first[2] as { number: string }).number).toBe('INC0010003')
+    expect((first[2] as { number: string }).number).toBe('INC1000003')
     expect([...serviceNowRecordStream('sc_request', OPTIONS)]).toEqual(requests)
   })
 })

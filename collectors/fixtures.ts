@@ -403,6 +403,8 @@ function sysId(rnd: Random, index: number, salt: number): string {
   return hex8(mix32((index + salt) >>> 0)) + random() + random() + random()
 }
 
+const FIRST_FIXTURE_NUMBER = 1_000_001
+
 function ticketNumber(table: ServiceNowTable, sequence: number): string {
   return `${table === 'incident' ? 'INC' : 'REQ'}${String(sequence).padStart(7, '0')}`
 }
@@ -514,7 +516,8 @@ function* tickets(table: ServiceNowTable, options: ServiceNowOptions): Generator
     const lastChange = (from: number) => from + Math.floor(rnd.next() * (windowEnd - from))
     const t: Ticket = {
       sysId: sysId(rnd, i, salt),
-      number: ticketNumber(table, 10_001 + i),
+      // Above the demo store's numbers (INC0010001 on), so fixtures import into a demo store.
+      number: ticketNumber(table, FIRST_FIXTURE_NUMBER + i),
       shortDescription: describeTicket(rnd, table, ctx, project, openedAt),
       state: '1',
       priority: rnd.weighted(
@@ -596,7 +599,7 @@ export function awkwardServiceNowCases(options: Omit<ServiceNowOptions, 'count'>
   const rnd = rootRandom(platform, 'servicenow:awkward')
   const end = Date.parse(`${platform.endDate}T00:00:00Z`)
   const [first, second] = [platform.projects[0]!, platform.projects[1] ?? platform.projects[0]!]
-  let sequence = 900_001 // far above the generated numbers, so both files can be loaded together
+  let sequence = 9_000_001 // far above the generated numbers, so both files can be loaded together
   const ticket = (hoursBeforeEnd: number, extra: Partial<Ticket>): Ticket => {
     // Not on the hour: parsers must keep minutes and seconds.
     const openedAt = end - hoursBeforeEnd * HOUR_MS + rnd.int(0, 3599) * 1000

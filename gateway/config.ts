@@ -57,7 +57,8 @@ export interface Settings {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const parsed = envSchema.safeParse(env)
+  // An empty variable (FOO=) means "not set", as shells and compose files write it.
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')))
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`)

@@ -166,6 +166,15 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
     expect(failed!.message).toMatch(/unknown incident state "42"/)
   })
 
+  it('refuses a ticket whose number is stored under another sys_id, saying so', async () => {
+    const p = path.join(dir, 'sn-clash.json')
+    const existing = (await t.db.query<{ number: string }>(`SELECT number FROM support.tickets WHERE kind = 'incident' LIMIT 1`))[0]!.number
+    writeFileSync(p, JSON.stringify({ result: [{ sys_id: '9f'.repeat(16), number: existing, short_description: 'x', state: '1', priority: '3', opened_at: '2026-11-21 08:00:00' }] }))
+    await expect(collectServiceNow(t.db, [{ kind: 'file', table: 'incident', file: p }])).rejects.toThrow(
+      `Ticket ${existing} (sys_id ${'9f'.repeat(16)}) is already stored under another sys_id`,
+    )
+  })
+
   it('shows the import log to operators only', async () => {
     const query = '{ collectorRuns(last: 5) { source day outcome rows message finishedAt } }'
     const researcher = await t.query(query)

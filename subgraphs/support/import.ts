@@ -41,6 +41,18 @@ export async function upsertTickets(tx: Queryable, tickets: readonly TicketRecor
   const rows = [...latest.values()]
   if (rows.length === 0) return 0
   const names = COLUMNS.map(([name]) => name)
+  const clash = await tx.query<{ number: string; sys_id: string; stored: string }>(
+    `SELECT n.number, n.sys_id, t.sys_id AS stored
+     FROM unnest($1::text[], $2::text[], $3::text[]) AS n(sys_id, kind, number)
+     JOIN support.tickets t ON t.kind = n.kind AND t.number = n.number AND t.sys_id <> n.sys_id LIMIT 1`,
+    [rows.map((r) => r.sysId), rows.map((r) => r.kind), rows.map((r) => r.number)],
+  )
+  if (clash[0]) {
+    // ServiceNow numbers are unique per table: the extract and the store disagree about a ticket.
+    throw new Error(
+      `Ticket ${clash[0].number} (sys_id ${clash[0].sys_id}) is already stored under another sys_id (${clash[0].stored}); numbers are unique in ServiceNow, so one of them is not from this instance`,
+    )
+  }
   await tx.query(
     `INSERT INTO support.tickets (${names.join(', ')})
      SELECT * FROM unnest(${COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
