@@ -5,6 +5,7 @@
  *   npm run serve -- <participants|records|subjects|components|support>
  *   npm run serve -- gateway
  *   npm run serve -- collector   (the daily collectors on their schedule, nothing else)
+ *   npm run serve -- collect <source> [options]   (one collector run, as npm run collect)
  *
  * HD4RES_COLLECT_SCHEDULE (cron, UTC) with HD4RES_COLLECTORS_CONFIG runs
  * `collect all` for the previous day inside the process; off by default.
@@ -98,6 +99,12 @@ async function main(): Promise<void> {
   if (!part || part === '--help') {
     console.error(USAGE)
     process.exit(2)
+  }
+  if (part === 'collect') {
+    // `serve -- collect <source> ...` is `collect -- <source> ...`, for hosts that only run the entry point.
+    process.argv.splice(2, 1)
+    await import('./collect.js')
+    return
   }
   const settings = readSettings()
   const stopSchedule = await maybeSchedule(part, settings)
