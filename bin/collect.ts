@@ -107,6 +107,7 @@ try {
     })
     print(describeOutcomes(outcomes))
     failed = outcomes.some((o) => o.status === 'refused')
+    if (outcomes.some((o) => o.status === 'refused' && o.error instanceof ImportLocked)) process.exitCode = 3
     if (outcomes.length === 0) console.log('No documents found.')
   } else if (source === 'internal-counts') {
     if (!values.config) usage('internal-counts needs --config <file> (see config/collectors.example.yaml)')
@@ -151,4 +152,4 @@ try {
 } finally {
   await db.close()
 }
-if (failed) process.exitCode = 1
+if (failed && !process.exitCode) process.exitCode = 1

@@ -714,7 +714,8 @@ export function corruptCountsDocuments(options: FixtureOptions = {}): CorruptFil
  * Writes `{"result": [...]}` record by record, in exactly the layout of
  * JSON.stringify(value, null, 2), so a large extract needs no more memory than a small one.
  */
-async function writeResultFile(file: string, records: Iterable<ServiceNowRecord>): Promise<void> {
+/** Writes a Table API answer ({"result": [...]}) record by record, in constant memory. */
+export async function writeResultFile(file: string, records: Iterable<ServiceNowRecord>): Promise<void> {
   const out = createWriteStream(file, { encoding: 'utf8' })
   let buffer = ''
   const flush = async () => {
