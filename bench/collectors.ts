@@ -111,9 +111,9 @@ async function prepareInternalSource(engine: 'pglite' | 'postgres', work: string
   }
   await db.query(
     `INSERT INTO counts.subject_keys
-     SELECT $1::text[][1 + (k % array_length($1::text[], 1))], 'subject-' || k FROM generate_series(1, 200000) AS k
+     SELECT ($1::text[])[1 + (k % array_length($1::text[], 1))], 'subject-' || k FROM generate_series(1, 200000) AS k
      UNION ALL
-     SELECT $1::text[][1 + ((k * 31) % array_length($1::text[], 1))], 'subject-' || k FROM generate_series(1, 200000, 12) AS k`,
+     SELECT ($1::text[])[1 + ((k * 31) % array_length($1::text[], 1))], 'subject-' || k FROM generate_series(1, 200000, 12) AS k`,
     [projects],
   )
   await db.close()

@@ -17,7 +17,7 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFracti
 const table = [
   '| workload | store | rows written | seconds | rows/s | input MB | peak RSS MB |',
   '|---|---|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.workload} | ${r.store} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rowsPerSecond)} | ${fmt(r.inputMb, 1)} | ${fmt(r.peakRssMb)} |`),
+  ...rows.map((r) => `| ${r.workload} | ${r.store} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rowsPerSecond)} | ${r.inputMb > 0 ? fmt(r.inputMb, 1) : "(a database)"} | ${fmt(r.peakRssMb)} |`),
 ].join('\n')
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'

@@ -82,6 +82,32 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
     expect(outcome!.status === 'refused' && outcome!.error.message).toContain(`counts-line.json:${line} at $.projects[1].records`)
   })
 
+  it('reads documents from an HTTP address template, one per component and day', async () => {
+    const { default: Fastify } = await import('fastify')
+    const server = Fastify()
+    const asked: string[] = []
+    server.get<{ Params: { component: string; day: string } }>('/counts/:component/:day', async (request, reply) => {
+      asked.push(`${request.params.component}/${request.params.day}`)
+      if (request.params.component !== 'HD4DP_V2_WEB') return reply.code(404).send({ error: 'no such document' })
+      return { ...countsDoc(321, 123), component: 'HD4DP_V2_WEB', day: request.params.day.replace('.json', '') }
+    })
+    const base = await server.listen({ port: 0, host: '127.0.0.1' })
+    try {
+      const { urlDocuments } = await import('../collectors/input.js')
+      const outcomes = await collectHd4devopsCounts(t.db, urlDocuments(`${base}/counts/{component}/{day}.json`, ['HD4DP_V2_WEB', 'HERA'], [DAY], { maxRetries: 0 }))
+      expect(asked.sort()).toEqual([`HD4DP_V2_WEB/${DAY}.json`, `HERA/${DAY}.json`])
+      expect(outcomes.map((o) => o.status)).toEqual(['imported', 'refused'])
+      expect(outcomes[1]!.status === 'refused' && outcomes[1]!.error.message).toMatch(/GET .*HERA.* answered 404/)
+      const [row] = await t.db.query<{ records: number }>(
+        `SELECT records FROM records.study_record_counts WHERE project_id = 'prj-0001' AND component_id = 'HD4DP_V2_WEB' AND day = $1`,
+        [DAY],
+      )
+      expect(row!.records).toBe(321)
+    } finally {
+      await server.close()
+    }
+  })
+
   it('imports a day of availability checks and refuses a check from another day', async () => {
     const checks = Array.from({ length: 288 }, (_, i) => ({
       at: new Date(Date.parse(`${DAY}T00:00:00Z`) + i * 300_000).toISOString(),
