@@ -10,7 +10,7 @@ import { mkdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import pg from 'pg'
+import { createScratchDatabase } from '../test/helpers/scratchDatabase.js'
 import { serviceNowRecordStream, writeResultFile } from '../collectors/fixtures.js'
 import { COMPONENTS } from '../subgraphs/kit/components.js'
 import { openDb } from '../subgraphs/kit/db.js'
@@ -32,29 +32,8 @@ export interface CollectorBenchRow {
   inputMb: number
 }
 
-async function prepareStore(engine: 'pglite' | 'postgres', work: string, registry = true): Promise<{ url: string; drop: () => Promise<void> }> {
-  let url: string
-  let drop = async () => {}
-  if (engine === 'postgres') {
-    const name = `hd4res_bench_${Date.now()}_${Math.floor(Math.random() * 1e6)}`
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    const u = new URL(process.env.DATABASE_URL!)
-    u.pathname = `/${name}`
-    url = u.toString()
-    drop = async () => {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    }
-  } else {
-    const dir = path.join(work, `pglite-${Date.now()}-${Math.floor(Math.random() * 1e6)}`)
-    url = `pglite:${dir}`
-    drop = async () => rmSync(dir, { recursive: true, force: true })
-  }
+async function prepareStore(engine: 'pglite' | 'postgres', registry = true): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { url, drop } = await createScratchDatabase(engine, 'hd4res_bench')
   if (!registry) return { url, drop }
   // The registry of the large platform: 1,000 projects, 600 providers with their installations.
   const db = await openDb({ databaseUrl: url })
@@ -96,8 +75,8 @@ async function writeCountsFolder(dir: string): Promise<number> {
  * the configured queries return, and 200,000 pseudonymised subject keys, 8 %
  * of them in two studies, for the multi-study figures.
  */
-async function prepareInternalSource(engine: 'pglite' | 'postgres', work: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const source = await prepareStore(engine, work, false)
+async function prepareInternalSource(engine: 'pglite' | 'postgres'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const source = await prepareStore(engine, false)
   const db = await openDb({ databaseUrl: source.url })
   const projects = generatePlatform({ size: 'large', seed: 7, endDate: END }).projects.map((p) => p.code)
   await db.exec(`CREATE SCHEMA counts;
@@ -142,7 +121,7 @@ export async function benchCollectors(log: (line: string) => void): Promise<Coll
     const countsMb = await writeCountsFolder(countsDir)
     const engines: ('pglite' | 'postgres')[] = process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite']
     for (const engine of engines) {
-      const internal = await prepareInternalSource(engine, work)
+      const internal = await prepareInternalSource(engine)
       const workloads: [string, 'servicenow' | 'counts' | 'internal', string, number][] = [
         ['ServiceNow, 100,000 tickets', 'servicenow', small, statSync(small).size / 2 ** 20],
         ['ServiceNow, 1,200,000 tickets (memory check)', 'servicenow', big, statSync(big).size / 2 ** 20],
@@ -150,7 +129,7 @@ export async function benchCollectors(log: (line: string) => void): Promise<Coll
         ['Internal counts, 1,000 projects x 3 internal components + multi-study from 216,667 subject keys, one day', 'internal', internal.url, 0],
       ]
       for (const [workload, kind, input, inputMb] of workloads) {
-        const store = await prepareStore(engine, work)
+        const store = await prepareStore(engine)
         try {
           log(`${engine}: ${workload}…`)
           const m = await measure(kind, store.url, input)

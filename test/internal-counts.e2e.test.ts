@@ -4,17 +4,13 @@
  * subjects shared between studies computed from pseudonymised keys that never
  * leave that database.
  */
-import { randomBytes } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectInternalCounts, type InternalCountsConfig } from '../collectors/internal.js'
 import { openDb } from '../subgraphs/kit/db.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
 import { DATA_TABLES } from './helpers/checksum.js'
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
+import { createScratchDatabase } from './helpers/scratchDatabase.js'
 
 const DAY = '2026-11-22'
 // Subjects (pseudonymised keys) per project code in the source database.
@@ -24,27 +20,8 @@ const SUBJECTS: Record<string, string[]> = {
   'ORTHOPRIDE-KNEE': ['pseudo-g', 'pseudo-y'],
 }
 
-async function sourceDatabase(engine: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  let url: string
-  let drop = async () => {}
-  if (engine === 'postgres') {
-    const name = `hd4res_source_${randomBytes(5).toString('hex')}`
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${name}`)
-    await admin.end()
-    const u = new URL(process.env.DATABASE_URL!)
-    u.pathname = `/${name}`
-    url = u.toString()
-    drop = async () => {
-      const c = new pg.Client({ connectionString: process.env.DATABASE_URL })
-      await c.connect()
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await c.end()
-    }
-  } else {
-    url = `pglite:${mkdtempSync(path.join(tmpdir(), 'hd4res-source-'))}`
-  }
+async function sourceDatabase(engine: 'pglite' | 'postgres'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { url, drop } = await createScratchDatabase(engine, 'hd4res_source')
   const db = await openDb({ databaseUrl: url })
   await db.exec(`CREATE SCHEMA dwh;
     CREATE TABLE dwh.study_records (project_code text, subject_pseudonym text, loaded_on date);`)

@@ -3,12 +3,11 @@
  * 'postgres' engine, in a fresh database on the server named by DATABASE_URL,
  * and talks to it over HTTP as a frontend would.
  */
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import { readSettings } from '../../gateway/config.js'
 import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../../gateway/launcher.js'
 import { openDb, type Db } from '../../subgraphs/kit/db.js'
 import type { PublicationRegistry } from '../../subgraphs/kit/publications.js'
+import { createScratchDatabase } from './scratchDatabase.js'
 
 export type Engine = 'pglite' | 'postgres'
 
@@ -38,26 +37,6 @@ export interface TestGraph {
   close(): Promise<void>
 }
 
-async function createTestDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const serverUrl = process.env.DATABASE_URL!
-  const name = `hd4res_test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: serverUrl })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${name}`)
-  await admin.end()
-  const url = new URL(serverUrl)
-  url.pathname = `/${name}`
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl })
-      await client.connect()
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await client.end()
-    },
-  }
-}
-
 export async function startTestGraph(
   options: {
     engine?: Engine
@@ -69,7 +48,7 @@ export async function startTestGraph(
   } = {},
 ): Promise<TestGraph> {
   const engine = options.engine ?? 'pglite'
-  const database = engine === 'postgres' && !options.reuseDb ? await createTestDatabase() : null
+  const database = engine === 'postgres' && !options.reuseDb ? await createScratchDatabase('postgres', 'hd4res_test') : null
   const db = options.reuseDb ?? (await openDb({ databaseUrl: database?.url, poolSize: 5 }))
   const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', ...options.env })
   const graph = await startEmbeddedGraph({
