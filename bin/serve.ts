@@ -16,7 +16,7 @@ import 'reflect-metadata'
 import type { FastifyInstance } from 'fastify'
 import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
 import { readSettings, type Settings } from '../gateway/config.js'
-import { createGateway } from '../gateway/server.js'
+import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
 import { readCommittedSupergraph } from '../gateway/supergraph.js'
 import { startCollectSchedule } from '../collectors/schedule.js'
 import { migrateAll, SUBGRAPHS, subgraphByName } from '../subgraphs/index.js'
@@ -63,13 +63,15 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   if (settings.production && !settings.oidc) {
     throw new Error('In production the gateway needs an OIDC provider: set HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL')
   }
-  const verifier = settings.oidc ? oidcVerifier(settings.oidc) : (await loadDevIssuer(settings.dataDir)).verifier
+  const verifier = settings.oidc ? oidcVerifier(settings.oidc, settings.oidcAlgorithms, settings.claims) : (await loadDevIssuer(settings.dataDir)).verifier
+  const { graphiqlEnabled, ...fromSettings } = gatewayOptionsFrom(settings)
   const { app } = await createGateway({
+    ...fromSettings,
     supergraphSdl: readCommittedSupergraph(),
     subgraphUrls: settings.subgraphUrls as Record<string, string>,
     identitySecret,
     verifier,
-    graphiql: { enabled: !settings.production },
+    graphiql: { enabled: graphiqlEnabled },
   })
   return { app, close: () => app.close() }
 }

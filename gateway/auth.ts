@@ -8,6 +8,7 @@ import path from 'node:path'
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  decodeProtectedHeader,
   errors as joseErrors,
   exportJWK,
   generateKeyPair,
@@ -34,25 +35,63 @@ export interface Verifier {
 
 export const DEV_ISSUER = 'urn:hd4res:development-issuer'
 export const DEV_AUDIENCE = 'hd4res-graph'
-const ALGORITHMS = ['ES256', 'RS256', 'PS256', 'EdDSA']
 
-export function createVerifier(options: { issuer: string; audience: string; keys: JWTVerifyGetKey }): Verifier {
+export interface ClaimNames {
+  /** Dotted path of the display name claim. */
+  name: string
+  /** Dotted path of the roles claim, e.g. realm_access.roles for Keycloak. */
+  roles: string
+}
+
+export interface VerifierOptions {
+  issuer: string
+  audience: string
+  keys: JWTVerifyGetKey
+  /** Accepted signing algorithms: asymmetric only. */
+  algorithms: string[]
+  claims?: ClaimNames
+}
+
+const claimAt = (payload: Record<string, unknown>, dotted: string): unknown =>
+  dotted.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload)
+
+/** The token's header, read without trusting it, to say which algorithm or key it names. */
+function peekHeader(token: string): { alg?: string; kid?: string } | null {
+  try {
+    return decodeProtectedHeader(token) as { alg?: string; kid?: string }
+  } catch {
+    return null
+  }
+}
+
+export function createVerifier(options: VerifierOptions): Verifier {
+  const claims = options.claims ?? { name: 'name', roles: 'roles' }
   return {
     async verify(authorization) {
       if (!authorization) throw new AuthError('Missing Authorization header: send "Authorization: Bearer <token>"')
       const match = /^Bearer\s+(\S+)$/i.exec(authorization)
       if (!match) throw new AuthError('The Authorization header must be "Bearer <token>"')
+      const token = match[1]!
+      const header = peekHeader(token)
+      if (!header) throw new AuthError('The token is malformed: it is not a signed JWT (header.payload.signature)')
+      if (!header.alg || !options.algorithms.includes(header.alg)) {
+        throw new AuthError(`The token is signed with "${String(header.alg ?? 'none')}", which is not accepted; accepted: ${options.algorithms.join(', ')}`)
+      }
       try {
-        const { payload } = await jwtVerify(match[1]!, options.keys, {
+        const { payload } = await jwtVerify(token, options.keys, {
           issuer: options.issuer,
           audience: options.audience,
-          algorithms: ALGORITHMS,
+          algorithms: options.algorithms,
+          requiredClaims: ['exp', 'sub'],
         })
-        if (!payload.sub) throw new AuthError('The token has no subject ("sub" claim)')
-        const roles = Array.isArray(payload.roles) ? payload.roles.map(String) : []
-        return { sub: payload.sub, name: typeof payload.name === 'string' ? payload.name : payload.sub, roles }
+        const rawRoles = claimAt(payload, claims.roles)
+        const name = claimAt(payload, claims.name)
+        return {
+          sub: payload.sub!,
+          name: typeof name === 'string' ? name : payload.sub!,
+          roles: Array.isArray(rawRoles) ? rawRoles.map(String) : [],
+        }
       } catch (error) {
-        if (error instanceof AuthError) throw error
         throw new AuthError(describeJoseError(error))
       }
     },
@@ -60,17 +99,38 @@ export function createVerifier(options: { issuer: string; audience: string; keys
 }
 
 function describeJoseError(error: unknown): string {
-  if (error instanceof joseErrors.JWTExpired) return 'The token has expired'
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `The token's "${error.claim}" claim is not accepted (${error.reason})`
+  if (error instanceof joseErrors.JWTExpired) return 'The token has expired (exp)'
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    switch (error.claim) {
+      case 'nbf':
+        return 'The token is not valid yet (nbf)'
+      case 'iss':
+        return 'The token was issued by another issuer (iss)'
+      case 'aud':
+        return 'The token is meant for another audience (aud)'
+      default:
+        return `The token's "${error.claim}" claim is missing or not accepted`
+    }
+  }
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "The token's signature does not verify"
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return "The token's signing algorithm is not accepted"
-  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was signed with an unknown key'
-  if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return 'The token is malformed'
-  return 'The token could not be verified'
+  if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was signed with a key the issuer does not publish (unknown kid)'
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return 'The issuer\'s signing keys could not be loaded'
+  return 'The token is malformed'
 }
 
-export function oidcVerifier(oidc: { issuer: string; audience: string; jwksUrl: string }): Verifier {
-  return createVerifier({ issuer: oidc.issuer, audience: oidc.audience, keys: createRemoteJWKSet(new URL(oidc.jwksUrl)) })
+/**
+ * Keys from the provider's JWKS, cached and fetched again when a token names an
+ * unknown key, at most once per cooldown, so forged kids cannot flood it.
+ */
+export function oidcVerifier(oidc: { issuer: string; audience: string; jwksUrl: string }, algorithms: string[], claims?: ClaimNames): Verifier {
+  return createVerifier({
+    issuer: oidc.issuer,
+    audience: oidc.audience,
+    keys: createRemoteJWKSet(new URL(oidc.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 10 * 60_000, timeoutDuration: 5_000 }),
+    algorithms,
+    claims,
+  })
 }
 
 /** The development issuer: a key pair made on first start and kept in the data folder. */
@@ -105,6 +165,7 @@ export async function loadDevIssuer(dataDir: string | null): Promise<DevIssuer> 
       issuer: DEV_ISSUER,
       audience: DEV_AUDIENCE,
       keys: createLocalJWKSet({ keys: [stored.publicJwk] }),
+      algorithms: ['ES256'],
     }),
     sign: (claims, lifetime = '12h') =>
       new SignJWT({ name: claims.name ?? claims.sub, roles: claims.roles ?? ['researcher'] })

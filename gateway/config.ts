@@ -26,6 +26,34 @@ const envSchema = z.object({
   HD4RES_OIDC_AUDIENCE: optionalText,
   HD4RES_OIDC_JWKS_URL: z.url().optional(),
   HD4RES_DEMO_SIZE: z.enum(['small', 'default', 'large']).default('default'),
+  /** Signing algorithms accepted from the OIDC provider: asymmetric ones only. */
+  HD4RES_OIDC_ALGORITHMS: z
+    .string()
+    .default('RS256,ES256,PS256,EdDSA')
+    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .refine((list) => list.length > 0 && list.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/.test(a)), {
+      message: 'only asymmetric algorithms (RS256, PS256, ES256, EdDSA…) may be accepted',
+    }),
+  /** Where the token keeps the researcher's display name and roles (a dotted path, e.g. realm_access.roles). */
+  HD4RES_CLAIM_NAME: z.string().default('name'),
+  HD4RES_CLAIM_ROLES: z.string().default('roles'),
+  HD4RES_INTROSPECTION: z.enum(['on', 'off']).optional(),
+  HD4RES_GRAPHIQL: z.enum(['on', 'off']).optional(),
+  HD4RES_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
+  HD4RES_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
+  HD4RES_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
+  HD4RES_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(30),
+  HD4RES_MAX_COST: z.coerce.number().int().min(100).default(50000),
+  HD4RES_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
+  HD4RES_MAX_BATCH: z.coerce.number().int().min(1).default(10),
+  /** Requests per minute, per researcher and per client address. */
+  HD4RES_RATE_PER_RESEARCHER: z.coerce.number().int().min(1).default(600),
+  HD4RES_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  HD4RES_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** A JSON file of allowed operations; when set, nothing else is answered. */
+  HD4RES_SAFELIST_FILE: optionalText,
+  HD4RES_BACKUP_DIR: optionalText,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The collectors' configuration file, for `collect all` and the schedule. */
   HD4RES_COLLECTORS_CONFIG: optionalText,
   /** A cron expression (UTC): run `collect all` inside the served process. Off when absent. */
@@ -38,6 +66,19 @@ const envSchema = z.object({
 })
 
 export type Env = z.infer<typeof envSchema>
+
+export interface GatewayLimits {
+  maxDepth: number
+  maxAliases: number
+  maxTokens: number
+  maxDirectives: number
+  maxCost: number
+  maxBodyBytes: number
+  maxBatch: number
+  ratePerResearcher: number
+  ratePerAddress: number
+  subgraphTimeoutMs: number
+}
 
 export interface Settings {
   port: number
@@ -53,6 +94,14 @@ export interface Settings {
   demoSize: 'small' | 'default' | 'large'
   collectorsConfig?: string
   collectSchedule?: string
+  oidcAlgorithms: string[]
+  claims: { name: string; roles: string }
+  introspection: boolean
+  graphiql: boolean
+  limits: GatewayLimits
+  safelistFile?: string
+  backupDir: string
+  logLevel: string
   subgraphUrls: Partial<Record<SubgraphName, string>>
 }
 
@@ -84,6 +133,26 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     demoSize: e.HD4RES_DEMO_SIZE,
     collectorsConfig: e.HD4RES_COLLECTORS_CONFIG,
     collectSchedule: e.HD4RES_COLLECT_SCHEDULE,
+    oidcAlgorithms: e.HD4RES_OIDC_ALGORITHMS,
+    claims: { name: e.HD4RES_CLAIM_NAME, roles: e.HD4RES_CLAIM_ROLES },
+    // Off in production unless switched on; on elsewhere unless switched off.
+    introspection: e.HD4RES_INTROSPECTION ? e.HD4RES_INTROSPECTION === 'on' : e.NODE_ENV !== 'production',
+    graphiql: e.HD4RES_GRAPHIQL ? e.HD4RES_GRAPHIQL === 'on' : e.NODE_ENV !== 'production',
+    limits: {
+      maxDepth: e.HD4RES_MAX_DEPTH,
+      maxAliases: e.HD4RES_MAX_ALIASES,
+      maxTokens: e.HD4RES_MAX_TOKENS,
+      maxDirectives: e.HD4RES_MAX_DIRECTIVES,
+      maxCost: e.HD4RES_MAX_COST,
+      maxBodyBytes: e.HD4RES_MAX_BODY_BYTES,
+      maxBatch: e.HD4RES_MAX_BATCH,
+      ratePerResearcher: e.HD4RES_RATE_PER_RESEARCHER,
+      ratePerAddress: e.HD4RES_RATE_PER_ADDRESS,
+      subgraphTimeoutMs: e.HD4RES_SUBGRAPH_TIMEOUT_MS,
+    },
+    safelistFile: e.HD4RES_SAFELIST_FILE,
+    backupDir: path.resolve(e.HD4RES_BACKUP_DIR ?? (e.NODE_ENV === 'production' ? '/backup' : path.join(e.HD4RES_DATA_DIR, 'backups'))),
+    logLevel: e.LOG_LEVEL,
     subgraphUrls: {
       participants: e.HD4RES_SUBGRAPH_PARTICIPANTS_URL,
       records: e.HD4RES_SUBGRAPH_RECORDS_URL,

@@ -15,7 +15,7 @@ import { loadPublicationRegistry, type PublicationRegistry } from '../subgraphs/
 import { createSubgraphServer, type SubgraphDeps } from '../subgraphs/kit/subgraph.js'
 import { loadDevIssuer, oidcVerifier, type DevIssuer } from './auth.js'
 import type { Settings } from './config.js'
-import { createGateway } from './server.js'
+import { createGateway, gatewayOptionsFrom } from './server.js'
 import { readCommittedSupergraph } from './supergraph.js'
 
 export const DEMO_RESEARCHER = { sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] }
@@ -85,14 +85,16 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     }
 
     const issuer = settings.oidc ? null : await loadDevIssuer(options.inMemory ? null : settings.dataDir)
-    const verifier = settings.oidc ? oidcVerifier(settings.oidc) : issuer!.verifier
+    const verifier = settings.oidc ? oidcVerifier(settings.oidc, settings.oidcAlgorithms, settings.claims) : issuer!.verifier
     const demoToken = issuer ? await issuer.sign(DEMO_RESEARCHER) : undefined
+    const { graphiqlEnabled, ...fromSettings } = gatewayOptionsFrom(settings)
     const gateway = await createGateway({
+      ...fromSettings,
       supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
       subgraphUrls,
       identitySecret,
       verifier,
-      graphiql: { enabled: !settings.production, token: demoToken },
+      graphiql: { enabled: graphiqlEnabled, token: demoToken },
     })
     closers.unshift(() => gateway.app.close())
     await gateway.app.listen({ port: settings.port, host: settings.host })

@@ -1,22 +1,31 @@
 /**
  * The HTTP front door: Apollo Server with @apollo/gateway on fastify. It signs
  * researchers in, asks the registry which projects they may see, and forwards
- * each subgraph request with a signed identity header. It also serves
- * /healthz and GraphiQL.
+ * each subgraph request with a signed identity header and the request id. It
+ * refuses hostile requests before anything executes (protection.ts), answers
+ * /healthz, and serves GraphiQL where enabled.
  */
+import { randomUUID } from 'node:crypto'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
-import { ApolloServer } from '@apollo/server'
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify'
-import Fastify, { type FastifyInstance } from 'fastify'
-import { GraphQLError } from 'graphql'
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import { GraphQLError, type GraphQLFormattedError } from 'graphql'
+import { pino, type Logger } from 'pino'
 import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
+import type { GatewayLimits, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
+import { armor, RateLimited, rateLimitedError, rateLimits } from './protection.js'
+import { loadSafelist, safelistPlugin, type Safelist } from './safelist.js'
+
+export const REQUEST_ID_HEADER = 'x-request-id'
 
 export interface GatewayContext {
   identity: Identity
+  requestId: string
 }
 
 export interface GatewayOptions {
@@ -25,27 +34,132 @@ export interface GatewayOptions {
   subgraphUrls: Record<string, string>
   identitySecret: string
   verifier: Verifier
+  limits: GatewayLimits
+  logger: Logger
+  /** Mask unexpected errors' messages (they are logged with the request id). */
+  production: boolean
   graphiql?: { enabled: boolean; token?: string }
-  introspection?: boolean
+  introspection: boolean
+  /** When given, only these operations are answered. */
+  safelist?: Safelist
 }
 
-class IdentityForwardingDataSource extends RemoteGraphQLDataSource<GatewayContext> {
+class GatewayDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly secret: string,
+    timeoutMs: number,
   ) {
-    super({ url })
+    super({
+      url,
+      // Every subgraph call has a deadline, so one slow subgraph cannot hold the whole answer.
+      fetcher: ((input: string, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never,
+    })
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
     // Health checks and schema loads run without a researcher; they never carry data.
-    const identity = 'identity' in context && context.identity ? context.identity : undefined
-    if (identity) request.http?.headers.set(IDENTITY_HEADER, signIdentity(identity, this.secret))
+    const ctx = context as Partial<GatewayContext>
+    if (ctx.identity) request.http?.headers.set(IDENTITY_HEADER, signIdentity(ctx.identity, this.secret))
+    if (ctx.requestId) request.http?.headers.set(REQUEST_ID_HEADER, ctx.requestId)
   }
 }
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } })
+}
+
+/** GraphQL Armor's refusals, with the setting that raises each limit. */
+const LIMIT_SETTINGS: [RegExp, string][] = [
+  [/Query depth limit/, 'HD4RES_MAX_DEPTH'],
+  [/Aliases limit/, 'HD4RES_MAX_ALIASES'],
+  [/Token limit/, 'HD4RES_MAX_TOKENS'],
+  [/Directives limit/, 'HD4RES_MAX_DIRECTIVES'],
+  [/Query Cost limit/, 'HD4RES_MAX_COST'],
+]
+
+const TRANSPORT_FAILURE = /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|aborted|timeout|timed out|^\d{3}: /i
+
+/**
+ * What a researcher may see of an error: a subgraph that did not answer is
+ * named without its address; outside development, unexpected errors keep only
+ * their code (the log has the detail, under the same request id).
+ */
+export function formatGatewayError(production: boolean) {
+  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+    const extensions = { ...formatted.extensions }
+    const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : undefined
+    const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR'
+    if (service && TRANSPORT_FAILURE.test(formatted.message)) {
+      return {
+        message: `The ${service} service did not answer in time or could not be reached; the other fields are complete`,
+        path: formatted.path,
+        extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service },
+      }
+    }
+    const limit = LIMIT_SETTINGS.find(([pattern]) => pattern.test(formatted.message))
+    if (limit) {
+      // Armor words them as syntax errors; they are limits, so say which.
+      return {
+        message: `${formatted.message.replace(/^Syntax Error: /, '').replace(/\.$/, '')} (${limit[1]})`,
+        extensions: { code: 'QUERY_TOO_COMPLEX' },
+      }
+    }
+    delete extensions.exception
+    delete extensions.stacktrace
+    delete extensions.response
+    if (production && code === 'INTERNAL_SERVER_ERROR') {
+      return { message: 'Internal server error', path: formatted.path, extensions: { code, ...(service ? { serviceName: service } : {}) } }
+    }
+    return { ...formatted, extensions: { ...extensions, code } }
+  }
+}
+
+/** Puts the request id on every error, and logs what went wrong in full. */
+function requestIdPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          for (const error of errors) {
+            const code = error.extensions?.code
+            if (code === 'INTERNAL_SERVER_ERROR' || code === undefined || error.extensions?.serviceName) {
+              logger.warn({ requestId: contextValue?.requestId, err: error.originalError ?? error, path: error.path }, error.message)
+            }
+          }
+        },
+        async willSendResponse({ response, contextValue }) {
+          const requestId = contextValue?.requestId
+          if (!requestId || response.body.kind !== 'single') return
+          response.body.singleResult.errors = response.body.singleResult.errors?.map((e) => ({
+            ...e,
+            extensions: { ...e.extensions, requestId },
+          }))
+        },
+      }
+    },
+  }
+}
+
+function httpError(status: number, code: string, message: string) {
+  return { status, body: { errors: [{ message, extensions: { code } }] } }
+}
+
+/** fastify's own refusals (body too large, not JSON, wrong content type) in the GraphQL error shape. */
+function describeHttpError(error: FastifyError, limits: GatewayLimits) {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return httpError(413, 'PAYLOAD_TOO_LARGE', `The request body is larger than ${limits.maxBodyBytes} bytes (HD4RES_MAX_BODY_BYTES)`)
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return httpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send GraphQL requests as application/json')
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return httpError(400, 'BAD_REQUEST', 'The request body is empty; send {"query": "…"}')
+    default:
+      if (error.statusCode === 400 && /JSON/i.test(error.message)) {
+        return httpError(400, 'BAD_REQUEST', `The request body is not valid JSON: ${error.message}`)
+      }
+      return null
+  }
 }
 
 export interface RunningGateway {
@@ -56,6 +170,7 @@ export interface RunningGateway {
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
   const missing = ['participants', 'records', 'subjects', 'components', 'support'].filter((n) => !options.subgraphUrls[n])
   if (missing.length > 0) throw new Error(`No address configured for subgraph(s) ${missing.join(', ')}`)
+  const { limits, logger } = options
 
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud
   // metadata addresses at start-up: a health-data portal sends nothing out.
@@ -65,17 +180,47 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name]
       if (!url) throw new Error(`No address configured for subgraph "${name}"`)
-      return new IdentityForwardingDataSource(url, options.identitySecret)
+      return new GatewayDataSource(url, options.identitySecret, limits.subgraphTimeoutMs)
     },
   })
   const access = createAccessResolver({ participantsUrl: options.subgraphUrls.participants!, secret: options.identitySecret })
+  const rates = rateLimits(limits)
+  const protection = armor(limits)
 
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
+  const app = Fastify({
+    logger: false,
+    bodyLimit: limits.maxBodyBytes,
+    // A caller's request id travels on when it is a plain token; otherwise we make one.
+    genReqId: (request) => {
+      const given = request.headers[REQUEST_ID_HEADER]
+      return typeof given === 'string' && /^[\w.:-]{8,100}$/.test(given) ? given : randomUUID()
+    },
+  })
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id)
+  })
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    const described = describeHttpError(error, limits)
+    if (described) return reply.code(described.status).send(described.body)
+    logger.error({ requestId: request.id, err: error }, 'unhandled gateway error')
+    return reply.code(500).send(httpError(500, 'INTERNAL_SERVER_ERROR', `Internal server error (request ${request.id})`).body)
+  })
+
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
-    introspection: options.introspection ?? true,
+    introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
-    plugins: [ApolloServerPluginLandingPageDisabled(), fastifyApolloDrainPlugin(app)],
+    allowBatchedHttpRequests: true,
+    csrfPrevention: true,
+    validationRules: protection.validationRules,
+    formatError: formatGatewayError(options.production),
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      fastifyApolloDrainPlugin(app),
+      ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
+      requestIdPlugin(logger),
+      ...(options.safelist ? [safelistPlugin(options.safelist)] : []),
+    ],
   })
   await apollo.start()
 
@@ -85,18 +230,57 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     app.get('/', async (_request, reply) => reply.redirect('/graphiql'))
   }
 
-  await app.register(fastifyApollo(apollo), {
-    path: '/graphql',
-    context: async (request) => {
-      let claims
+  await app.register(async (graphql) => {
+    // Per address, before any work; per researcher once the token is verified.
+    graphql.addHook('onRequest', async (request, reply) => {
       try {
-        claims = await options.verifier.verify(request.headers.authorization)
+        await rates.address(request.ip)
       } catch (error) {
-        if (error instanceof AuthError) throw unauthenticated(error.message)
-        throw error
+        if (!(error instanceof RateLimited)) throw error
+        return reply
+          .code(429)
+          .header('retry-after', String(error.retryAfterSeconds))
+          .send({ errors: [{ message: error.message, extensions: { code: 'RATE_LIMITED' } }] })
       }
-      return { identity: await access.identityFor(claims) }
-    },
+    })
+    graphql.addHook('preHandler', async (request, reply) => {
+      if (Array.isArray(request.body) && request.body.length > limits.maxBatch) {
+        return reply.code(400).send(
+          httpError(400, 'BATCH_TOO_LARGE', `A batch may hold at most ${limits.maxBatch} operations (HD4RES_MAX_BATCH); this one holds ${request.body.length}`).body,
+        )
+      }
+    })
+    await graphql.register(fastifyApollo(apollo), {
+      path: '/graphql',
+      context: async (request) => {
+        let claims
+        try {
+          claims = await options.verifier.verify(request.headers.authorization)
+        } catch (error) {
+          if (error instanceof AuthError) throw unauthenticated(error.message)
+          throw error
+        }
+        try {
+          await rates.researcher(claims.sub)
+        } catch (error) {
+          if (error instanceof RateLimited) throw rateLimitedError(error)
+          throw error
+        }
+        return { identity: await access.identityFor(claims), requestId: request.id }
+      },
+    })
   })
   return { app, apollo }
+}
+
+/** The options that come straight from the settings, shared by `npm start` and `serve -- gateway`. */
+export function gatewayOptionsFrom(settings: Settings): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist'> & { graphiqlEnabled: boolean } {
+  return {
+    limits: settings.limits,
+    logger: pino({ name: 'hd4res-gateway', level: settings.logLevel }),
+    production: settings.production,
+    introspection: settings.introspection,
+    safelist: settings.safelistFile ? loadSafelist(settings.safelistFile) : undefined,
+    graphiqlEnabled: settings.graphiql,
+  }
 }

@@ -221,11 +221,18 @@ describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) 
       expect(res.body.errors![0]!.message).toMatch(/2026-13-45/)
     })
 
-    it.each([-1, 100000])('first: %i', async (first) => {
+    it.each([-1, 101])('first: %i', async (first) => {
       const res = await t.query(`{ project(id: "prj-0001") { incidents(first: ${first}) { __typename } } }`)
       expect(res.body.errors![0]!.message).toMatch(/"first" must be between 0 and 100/)
       expect(res.body.errors![0]!.extensions!.code).toBe('BAD_USER_INPUT')
       expect(res.body.data).toEqual({ project: null })
+    })
+
+    it('first: 100000, refused by the cost limit before anything runs', async () => {
+      const res = await t.query('{ project(id: "prj-0001") { incidents(first: 100000) { __typename } } }')
+      expect(res.status).toBe(400)
+      expect(res.body.errors![0]!.message).toMatch(/^Query Cost limit of \d+ exceeded, found \d+ \(HD4RES_MAX_COST\)$/)
+      expect(res.body.errors![0]!.extensions!.code).toBe('QUERY_TOO_COMPLEX')
     })
 
     it('an unknown cursor', async () => {

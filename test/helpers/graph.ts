@@ -50,7 +50,7 @@ export async function startTestGraph(
   const engine = options.engine ?? 'pglite'
   const database = engine === 'postgres' && !options.reuseDb ? await createScratchDatabase('postgres', 'hd4res_test') : null
   const db = options.reuseDb ?? (await openDb({ databaseUrl: database?.url, poolSize: 5 }))
-  const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', ...options.env })
+  const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', LOG_LEVEL: 'silent', ...options.env })
   const graph = await startEmbeddedGraph({
     settings,
     inMemory: true,

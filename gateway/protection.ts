@@ -1,0 +1,68 @@
+/**
+ * Limits that hostile or careless queries meet before anything executes:
+ * depth, aliases, tokens, directives and cost (GraphQL Armor), request body
+ * size and batch size (checked on the HTTP request), and rate limits per client
+ * address and per researcher (rate-limiter-flexible). Each refusal names the
+ * limit and its setting.
+ */
+import { ApolloArmor } from '@escape.tech/graphql-armor'
+import type { ApolloServerPlugin } from '@apollo/server'
+import { GraphQLError, type ValidationRule } from 'graphql'
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
+import type { GatewayLimits } from './config.js'
+
+export function armor(limits: GatewayLimits): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
+  const { plugins, validationRules } = new ApolloArmor({
+    maxDepth: { n: limits.maxDepth, flattenFragments: true },
+    maxAliases: { n: limits.maxAliases },
+    maxTokens: { n: limits.maxTokens },
+    maxDirectives: { n: limits.maxDirectives },
+    costLimit: { maxCost: limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    // Suggestions would spell out the schema to someone who may not introspect it.
+    blockFieldSuggestion: { enabled: true },
+  }).protect()
+  return { plugins, validationRules }
+}
+
+export class RateLimited extends Error {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly who: string,
+  ) {
+    super(`Too many requests from this ${who}; try again in ${retryAfterSeconds} s`)
+    this.name = 'RateLimited'
+  }
+}
+
+export interface RateLimits {
+  /** Counts one request from an address; throws RateLimited past the limit. */
+  address(ip: string): Promise<void>
+  /** Counts one request from a researcher; throws RateLimited past the limit. */
+  researcher(sub: string): Promise<void>
+}
+
+export function rateLimits(limits: GatewayLimits): RateLimits {
+  const perAddress = new RateLimiterMemory({ keyPrefix: 'address', points: limits.ratePerAddress, duration: 60 })
+  const perResearcher = new RateLimiterMemory({ keyPrefix: 'researcher', points: limits.ratePerResearcher, duration: 60 })
+  const consume = async (limiter: RateLimiterMemory, key: string, who: string) => {
+    try {
+      await limiter.consume(key)
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new RateLimited(Math.max(1, Math.ceil(error.msBeforeNext / 1000)), who)
+      throw error
+    }
+  }
+  return {
+    address: (ip) => consume(perAddress, ip, 'address'),
+    researcher: (sub) => consume(perResearcher, sub, 'researcher'),
+  }
+}
+
+export function rateLimitedError(error: RateLimited): GraphQLError {
+  return new GraphQLError(error.message, {
+    extensions: {
+      code: 'RATE_LIMITED',
+      http: { status: 429, headers: new Map([['retry-after', String(error.retryAfterSeconds)]]) },
+    },
+  })
+}
