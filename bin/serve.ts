@@ -45,7 +45,7 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
   const app = await createSubgraphServer(definition, {
     db,
     registry,
-    settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold },
+    settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production },
   })
   return {
     app,

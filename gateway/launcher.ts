@@ -45,6 +45,10 @@ export interface EmbeddedGraph {
   token(claims?: { sub: string; name?: string; roles?: string[] }, lifetime?: string): Promise<string>
   issuer: DevIssuer | null
   subgraphServers: Record<string, FastifyInstance>
+  /** Stops one subgraph's server, as an outage would. */
+  stopSubgraph(name: string): Promise<void>
+  /** Starts it again on the same address. */
+  startSubgraph(name: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -65,12 +69,15 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     const registry =
       options.registry ??
       loadPublicationRegistry({ overrideFile: settings.publicationsFile, available: settings.publicationsAvailable })
+    if (settings.production && !settings.identitySecret) {
+      throw new Error('In production, set HD4RES_IDENTITY_SECRET (at least 32 characters), shared by the gateway and the subgraphs')
+    }
     // In one process the secret never leaves memory; a fresh one per start is enough.
     const identitySecret = settings.identitySecret ?? randomBytes(32).toString('base64url')
     const deps: SubgraphDeps = {
       db,
       registry,
-      settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold },
+      settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production },
     }
     const subgraphUrls: Record<string, string> = {}
     const subgraphServers: Record<string, FastifyInstance> = {}
@@ -112,6 +119,17 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       identitySecret,
       issuer,
       subgraphServers,
+      stopSubgraph: async (name) => {
+        await subgraphServers[name]?.close()
+      },
+      startSubgraph: async (name) => {
+        const definition = SUBGRAPHS.find((s) => s.name === name)
+        if (!definition) throw new Error(`Unknown subgraph "${name}"`)
+        const app = await createSubgraphServer(definition, deps)
+        await app.listen({ port: Number(new URL(subgraphUrls[name]!).port), host: '127.0.0.1' })
+        subgraphServers[name] = app
+        closers.push(() => app.close())
+      },
       token: async (claims = DEMO_RESEARCHER, lifetime) => {
         if (!issuer) throw new Error('Tokens come from the OIDC provider when one is configured')
         return issuer.sign(claims, lifetime)

@@ -44,8 +44,17 @@ export interface GatewayOptions {
   safelist?: Safelist
 }
 
+/** A subgraph that could not be reached, or did not answer in time: named, never located. */
+export function subgraphUnavailable(service: string, timedOut: boolean): GraphQLError {
+  return new GraphQLError(
+    `The ${service} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; the fields it serves are missing from this answer`,
+    { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } },
+  )
+}
+
 class GatewayDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
+    service: string,
     url: string,
     private readonly secret: string,
     timeoutMs: number,
@@ -53,7 +62,13 @@ class GatewayDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     super({
       url,
       // Every subgraph call has a deadline, so one slow subgraph cannot hold the whole answer.
-      fetcher: ((input: string, init?: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never,
+      fetcher: (async (input: string, init?: RequestInit) => {
+        try {
+          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+        } catch (error) {
+          throw subgraphUnavailable(service, (error as Error).name === 'TimeoutError')
+        }
+      }) as never,
     })
   }
 
@@ -90,6 +105,7 @@ export function formatGatewayError(production: boolean) {
     const extensions = { ...formatted.extensions }
     const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : undefined
     const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR'
+    if (code === 'SUBGRAPH_UNAVAILABLE') return { message: formatted.message, path: formatted.path, extensions: { code, serviceName: service } }
     if (service && TRANSPORT_FAILURE.test(formatted.message)) {
       return {
         message: `The ${service} service did not answer in time or could not be reached; the other fields are complete`,
@@ -180,7 +196,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name]
       if (!url) throw new Error(`No address configured for subgraph "${name}"`)
-      return new GatewayDataSource(url, options.identitySecret, limits.subgraphTimeoutMs)
+      return new GatewayDataSource(name, url, options.identitySecret, limits.subgraphTimeoutMs)
     },
   })
   const access = createAccessResolver({ participantsUrl: options.subgraphUrls.participants!, secret: options.identitySecret })

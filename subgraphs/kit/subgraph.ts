@@ -8,7 +8,7 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import mercurius, { type IResolvers } from 'mercurius'
-import type { GraphQLSchema } from 'graphql'
+import { GraphQLError, type GraphQLSchema } from 'graphql'
 import type { Db } from './db.js'
 import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from './identity.js'
 import type { PublicationRegistry } from './publications.js'
@@ -18,6 +18,8 @@ export interface SubgraphSettings {
   identitySecret: string
   /** Subject counts from 1 to threshold - 1 are withheld. */
   suppressionThreshold: number
+  /** Outside development, unexpected errors (a failed SQL statement, say) keep only their code. */
+  production?: boolean
 }
 
 export interface SubgraphDeps {
@@ -60,6 +62,25 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * An error the code did not raise on purpose (no GraphQLError behind it, no
+ * code) is logged in full; outside development the answer keeps only its code.
+ */
+function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(execution: T, subgraph: string, production: boolean): T {
+  if (!execution.errors) return execution
+  const errors = execution.errors.map((error) => {
+    const expected = error.extensions?.code !== undefined || error.originalError instanceof GraphQLError || !error.originalError
+    if (expected) return error
+    console.error(`[${subgraph}] unexpected error at ${error.path?.join('.') ?? '(no path)'}:`, error.originalError)
+    if (!production) return error
+    return new GraphQLError(`Internal error in the ${subgraph} service`, {
+      path: error.path,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    })
+  })
+  return { ...execution, errors }
+}
+
 export function unauthenticated(message: string) {
   return { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }
 }
@@ -92,10 +113,10 @@ export async function createSubgraphServer<L>(
     graphiql: false,
     // Errors travel to the gateway as a GraphQL response (status 200), so that
     // their message reaches the researcher rather than a bare "400: Bad Request".
-    errorFormatter: (execution, context) => ({
-      ...mercurius.defaultErrorFormatter(execution, context),
-      statusCode: 200,
-    }),
+    errorFormatter: (execution, context) => {
+      const formatted = mercurius.defaultErrorFormatter(maskUnexpected(execution, definition.name, deps.settings.production ?? false), context)
+      return { ...formatted, statusCode: 200 }
+    },
     context: (request): SubgraphContext<L> => ({
       identity: request.identity!,
       registry: deps.registry,
