@@ -7,7 +7,7 @@
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor'
 import type { ApolloServerPlugin } from '@apollo/server'
-import { GraphQLError, type ValidationRule } from 'graphql'
+import { GraphQLError, Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { GatewayLimits } from './config.js'
 
@@ -15,7 +15,8 @@ export function armor(limits: GatewayLimits): { plugins: ApolloServerPlugin[]; v
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, flattenFragments: true },
     maxAliases: { n: limits.maxAliases },
-    maxTokens: { n: limits.maxTokens },
+    // Counted on the HTTP request instead (tooManyTokens): armor's parser hook turns refusals into 500s.
+    maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives },
     costLimit: { maxCost: limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
     // Suggestions would spell out the schema to someone who may not introspect it.
@@ -65,4 +66,22 @@ export function rateLimitedError(error: RateLimited): GraphQLError {
       http: { status: 429, headers: new Map([['retry-after', String(error.retryAfterSeconds)]]) },
     },
   })
+}
+
+/**
+ * Counts a document's tokens, stopping past the limit, before it is parsed in
+ * full; a document that does not lex is left to the parser to describe.
+ */
+export function tooManyTokens(query: unknown, max: number): boolean {
+  if (typeof query !== 'string') return false
+  try {
+    const lexer = new Lexer(new Source(query))
+    let count = 0
+    while (lexer.advance().kind !== TokenKind.EOF) {
+      if (++count > max) return true
+    }
+  } catch {
+    return false
+  }
+  return false
 }

@@ -18,7 +18,7 @@ import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
 import type { GatewayLimits, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
-import { armor, RateLimited, rateLimitedError, rateLimits } from './protection.js'
+import { armor, RateLimited, rateLimitedError, rateLimits, tooManyTokens } from './protection.js'
 import { loadSafelist, safelistPlugin, type Safelist } from './safelist.js'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
@@ -93,6 +93,15 @@ const LIMIT_SETTINGS: [RegExp, string][] = [
   [/Query Cost limit/, 'HD4RES_MAX_COST'],
 ]
 
+const CLIENT_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'QUERY_TOO_COMPLEX',
+  'INVALID_GRAPHQL',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_USER_INPUT',
+])
+
 const TRANSPORT_FAILURE = /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|aborted|timeout|timed out|^\d{3}: /i
 
 /**
@@ -101,7 +110,8 @@ const TRANSPORT_FAILURE = /fetch failed|ECONNREFUSED|ECONNRESET|socket hang up|a
  * their code (the log has the detail, under the same request id).
  */
 export function formatGatewayError(production: boolean) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (original: GraphQLFormattedError): GraphQLFormattedError => {
+    let formatted = original
     const extensions = { ...formatted.extensions }
     const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : undefined
     const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR'
@@ -121,10 +131,18 @@ export function formatGatewayError(production: boolean) {
         extensions: { code: 'QUERY_TOO_COMPLEX' },
       }
     }
+    // Suggestions would spell out the schema to someone who may not introspect it.
+    if (/ (Did you mean .*|\[Suggestion hidden\]\??)$/.test(formatted.message)) {
+      formatted = { ...formatted, message: formatted.message.replace(/ (Did you mean .*|\[Suggestion hidden\]\??)$/, '') }
+    }
+    if (formatted.message.startsWith('Syntax Error:')) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'GRAPHQL_PARSE_FAILED' } }
+    }
     delete extensions.exception
     delete extensions.stacktrace
     delete extensions.response
-    if (production && code === 'INTERNAL_SERVER_ERROR') {
+    // A subgraph's own masked message names only the service: it may stay.
+    if (production && code === 'INTERNAL_SERVER_ERROR' && !/^Internal error in the \w+ service$/.test(formatted.message)) {
       return { message: 'Internal server error', path: formatted.path, extensions: { code, ...(service ? { serviceName: service } : {}) } }
     }
     return { ...formatted, extensions: { ...extensions, code } }
@@ -145,8 +163,15 @@ function requestIdPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
           }
         },
         async willSendResponse({ response, contextValue }) {
+          if (response.body.kind !== 'single') return
+          // Some refusals come from a parser plugin or the query planner and would leave as 500:
+          // a request that never ran and was refused for its own content is the client's error.
+          const result = response.body.singleResult
+          if (!result.data && result.errors?.length && result.errors.every((e) => CLIENT_ERROR_CODES.has(String(e.extensions?.code)))) {
+            response.http.status = 400
+          }
           const requestId = contextValue?.requestId
-          if (!requestId || response.body.kind !== 'single') return
+          if (!requestId) return
           response.body.singleResult.errors = response.body.singleResult.errors?.map((e) => ({
             ...e,
             extensions: { ...e.extensions, requestId },
@@ -264,6 +289,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         return reply.code(400).send(
           httpError(400, 'BATCH_TOO_LARGE', `A batch may hold at most ${limits.maxBatch} operations (HD4RES_MAX_BATCH); this one holds ${request.body.length}`).body,
         )
+      }
+      const operations = Array.isArray(request.body) ? request.body : [request.body ?? (request.query as Record<string, unknown>)]
+      if (operations.some((op) => tooManyTokens((op as { query?: unknown } | undefined)?.query, limits.maxTokens))) {
+        return reply.code(400).send(httpError(400, 'QUERY_TOO_COMPLEX', `Token limit of ${limits.maxTokens} exceeded (HD4RES_MAX_TOKENS)`).body)
       }
     })
     await graphql.register(fastifyApollo(apollo), {
