@@ -19,6 +19,8 @@ export interface Db extends Queryable {
   readonly engine: 'pglite' | 'postgres'
   /** Runs `work` in one transaction: all of it is written, or none of it. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>
+  /** The embedded store only: its whole data folder as a gzipped tarball, for backups. */
+  dumpDataDir?(): Promise<Blob>
   close(): Promise<void>
 }
 
@@ -74,8 +76,17 @@ async function openPGlite(dataDir?: string): Promise<Db> {
     exec: async (sql) => {
       await lite.exec(sql)
     },
+    dumpDataDir: () => lite.dumpDataDir('gzip'),
     close: () => lite.close(),
   }
+}
+
+/** Opens an embedded store in `dataDir` from a data-folder dump (the folder must be empty or new). */
+export async function restorePGlite(dataDir: string, dump: Blob): Promise<Db> {
+  mkdirSync(dataDir, { recursive: true })
+  const lite = await PGlite.create({ dataDir, loadDataDir: dump, parsers: pgliteParsers })
+  await lite.close()
+  return openPGlite(dataDir)
 }
 
 async function openPostgres(connectionString: string, max: number): Promise<Db> {

@@ -1,0 +1,74 @@
+/**
+ * Backups that restore: pg_dump / pg_restore for a PostgreSQL server, and a
+ * dump of the data folder for the embedded store. Both are consistent
+ * snapshots: pg_dump reads one transaction's view, and the embedded store is
+ * single-process, so nothing writes while it dumps.
+ */
+import { execFile } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { openDb, restorePGlite } from './db.js'
+
+const run = promisify(execFile)
+
+export interface BackupTarget {
+  /** A PostgreSQL server's database; the embedded store in `dataDir` when absent. */
+  databaseUrl?: string
+  /** The embedded store's folder (HD4RES_DATA_DIR/pglite). */
+  dataDir: string
+}
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-')
+
+/** Writes a dump into `backupDir` and returns its path. */
+export async function backup(target: BackupTarget, backupDir: string): Promise<string> {
+  try {
+    mkdirSync(backupDir, { recursive: true })
+  } catch (error) {
+    throw new Error(`Cannot write backups to ${backupDir} (HD4RES_BACKUP_DIR): ${(error as Error).message}`)
+  }
+  if (target.databaseUrl) {
+    const file = path.join(backupDir, `hd4res-${stamp()}.pgdump`)
+    await run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${target.databaseUrl}`]).catch((error: Error & { stderr?: string }) => {
+      throw new Error(`pg_dump failed: ${error.stderr?.trim() || error.message}`)
+    })
+    return file
+  }
+  if (!existsSync(target.dataDir)) throw new Error(`No embedded store at ${target.dataDir} to back up`)
+  const db = await openDb({ dataDir: target.dataDir }).catch((error: Error) => {
+    throw new Error(`Cannot open the embedded store at ${target.dataDir} (is npm start running? stop it first): ${error.message}`)
+  })
+  try {
+    const dump = await db.dumpDataDir!()
+    const file = path.join(backupDir, `hd4res-${stamp()}.pglite.tar.gz`)
+    writeFileSync(file, Buffer.from(await dump.arrayBuffer()))
+    return file
+  } finally {
+    await db.close()
+  }
+}
+
+/** Reads a dump back into an empty store (a new database, or an empty data folder). */
+export async function restore(file: string, target: BackupTarget): Promise<void> {
+  if (!existsSync(file)) throw new Error(`No backup at ${file}`)
+  if (target.databaseUrl) {
+    if (!file.endsWith('.pgdump')) throw new Error(`${file} is not a PostgreSQL backup (.pgdump)`)
+    const db = await openDb({ databaseUrl: target.databaseUrl, poolSize: 1 })
+    const [{ n }] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name IN ('participants', 'records', 'subjects', 'components', 'support', 'ops')`,
+    )
+    await db.close()
+    if (n > 0) throw new Error('The target database already holds HD4RES data: restore into a new, empty database')
+    await run('pg_restore', ['--no-owner', `--dbname=${target.databaseUrl}`, file]).catch((error: Error & { stderr?: string }) => {
+      throw new Error(`pg_restore failed: ${error.stderr?.trim() || error.message}`)
+    })
+    return
+  }
+  if (!file.endsWith('.pglite.tar.gz')) throw new Error(`${file} is not an embedded-store backup (.pglite.tar.gz)`)
+  if (existsSync(target.dataDir) && readdirSync(target.dataDir).length > 0) {
+    throw new Error(`${target.dataDir} is not empty: restore into an empty folder (move the old one aside first)`)
+  }
+  const db = await restorePGlite(target.dataDir, new Blob([readFileSync(file)]))
+  await db.close()
+}
