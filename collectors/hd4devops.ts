@@ -84,7 +84,7 @@ async function importCounts(tx: Queryable, doc: ParsedDocument<CountsDocument>, 
         if (!installationId) {
           throw new ImportRefused(doc.where(['projects', pi, 'installations', ii, 'installation']), `unknown HD4DP v2 Local installation "${inst.installation}"`)
         }
-        return { projectId: ids.get(p.project)!, installationId, records: inst.records, subjects: inst.uniqueSubjects }
+        return { projectId: ids.get(p.project)!, installationId, host: inst.installation, records: inst.records, subjects: inst.uniqueSubjects }
       }),
     )
     const scope = { day, collectedAt, projectIds: [...ids.values()] }

@@ -94,10 +94,14 @@ export async function fillDailyCounts(
     onCount?: (count: DemoDailyCount, value: number) => void
   },
 ): Promise<number> {
+  const { platform } = options
   const spans = new Map<string, [string, string, string, string]>()
+  const breakdown = installationBreakdown(platform)
+  const firstBreakdownDay = addDays(platform.endDate, -(INSTALLATION_DAYS - 1))
+  const parts: unknown[][] = []
   const rows = function* () {
-    for (const project of options.platform.projects) {
-      for (const c of projectDailyCounts(options.platform, project)) {
+    for (const project of platform.projects) {
+      for (const c of projectDailyCounts(platform, project)) {
         const value = options.value(c)
         if (value === null) continue
         options.onCount?.(c, value)
@@ -105,6 +109,11 @@ export async function fillDailyCounts(
         const span = spans.get(key)
         if (span) span[3] = c.day
         else spans.set(key, [c.projectId, c.componentId, c.day, c.day])
+        if (c.componentId === 'HD4DP_V2_LOCAL' && c.day >= firstBreakdownDay) {
+          for (const [site, share] of split(value, breakdown.get(c.projectId) ?? [])) {
+            parts.push([c.projectId, `inst-${site.id}`, site.host, c.day, share, collectedAtFor(c.day)])
+          }
+        }
         yield [c.projectId, c.componentId, c.day, value, componentInfo(c.componentId).countSource, collectedAtFor(c.day)]
       }
     }
@@ -118,5 +127,36 @@ export async function fillDailyCounts(
   )
   await insertRows(db, `${options.schema}.project_components`, ['project_id', 'component_id', 'first_day', 'last_day'],
     ['text', 'text', 'date', 'date'], [...spans.values()])
-  return total
+  await insertRows(db, `${options.schema}.installation_counts`, ['project_id', 'installation_id', 'host', 'day', options.column, 'collected_at'],
+    ['text', 'text', 'text', 'date', 'int', 'timestamptz'], parts)
+  return total + parts.length
+}
+
+/** Days of per-installation counts the demo keeps for HD4DP v2 Local. */
+const INSTALLATION_DAYS = 90
+
+/** Each project's HD4DP v2 Local installations, with a steady share of its records each. */
+function installationBreakdown(platform: DemoPlatform): Map<string, { id: string; host: string; weight: number }[]> {
+  const hosts = new Map(platform.organisations.filter((o) => o.installationHost).map((o) => [o.id, o.installationHost!]))
+  const result = new Map<string, { id: string; host: string; weight: number }[]>()
+  for (const project of platform.projects) {
+    if (!project.sources.includes('HD4DP_V2_LOCAL')) continue
+    const rnd = new Random(platform.seed).fork(`installations:${project.id}`)
+    const sites = project.providerOrganisationIds
+      .filter((id) => hosts.has(id))
+      // A few large hospitals and a tail of small sites, as in real registries.
+      .map((id) => ({ id, host: hosts.get(id)!, weight: rnd.next() ** 3 + 0.01 }))
+    if (sites.length > 0) result.set(project.id, sites)
+  }
+  return result
+}
+
+/** Splits `value` across sites by weight, in whole numbers that add up to it. */
+function split(value: number, sites: readonly { id: string; host: string; weight: number }[]): [{ id: string; host: string }, number][] {
+  if (sites.length === 0) return []
+  const total = sites.reduce((sum, s) => sum + s.weight, 0)
+  const shares = sites.map((s) => Math.floor((value * s.weight) / total))
+  const heaviest = sites.reduce((best, s, i) => (s.weight > sites[best]!.weight ? i : best), 0)
+  shares[heaviest]! += value - shares.reduce((a, b) => a + b, 0)
+  return sites.map((s, i) => [s, shares[i]!])
 }

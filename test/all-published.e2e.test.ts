@@ -141,6 +141,32 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
     expect(byId.HD_DWH_EXPLOITATION.reason).toMatch(/HD DWH Exploitation/)
   })
 
+  it('withholds small per-installation subject counts, and the next smallest when the total would give one away', async () => {
+    const [row] = await t.db.query<{ day: string }>(`SELECT max(day)::text AS day FROM subjects.unique_subject_counts WHERE project_id = 'prj-0001'`)
+    const day = row!.day
+    await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 50 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD4DP_V2_LOCAL'`, [day])
+    await t.db.query(`DELETE FROM subjects.installation_counts WHERE project_id = 'prj-0001' AND day = $1`, [day])
+    await t.db.query(
+      `INSERT INTO subjects.installation_counts (project_id, installation_id, host, day, subjects, collected_at) VALUES
+       ('prj-0001', 'i1', 'hd4dp.small.be', $1, 3, now()), ('prj-0001', 'i2', 'hd4dp.medium.be', $1, 7, now()), ('prj-0001', 'i3', 'hd4dp.large.be', $1, 40, now())`,
+      [day],
+    )
+    const res = await t.query(`{ project(id: "prj-0001") { uniqueSubjectCounts { ... on UniqueSubjectCounts { components {
+      component { id } count { ${COUNT} } installations { installation count { ${COUNT} } } } } }
+      studyRecordCounts { ... on StudyRecordCounts { components { component { id } installations { installation count { ${COUNT} } } } } } } }`)
+    const local = res.body.data!.project.uniqueSubjectCounts.components.find((c: any) => c.component.id === 'HD4DP_V2_LOCAL')
+    expect(local.count).toEqual({ __typename: 'ExactCount', value: 50 })
+    expect(local.installations).toEqual([
+      { installation: 'hd4dp.large.be', count: { __typename: 'ExactCount', value: 40 } },
+      { installation: 'hd4dp.medium.be', count: { __typename: 'SuppressedCount', threshold: 5 } },
+      { installation: 'hd4dp.small.be', count: { __typename: 'SuppressedCount', threshold: 5 } },
+    ])
+    // Record counts are not about subjects: published exactly, per installation too.
+    const records = res.body.data!.project.studyRecordCounts.components.find((c: any) => c.component.id === 'HD4DP_V2_LOCAL')
+    expect(records.installations.length).toBeGreaterThan(0)
+    expect(records.installations.every((i: any) => i.count.__typename === 'ExactCount')).toBe(true)
+  })
+
   it('suppresses small overlaps between projects and names the other project', async () => {
     await t.db.query(
       `INSERT INTO subjects.project_overlaps (day, project_id, other_project_id, shared_subjects) VALUES ($1, 'prj-0001', 'prj-0012', 2)

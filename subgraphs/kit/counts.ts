@@ -16,6 +16,7 @@ export interface ComponentCountData {
   count: CountValueData
   source: 'HD4DEVOPS' | 'HD4RES'
   collectedAt: string | null
+  installations: { installation: string; count: CountValueData }[]
 }
 
 export interface DayCountsData {
@@ -36,6 +37,35 @@ export const exact: Publish = (value) => ({ __typename: 'ExactCount', value })
 export function suppressBelow(threshold: number): Publish {
   return (value) =>
     value > 0 && value < threshold ? { __typename: 'SuppressedCount', threshold } : { __typename: 'ExactCount', value }
+}
+
+/** How a total and its parts are published together. */
+export type PublishParts = (total: number, parts: readonly number[]) => { total: CountValueData; parts: CountValueData[] }
+
+export const exactParts: PublishParts = (total, parts) => ({ total: exact(total), parts: parts.map(exact) })
+
+/**
+ * Small counts withheld in a total and its parts, primary and secondary: when
+ * exactly one part is withheld and the total is published, the total minus the
+ * other parts would give it away, so the next smallest published part (above
+ * zero) is withheld too.
+ */
+export function suppressWithParts(threshold: number): PublishParts {
+  const one = suppressBelow(threshold)
+  return (total, parts) => {
+    const published = parts.map(one)
+    const totalValue = one(total)
+    const hidden = published.filter((p) => p.__typename === 'SuppressedCount').length
+    if (hidden === 1 && totalValue.__typename === 'ExactCount') {
+      const candidates = parts
+        .map((value, index) => ({ value, index }))
+        .filter(({ value, index }) => value > 0 && published[index]!.__typename === 'ExactCount')
+        .sort((a, b) => a.value - b.value)
+      const next = candidates[0]
+      if (next) published[next.index] = { __typename: 'SuppressedCount', threshold }
+    }
+    return { total: totalValue, parts: published }
+  }
 }
 
 const flowOrder = (a: { component: { id: ComponentId } }, b: { component: { id: ComponentId } }) =>
@@ -61,6 +91,7 @@ function toDayCounts(rows: DayCountRow[], fallbackDay: string, publish: Publish,
       count: row.value === null ? notCollected(id, day, row.first_day) : publish(row.value),
       source: (row.source as ComponentCountData['source'] | null) ?? componentInfo(id).countSource,
       collectedAt: row.collected_at === null ? null : new Date(row.collected_at).toISOString(),
+      installations: [],
     })
   }
   return { date: day, components: components.sort(flowOrder) }
@@ -80,6 +111,8 @@ export function validateRange(from: string, to: string): void {
 export interface CountLoaderOptions {
   store: CountsStore
   publish: Publish
+  /** How a component's total and its per-installation parts are published together. */
+  publishParts: PublishParts
   /** Which components this publication covers (subject counts leave out components without subjects). */
   include: (id: ComponentId) => boolean
   /** The day to report when a project has no counts at all. */
@@ -97,7 +130,23 @@ export function createCountLoaders(options: CountLoaderOptions) {
         rows,
         (r) => r.ord,
       )
-      return perRequest.map((rs, i) => toDayCounts(rs, requests[i]!.date ?? options.today(), publish, include))
+      const days = perRequest.map((rs, i) => toDayCounts(rs, requests[i]!.date ?? options.today(), publish, include))
+      // HD4DP v2 Local's count per installation: one statement for the whole batch.
+      const local = days.map((d, i) => ({ projectId: requests[i]!.projectId, day: d.date }))
+      const parts = manyByKey(
+        local.map((_, i) => i + 1),
+        await store.installationCounts(local),
+        (r) => r.ord,
+      )
+      days.forEach((d, i) => {
+        const component = d.components.find((c) => c.component.id === 'HD4DP_V2_LOCAL')
+        const raw = rows.find((r) => r.ord === i + 1 && r.component_id === 'HD4DP_V2_LOCAL')
+        if (!component || raw?.value === null || raw?.value === undefined || parts[i]!.length === 0) return
+        const published = options.publishParts(raw.value, parts[i]!.map((p) => p.value))
+        component.count = published.total
+        component.installations = parts[i]!.map((p, k) => ({ installation: p.host, count: published.parts[k]! }))
+      })
+      return days
     }, (r) => `${r.projectId}|${r.date ?? ''}`),
 
     /** Each project's daily series between two days, one SQL statement per batch. */

@@ -14,6 +14,8 @@ export interface DayCount {
 export interface InstallationCount {
   projectId: string
   installationId: string
+  /** The installation's host name, as the API shows it. */
+  host: string
   value: number
 }
 
@@ -65,9 +67,9 @@ export async function replaceInstallationDay(
   await tx.query(`DELETE FROM ${table} WHERE day = $1 AND project_id = ANY($2::text[])`, [day.day, day.projectIds])
   if (counts.length === 0) return 0
   await tx.query(
-    `INSERT INTO ${table} (project_id, installation_id, day, ${target.column}, collected_at)
-     SELECT p, i, $3, v, $4 FROM unnest($1::text[], $2::text[], $5::int[]) AS t(p, i, v)`,
-    [counts.map((c) => c.projectId), counts.map((c) => c.installationId), day.day, day.collectedAt, counts.map((c) => c.value)],
+    `INSERT INTO ${table} (project_id, installation_id, host, day, ${target.column}, collected_at)
+     SELECT p, i, h, $3, v, $4 FROM unnest($1::text[], $2::text[], $5::int[], $6::text[]) AS t(p, i, v, h)`,
+    [counts.map((c) => c.projectId), counts.map((c) => c.installationId), day.day, day.collectedAt, counts.map((c) => c.value), counts.map((c) => c.host)],
   )
   return counts.length
 }

@@ -45,7 +45,20 @@ export class CountsStore {
     private readonly componentsTable: string,
     /** The column that holds the count. */
     private readonly column: string,
+    /** Schema-qualified per-installation counts (HD4DP v2 Local). */
+    private readonly installationsTable: string,
   ) {}
+
+  /** Per-installation counts of each (project, day), for HD4DP v2 Local. */
+  installationCounts(requests: readonly { projectId: string; day: string }[]): Promise<{ ord: number; host: string; value: number }[]> {
+    return this.db.query(
+      `SELECT r.ord::int AS ord, COALESCE(i.host, i.installation_id) AS host, i.${this.column} AS value
+       FROM unnest($1::text[], $2::date[]) WITH ORDINALITY AS r(project_id, day, ord)
+       JOIN ${this.installationsTable} i ON i.project_id = r.project_id AND i.day = r.day
+       ORDER BY r.ord, host`,
+      [requests.map((r) => r.projectId), requests.map((r) => r.day)],
+    )
+  }
 
   /** For each request, its resolved day and one row per component the project uses. */
   countsOnDays(requests: readonly DayRequest[]): Promise<DayCountRow[]> {

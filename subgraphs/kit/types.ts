@@ -89,6 +89,16 @@ export const CountValue = createUnionType({
   resolveType: byTypename,
 })
 
+@ObjectType({ description: 'A count at one HD4DP v2 Local installation (one data provider).' })
+@Directive('@shareable')
+export class InstallationCount {
+  @Field(() => String, { description: "The installation's host name." })
+  installation!: string
+
+  @Field(() => CountValue)
+  count!: CountValueData
+}
+
 @ObjectType()
 @Directive('@shareable')
 export class ComponentCount {
@@ -103,6 +113,11 @@ export class ComponentCount {
 
   @Field(() => DateTimeScalar, { nullable: true })
   collectedAt!: string | null
+
+  @Field(() => [InstallationCount], {
+    description: 'HD4DP v2 Local only: the same count per data provider installation, where HD4DevOps reports it; empty otherwise.',
+  })
+  installations!: InstallationCount[]
 }
 
 /** A union of a publication's data type and PublicationUnderDevelopment. */

@@ -1,4 +1,4 @@
-import { createCountLoaders, suppressBelow } from '../kit/counts.js'
+import { createCountLoaders, suppressBelow, suppressWithParts } from '../kit/counts.js'
 import { CountsStore } from '../kit/countsStore.js'
 import { componentInfo } from '../kit/components.js'
 import { todayUtc } from '../kit/dates.js'
@@ -7,15 +7,17 @@ import type { SubgraphDeps } from '../kit/subgraph.js'
 import { SubjectsStore } from './store.js'
 
 export function createSubjectsLoaders(deps: SubgraphDeps) {
-  const counts = new CountsStore(deps.db, 'subjects.unique_subject_counts', 'subjects.project_components', 'subjects')
+  const counts = new CountsStore(deps.db, 'subjects.unique_subject_counts', 'subjects.project_components', 'subjects', 'subjects.installation_counts')
   const store = new SubjectsStore(deps.db)
   const publish = suppressBelow(deps.settings.suppressionThreshold)
+  const publishParts = suppressWithParts(deps.settings.suppressionThreshold)
   return {
     store,
     publish,
     counts: createCountLoaders({
       store: counts,
       publish,
+      publishParts,
       include: (id) => componentInfo(id).holdsSubjects,
       today: todayUtc,
     }),
