@@ -22,15 +22,17 @@ import { startCollectSchedule } from '../collectors/schedule.js'
 import { migrateAll, SUBGRAPHS, subgraphByName } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/db.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { secretsOf } from '../subgraphs/kit/identity.js'
 import { createSubgraphServer } from '../subgraphs/kit/subgraph.js'
 
 const USAGE = `Usage: npm run serve -- <${SUBGRAPHS.map((s) => s.name).join('|')}|gateway|collector>`
 
 function requireSecret(settings: Settings): string {
-  if (!settings.identitySecret || settings.identitySecret.length < 32) {
-    throw new Error('Set HD4RES_IDENTITY_SECRET (at least 32 characters), the same for the gateway and every subgraph')
+  const secrets = settings.identitySecret ? secretsOf(settings.identitySecret) : []
+  if (secrets.length === 0 || secrets.some((s) => s.length < 32)) {
+    throw new Error('Set HD4RES_IDENTITY_SECRET (at least 32 characters; during a rotation "new,old"), the same for the gateway and every subgraph')
   }
-  return settings.identitySecret
+  return settings.identitySecret!
 }
 
 async function serveSubgraph(name: string, settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {

@@ -8,6 +8,13 @@ describe('the signed identity header', () => {
     expect(verifyIdentity(signIdentity(identity, 's3cret'), 's3cret')).toEqual(identity)
   })
 
+  it('accepts any of several secrets during a rotation, and signs with the first', () => {
+    const byNew = signIdentity(identity, 'new-secret,old-secret')
+    expect(verifyIdentity(byNew, 'new-secret')).toEqual(identity)
+    expect(verifyIdentity(signIdentity(identity, 'old-secret'), 'new-secret, old-secret')).toEqual(identity)
+    expect(() => verifyIdentity(signIdentity(identity, 'old-secret'), 'new-secret')).toThrow(/bad signature/)
+  })
+
   it('refuses a missing header, another secret, a tampered payload and an old header', () => {
     expect(() => verifyIdentity(undefined, 's3cret')).toThrow(/missing x-hd4res-identity header/)
     expect(() => verifyIdentity(signIdentity(identity, 'other'), 's3cret')).toThrow(/bad signature/)

@@ -26,10 +26,21 @@ interface SignedPayload extends Identity {
 /** How long a signed header stays valid; it is made afresh for every request. */
 export const IDENTITY_LIFETIME_MS = 60_000
 
+/**
+ * The secret setting may list several secrets, comma-separated, for rotation:
+ * the first signs, any of them verifies.
+ */
+export function secretsOf(setting: string): string[] {
+  return setting
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
 export function signIdentity(identity: Identity, secret: string, now = Date.now()): string {
   const payload: SignedPayload = { ...identity, iat: now }
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
-  const mac = createHmac('sha256', secret).update(body).digest('base64url')
+  const mac = createHmac('sha256', secretsOf(secret)[0] ?? secret).update(body).digest('base64url')
   return `${body}.${mac}`
 }
 
@@ -43,10 +54,11 @@ export function verifyIdentity(header: string | undefined, secret: string, now =
   if (dot < 1) throw new IdentityError(`malformed ${IDENTITY_HEADER} header`)
   const body = header.slice(0, dot)
   const given = Buffer.from(header.slice(dot + 1), 'base64url')
-  const expected = createHmac('sha256', secret).update(body).digest()
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    throw new IdentityError(`${IDENTITY_HEADER} header has a bad signature`)
-  }
+  const matches = secretsOf(secret).some((s) => {
+    const expected = createHmac('sha256', s).update(body).digest()
+    return given.length === expected.length && timingSafeEqual(given, expected)
+  })
+  if (!matches) throw new IdentityError(`${IDENTITY_HEADER} header has a bad signature`)
   let payload: SignedPayload
   try {
     payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SignedPayload
