@@ -47,7 +47,7 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
   const app = await createSubgraphServer(definition, {
     db,
     registry,
-    settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production },
+    settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production, platformListsRole: settings.platformListsRole },
   })
   return {
     app,

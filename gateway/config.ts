@@ -37,6 +37,8 @@ const envSchema = z.object({
   /** Where the token keeps the researcher's display name and roles (a dotted path, e.g. realm_access.roles). */
   HD4RES_CLAIM_NAME: z.string().default('name'),
   HD4RES_CLAIM_ROLES: z.string().default('roles'),
+  /** The role that may read the platform-wide lists of data users. */
+  HD4RES_PLATFORM_LISTS_ROLE: z.string().default('researcher'),
   HD4RES_INTROSPECTION: z.enum(['on', 'off']).optional(),
   HD4RES_GRAPHIQL: z.enum(['on', 'off']).optional(),
   HD4RES_MAX_DEPTH: z.coerce.number().int().min(2).default(12),
@@ -96,6 +98,7 @@ export interface Settings {
   collectSchedule?: string
   oidcAlgorithms: string[]
   claims: { name: string; roles: string }
+  platformListsRole: string
   introspection: boolean
   graphiql: boolean
   limits: GatewayLimits
@@ -135,6 +138,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     collectSchedule: e.HD4RES_COLLECT_SCHEDULE,
     oidcAlgorithms: e.HD4RES_OIDC_ALGORITHMS,
     claims: { name: e.HD4RES_CLAIM_NAME, roles: e.HD4RES_CLAIM_ROLES },
+    platformListsRole: e.HD4RES_PLATFORM_LISTS_ROLE,
     // Off in production unless switched on; on elsewhere unless switched off.
     introspection: e.HD4RES_INTROSPECTION ? e.HD4RES_INTROSPECTION === 'on' : e.NODE_ENV !== 'production',
     graphiql: e.HD4RES_GRAPHIQL ? e.HD4RES_GRAPHIQL === 'on' : e.NODE_ENV !== 'production',

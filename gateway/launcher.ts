@@ -77,7 +77,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     const deps: SubgraphDeps = {
       db,
       registry,
-      settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production },
+      settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production, platformListsRole: settings.platformListsRole },
     }
     const subgraphUrls: Record<string, string> = {}
     const subgraphServers: Record<string, FastifyInstance> = {}

@@ -7,8 +7,6 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import type { ApolloServerPlugin } from '@apollo/server'
-import { GraphQLError } from 'graphql'
 
 export interface Safelist {
   hashes: ReadonlySet<string>
@@ -41,18 +39,9 @@ export function loadSafelist(file: string): Safelist {
   return { hashes: new Set(bodies.map(sha256)) }
 }
 
-export function safelistPlugin<C extends object>(safelist: Safelist): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveSource({ source }) {
-          if (!safelist.hashes.has(sha256(source))) {
-            throw new GraphQLError('This operation is not on the list of operations this deployment answers (HD4RES_SAFELIST_FILE)', {
-              extensions: { code: 'OPERATION_NOT_IN_SAFELIST', http: { status: 403 } },
-            })
-          }
-        },
-      }
-    },
-  }
+/** True when the document is on the list. */
+export function isSafelisted(safelist: Safelist, query: unknown): boolean {
+  return typeof query === 'string' && safelist.hashes.has(sha256(query))
 }
+
+export const NOT_SAFELISTED = 'This operation is not on the list of operations this deployment answers (HD4RES_SAFELIST_FILE)'

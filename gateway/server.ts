@@ -19,7 +19,7 @@ import { AuthError, type Verifier } from './auth.js'
 import type { GatewayLimits, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
 import { armor, RateLimited, rateLimitedError, rateLimits, tooManyTokens } from './protection.js'
-import { loadSafelist, safelistPlugin, type Safelist } from './safelist.js'
+import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
 
@@ -260,7 +260,6 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       fastifyApolloDrainPlugin(app),
       ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
       requestIdPlugin(logger),
-      ...(options.safelist ? [safelistPlugin(options.safelist)] : []),
     ],
   })
   await apollo.start()
@@ -293,6 +292,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       const operations = Array.isArray(request.body) ? request.body : [request.body ?? (request.query as Record<string, unknown>)]
       if (operations.some((op) => tooManyTokens((op as { query?: unknown } | undefined)?.query, limits.maxTokens))) {
         return reply.code(400).send(httpError(400, 'QUERY_TOO_COMPLEX', `Token limit of ${limits.maxTokens} exceeded (HD4RES_MAX_TOKENS)`).body)
+      }
+      const safelist = options.safelist
+      if (safelist && operations.some((op) => !isSafelisted(safelist, (op as { query?: unknown } | undefined)?.query))) {
+        return reply.code(403).send(httpError(403, 'OPERATION_NOT_IN_SAFELIST', NOT_SAFELISTED).body)
       }
     })
     await graphql.register(fastifyApollo(apollo), {

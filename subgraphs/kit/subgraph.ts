@@ -20,6 +20,8 @@ export interface SubgraphSettings {
   suppressionThreshold: number
   /** Outside development, unexpected errors (a failed SQL statement, say) keep only their code. */
   production?: boolean
+  /** The token role that may read platform-wide lists (data users); researcher by default. */
+  platformListsRole?: string
 }
 
 export interface SubgraphDeps {

@@ -1,5 +1,6 @@
 /** Resolvers of the participants subgraph: the project registry and who provides and uses data. */
 import 'reflect-metadata'
+import { GraphQLError } from 'graphql'
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
 import { assertMember, isMember } from '../kit/access.js'
 import { PUBLICATION_SOURCES } from '../kit/importLog.js'
@@ -136,10 +137,21 @@ export class PublicationResolver {
   }
 }
 
+/** Platform-wide lists are for signed-in researchers (or another configured role), not for every token. */
+function assertPlatformRole(ctx: Ctx): void {
+  const role = ctx.settings.platformListsRole ?? 'researcher'
+  if (!ctx.identity.roles.includes(role) && !ctx.identity.roles.includes('operator')) {
+    throw new GraphQLError(`The platform's data users are listed for the "${role}" role, which your token does not have`, {
+      extensions: { code: 'FORBIDDEN' },
+    })
+  }
+}
+
 @Resolver()
 export class DataUserResolver {
   @Query(() => OrganisationListResult, { description: 'Organisations that use data on the platform.' })
   async dataUserOrganisations(@Ctx() ctx: Ctx) {
+    assertPlatformRole(ctx)
     return (
       ctx.registry.underDevelopment('DATA_USER_ORGANISATIONS') ??
       organisationList(await ctx.loaders.store.dataUserOrganisations())
@@ -148,6 +160,7 @@ export class DataUserResolver {
 
   @Query(() => IndividualListResult, { description: 'Individuals who use data on the platform.' })
   async dataUserIndividuals(@Ctx() ctx: Ctx) {
+    assertPlatformRole(ctx)
     return (
       ctx.registry.underDevelopment('DATA_USER_INDIVIDUALS') ??
       individualList(await ctx.loaders.store.dataUserIndividuals())

@@ -191,6 +191,18 @@ describe('hostile requests', () => {
       await expectHealthy()
     })
 
+    it('lists the platform’s data users for the researcher role only', async () => {
+      const query = '{ dataUserOrganisations { __typename } dataUserIndividuals { __typename } }'
+      const researcher = await t.query(query, {}, good)
+      expect(researcher.body.data).toEqual({ dataUserOrganisations: { __typename: 'OrganisationList' }, dataUserIndividuals: { __typename: 'IndividualList' } })
+      const roleless = await t.query(query, {}, await tokenFor('service-account', []))
+      expect(roleless.body.errors!.length).toBeGreaterThan(0)
+      expect(roleless.body.errors!.every((e) => e.extensions!.code === 'FORBIDDEN')).toBe(true)
+      expect(JSON.stringify(roleless.body.data)).not.toMatch(/OrganisationList|IndividualList/)
+      expect(roleless.body.errors![0]!.message).toMatch(/"researcher" role/)
+      await expectHealthy()
+    })
+
     it('shows operators the import log, and nobody else', async () => {
       expect((await t.query('{ collectorRuns { source } }', {}, good)).body.errors![0]!.extensions!.code).toBe('FORBIDDEN')
       const ops = await t.query('{ collectorRuns(last: 1) { source } }', {}, await tokenFor('ops', ['operator']))
@@ -322,7 +334,7 @@ describe('a production deployment', () => {
   beforeAll(async () => {
     t = await startTestGraph({
       registry: loadPublicationRegistry({ available: 'ALL' }),
-      env: { NODE_ENV: 'production', HD4RES_IDENTITY_SECRET: 'x'.repeat(40), HD4RES_RATE_PER_RESEARCHER: '8' },
+      env: { NODE_ENV: 'production', HD4RES_IDENTITY_SECRET: 'x'.repeat(40), HD4RES_RATE_PER_RESEARCHER: '8', HD4RES_RATE_PER_ADDRESS: '40' },
     })
   })
   afterAll(async () => {
@@ -364,5 +376,39 @@ describe('a production deployment', () => {
     expect(Number(retryAfter)).toBeGreaterThan(0)
     // Another researcher is not held back.
     expect((await t.query('{ me { id } }', {}, await t.tokenFor('calm-researcher'))).status).toBe(200)
+  })
+
+  it('limits the rate per client address, whatever the tokens', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) statuses.push((await t.query('{ me { id } }', {}, await t.tokenFor(`r-${i}`))).status)
+    expect(statuses).toContain(429)
+    expect(statuses.indexOf(429)).toBeGreaterThan(10)
+    const res = await fetch(t.graph.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' })
+    expect(res.status).toBe(429)
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
+  })
+})
+
+describe('a deployment that answers only registered operations', () => {
+  let t: TestGraph
+  const allowed = 'query Mine { me { id } }'
+  beforeAll(async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const path = await import('node:path')
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'hd4res-safelist-')), 'manifest.json')
+    writeFileSync(file, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'x', name: 'Mine', type: 'query', body: allowed }] }))
+    t = await startTestGraph({ env: { HD4RES_SAFELIST_FILE: file } })
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('answers a registered operation and refuses any other with 403', async () => {
+    expect((await t.query(allowed)).body.data).toEqual({ me: { id: 'researcher-0001' } })
+    const other = await t.query('{ me { id displayName } }')
+    expect(other.status).toBe(403)
+    expect(other.body.errors![0]!.extensions!.code).toBe('OPERATION_NOT_IN_SAFELIST')
+    expect((await t.query(allowed)).status).toBe(200)
   })
 })
