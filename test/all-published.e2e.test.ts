@@ -167,6 +167,16 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
     expect(records.installations.every((i: any) => i.count.__typename === 'ExactCount')).toBe(true)
   })
 
+  it('withholds small subject counts in history series too', async () => {
+    await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 2 WHERE project_id = 'prj-0001' AND day = '2026-11-20' AND component_id = 'HD_INTEGRATION'`)
+    const res = await t.query(`{ project(id: "prj-0001") { uniqueSubjectCountHistory(from: "2026-11-19", to: "2026-11-20", components: [HD_INTEGRATION]) {
+      ... on UniqueSubjectCountHistory { series { component { id } points { date count { ${COUNT} } } } } } } }`)
+    expect(res.body.errors).toBeUndefined()
+    const [series] = res.body.data!.project.uniqueSubjectCountHistory.series
+    expect(series.points[0].count.__typename).toBe('ExactCount')
+    expect(series.points[1]).toEqual({ date: '2026-11-20', count: { __typename: 'SuppressedCount', threshold: 5 } })
+  })
+
   it('suppresses small overlaps between projects and names the other project', async () => {
     await t.db.query(
       `INSERT INTO subjects.project_overlaps (day, project_id, other_project_id, shared_subjects) VALUES ($1, 'prj-0001', 'prj-0012', 2)

@@ -4,7 +4,7 @@
  * here keeps them so.
  */
 import 'reflect-metadata'
-import { createUnionType, Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql'
+import { ArgsType, createUnionType, Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql'
 import { COMPONENT_IDS, type ComponentId, type CountSource } from './components.js'
 import { PUBLICATION_IDS, type PublicationId } from './publications.js'
 import { DateScalar, DateTimeScalar } from './scalars.js'
@@ -120,6 +120,26 @@ export class ComponentCount {
   installations!: InstallationCount[]
 }
 
+@ObjectType()
+@Directive('@shareable')
+export class DailyCount {
+  @Field(() => DateScalar)
+  date!: string
+
+  @Field(() => CountValue)
+  count!: CountValueData
+}
+
+@ObjectType()
+@Directive('@shareable')
+export class ComponentCountSeries {
+  @Field(() => ComponentReference)
+  component!: ComponentReference
+
+  @Field(() => [DailyCount])
+  points!: DailyCount[]
+}
+
 /** A union of a publication's data type and PublicationUnderDevelopment. */
 export function publicationResult<T extends object>(name: string, dataType: new () => T) {
   return createUnionType({
@@ -127,4 +147,17 @@ export function publicationResult<T extends object>(name: string, dataType: new 
     types: () => [dataType, PublicationUnderDevelopment] as const,
     resolveType: byTypename,
   })
+}
+
+/** The arguments of a count history, in the order they read: from, to, components. */
+@ArgsType()
+export class HistoryArgs {
+  @Field(() => DateScalar)
+  from!: string
+
+  @Field(() => DateScalar)
+  to!: string
+
+  @Field(() => [ComponentIdEnum], { nullable: true })
+  components?: ComponentId[] | null
 }

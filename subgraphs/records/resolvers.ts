@@ -1,29 +1,15 @@
 /** Resolvers of the records subgraph: study record counts per project, component and day. */
 import 'reflect-metadata'
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, Resolver, Root } from 'type-graphql'
+import { Arg, Args, Ctx, FieldResolver, Resolver, Root } from 'type-graphql'
 import { assertMember } from '../kit/access.js'
 import { validateRange } from '../kit/counts.js'
-import type { ComponentId } from '../kit/components.js'
 import { DateScalar } from '../kit/scalars.js'
 import type { SubgraphContext } from '../kit/subgraph.js'
-import { ComponentIdEnum } from '../kit/types.js'
+import { HistoryArgs } from '../kit/types.js'
 import type { RecordsLoaders } from './loaders.js'
 import { ResearchProject, StudyRecordCountHistoryResult, StudyRecordCountsResult } from './types.js'
 
 type Ctx = SubgraphContext<RecordsLoaders>
-
-/** An arguments class keeps the arguments in the order they read: from, to, components. */
-@ArgsType()
-class HistoryArgs {
-  @Field(() => DateScalar)
-  from!: string
-
-  @Field(() => DateScalar)
-  to!: string
-
-  @Field(() => [ComponentIdEnum], { nullable: true })
-  components?: ComponentId[] | null
-}
 
 @Resolver(() => ResearchProject)
 export class RecordsProjectResolver {

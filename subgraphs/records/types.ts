@@ -1,7 +1,7 @@
 /** The records subgraph's GraphQL types. */
 import 'reflect-metadata'
 import { Directive, Field, ID, ObjectType } from 'type-graphql'
-import { ComponentCount, ComponentReference, CountValue, publicationResult, type CountValueData } from '../kit/types.js'
+import { ComponentCount, ComponentCountSeries, publicationResult } from '../kit/types.js'
 import { DateScalar } from '../kit/scalars.js'
 
 @ObjectType({ description: 'A research project (study) facilitated by the platform.' })
@@ -18,24 +18,6 @@ export class StudyRecordCounts {
 
   @Field(() => [ComponentCount])
   components!: ComponentCount[]
-}
-
-@ObjectType()
-export class DailyCount {
-  @Field(() => DateScalar)
-  date!: string
-
-  @Field(() => CountValue)
-  count!: CountValueData
-}
-
-@ObjectType()
-export class ComponentCountSeries {
-  @Field(() => ComponentReference)
-  component!: ComponentReference
-
-  @Field(() => [DailyCount])
-  points!: DailyCount[]
 }
 
 @ObjectType()

@@ -1,8 +1,10 @@
 /** Resolvers of the subjects subgraph: unique subjects, and subjects shared between studies. */
 import 'reflect-metadata'
-import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
+import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
 import { assertMember } from '../kit/access.js'
+import { validateRange } from '../kit/counts.js'
 import { DateScalar } from '../kit/scalars.js'
+import { HistoryArgs } from '../kit/types.js'
 import type { SubgraphContext } from '../kit/subgraph.js'
 import { todayUtc } from '../kit/dates.js'
 import type { SubjectsLoaders } from './loaders.js'
@@ -11,6 +13,7 @@ import {
   MultiStudySubjectCountsResult,
   ProjectOverlap,
   ResearchProject,
+  UniqueSubjectCountHistoryResult,
   UniqueSubjectCountsResult,
 } from './types.js'
 
@@ -31,6 +34,22 @@ export class SubjectsProjectResolver {
     if (underDevelopment) return underDevelopment
     const counts = await ctx.loaders.counts.onDay.load({ projectId: project.id, date: date ?? null })
     return { __typename: 'UniqueSubjectCounts', ...counts }
+  }
+
+  @FieldResolver(() => UniqueSubjectCountHistoryResult, {
+    description: 'Daily unique-subject counts per component between two dates, both included.',
+  })
+  async uniqueSubjectCountHistory(
+    @Root() project: ResearchProject,
+    @Args(() => HistoryArgs) { from, to, components }: HistoryArgs,
+    @Ctx() ctx: Ctx,
+  ) {
+    assertMember(ctx.identity, project.id)
+    const underDevelopment = ctx.registry.underDevelopment('UNIQUE_SUBJECT_COUNTS')
+    if (underDevelopment) return underDevelopment
+    validateRange(from, to)
+    const series = await ctx.loaders.counts.inRange.load({ projectId: project.id, from, to, components: components ?? null })
+    return { __typename: 'UniqueSubjectCountHistory', from, to, series }
   }
 }
 

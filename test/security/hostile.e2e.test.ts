@@ -156,19 +156,26 @@ describe('hostile requests', () => {
       expect(b.body.data!.projects.map((p: { id: string }) => p.id)).toEqual(['prj-0010', 'prj-0011'])
     })
 
-    const paths: [string, string][] = [
-      ['project(id)', '{ project(id: "prj-0010") { id name } }'],
-      ['an alias', '{ mine: project(id: "prj-0001") { id } theirs: project(id: "prj-0010") { id incidents { __typename } } }'],
-      ['a fragment', 'fragment P on ResearchProject { id studyRecordCounts { __typename } } { project(id: "prj-0011") { ...P } }'],
-      ['an inline fragment', '{ project(id: "prj-0011") { ... on ResearchProject { dataProviderOrganisations { __typename } } } }'],
-      ['a variable', 'query Q($id: ID!) { project(id: $id) { uniqueSubjectCounts { __typename } } }'],
+    const paths: [string, (id: string) => string][] = [
+      ['project(id)', (id) => `{ project(id: "${id}") { id name } }`],
+      ['an alias', (id) => `{ mine: me { id } theirs: project(id: "${id}") { id incidents { __typename } } }`],
+      ['a fragment', (id) => `fragment P on ResearchProject { id studyRecordCounts { __typename } } { project(id: "${id}") { ...P } }`],
+      ['an inline fragment', (id) => `{ project(id: "${id}") { ... on ResearchProject { dataProviderOrganisations { __typename } } } }`],
+      ['a variable', () => 'query Q($id: ID!) { project(id: $id) { uniqueSubjectCounts { __typename } } }'],
+      ['overlaps', (id) => `{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "${id}") { sharedSubjects { __typename } } } } }`],
     ]
-    it.each(paths)('gives null, never the data, through %s', async (_what, query) => {
-      const res = await t.query(query, { id: 'prj-0010' }, good)
+    // Each researcher against the other's projects: A (prj-0001..3) asks for prj-0010, B (prj-0010, 0011) for prj-0002.
+    const matrix = paths.flatMap(([what, query]) => [
+      [`A → B, ${what}`, 'A', 'prj-0010', query] as const,
+      [`B → A, ${what}`, 'B', 'prj-0002', query] as const,
+    ])
+    it.each(matrix)('%s: null or FORBIDDEN, never the data', async (_what, who, id, query) => {
+      const res = await t.query(query(id), { id }, who === 'A' ? good : bea)
       expect(res.status).toBe(200)
       const text = JSON.stringify(res.body.data)
-      expect(text).not.toMatch(/prj-001[01]/)
-      expect(text).not.toMatch(/IncidentConnection|StudyRecordCounts|OrganisationList|UniqueSubjectCounts/)
+      expect(text).not.toContain(id)
+      expect(text).not.toMatch(/IncidentConnection|StudyRecordCounts|OrganisationList|UniqueSubjectCounts|ExactCount|SuppressedCount/)
+      expect((res.body.errors ?? []).every((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true)
       await expectHealthy()
     })
 
