@@ -55,6 +55,13 @@ const envSchema = z.object({
   /** A JSON file of allowed operations; when set, nothing else is answered. */
   HD4RES_SAFELIST_FILE: optionalText,
   HD4RES_BACKUP_DIR: optionalText,
+  /** Whole-response cache: on by default, in Redis when REDIS_URL is set. */
+  HD4RES_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
+  HD4RES_RESPONSE_CACHE_MB: z.coerce.number().int().min(1).default(64),
+  HD4RES_RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** How long the gateway trusts the data version it last read before asking again. */
+  HD4RES_DATA_VERSION_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+  REDIS_URL: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The collectors' configuration file, for `collect all` and the schedule. */
   HD4RES_COLLECTORS_CONFIG: optionalText,
@@ -82,6 +89,14 @@ export interface GatewayLimits {
   subgraphTimeoutMs: number
 }
 
+export interface ResponseCacheSettings {
+  enabled: boolean
+  maxMegabytes: number
+  ttlSeconds: number
+  versionCheckMs: number
+  redisUrl?: string
+}
+
 export interface Settings {
   port: number
   host: string
@@ -103,6 +118,7 @@ export interface Settings {
   graphiql: boolean
   limits: GatewayLimits
   safelistFile?: string
+  responseCache: ResponseCacheSettings
   backupDir: string
   logLevel: string
   subgraphUrls: Partial<Record<SubgraphName, string>>
@@ -155,6 +171,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       subgraphTimeoutMs: e.HD4RES_SUBGRAPH_TIMEOUT_MS,
     },
     safelistFile: e.HD4RES_SAFELIST_FILE,
+    responseCache: {
+      enabled: e.HD4RES_RESPONSE_CACHE === 'on',
+      maxMegabytes: e.HD4RES_RESPONSE_CACHE_MB,
+      ttlSeconds: e.HD4RES_RESPONSE_CACHE_TTL_SECONDS,
+      versionCheckMs: e.HD4RES_DATA_VERSION_CHECK_MS,
+      redisUrl: e.REDIS_URL,
+    },
     backupDir: path.resolve(e.HD4RES_BACKUP_DIR ?? (e.NODE_ENV === 'production' ? '/backup' : path.join(e.HD4RES_DATA_DIR, 'backups'))),
     logLevel: e.LOG_LEVEL,
     subgraphUrls: {

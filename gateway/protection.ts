@@ -7,7 +7,7 @@
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor'
 import type { ApolloServerPlugin } from '@apollo/server'
-import { GraphQLError, Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
+import { Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { GatewayLimits } from './config.js'
 
@@ -57,15 +57,6 @@ export function rateLimits(limits: GatewayLimits): RateLimits {
     address: (ip) => consume(perAddress, ip, 'address'),
     researcher: (sub) => consume(perResearcher, sub, 'researcher'),
   }
-}
-
-export function rateLimitedError(error: RateLimited): GraphQLError {
-  return new GraphQLError(error.message, {
-    extensions: {
-      code: 'RATE_LIMITED',
-      http: { status: 429, headers: new Map([['retry-after', String(error.retryAfterSeconds)]]) },
-    },
-  })
 }
 
 /**

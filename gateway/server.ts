@@ -16,12 +16,21 @@ import { pino, type Logger } from 'pino'
 import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
-import type { GatewayLimits, Settings } from './config.js'
+import type { GatewayLimits, ResponseCacheSettings, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
-import { armor, RateLimited, rateLimitedError, rateLimits, tooManyTokens } from './protection.js'
+import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
+import { cacheKey, dataVersionSource, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
 import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
 
 export const REQUEST_ID_HEADER = 'x-request-id'
+export const CACHE_HEADER = 'x-hd4res-cache'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    researcher?: Identity
+    cacheKey?: string | null
+  }
+}
 
 export interface GatewayContext {
   identity: Identity
@@ -42,6 +51,7 @@ export interface GatewayOptions {
   introspection: boolean
   /** When given, only these operations are answered. */
   safelist?: Safelist
+  responseCache?: ResponseCacheSettings
 }
 
 /** A subgraph that could not be reached, or did not answer in time: named, never located. */
@@ -270,6 +280,18 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     app.get('/', async (_request, reply) => reply.redirect('/graphiql'))
   }
 
+  const cache: CacheStore | null = options.responseCache?.enabled
+    ? options.responseCache.redisUrl
+      ? await redisStore(options.responseCache.redisUrl)
+      : memoryStore(options.responseCache.maxMegabytes * 2 ** 20)
+    : null
+  const dataVersion = options.responseCache
+    ? dataVersionSource(options.subgraphUrls.participants!, options.identitySecret, options.responseCache.versionCheckMs)
+    : null
+  app.addHook('onClose', async () => {
+    await cache?.close()
+  })
+
   await app.register(async (graphql) => {
     // Per address, before any work; per researcher once the token is verified.
     graphql.addHook('onRequest', async (request, reply) => {
@@ -289,32 +311,54 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
           httpError(400, 'BATCH_TOO_LARGE', `A batch may hold at most ${limits.maxBatch} operations (HD4RES_MAX_BATCH); this one holds ${request.body.length}`).body,
         )
       }
-      const operations = Array.isArray(request.body) ? request.body : [request.body ?? (request.query as Record<string, unknown>)]
-      if (operations.some((op) => tooManyTokens((op as { query?: unknown } | undefined)?.query, limits.maxTokens))) {
+      const operations = (Array.isArray(request.body) ? request.body : [request.body ?? request.query]) as (OperationRequest | undefined)[]
+      if (operations.some((op) => tooManyTokens(op?.query, limits.maxTokens))) {
         return reply.code(400).send(httpError(400, 'QUERY_TOO_COMPLEX', `Token limit of ${limits.maxTokens} exceeded (HD4RES_MAX_TOKENS)`).body)
       }
       const safelist = options.safelist
-      if (safelist && operations.some((op) => !isSafelisted(safelist, (op as { query?: unknown } | undefined)?.query))) {
+      if (safelist && operations.some((op) => !isSafelisted(safelist, op?.query))) {
         return reply.code(403).send(httpError(403, 'OPERATION_NOT_IN_SAFELIST', NOT_SAFELISTED).body)
       }
+
+      // Sign-in, once per request, before Apollo: the cache needs to know who asks.
+      let claims
+      try {
+        claims = await options.verifier.verify(request.headers.authorization)
+      } catch (error) {
+        if (!(error instanceof AuthError)) throw error
+        return reply.code(401).send(httpError(401, 'UNAUTHENTICATED', error.message).body)
+      }
+      try {
+        await rates.researcher(claims.sub)
+      } catch (error) {
+        if (!(error instanceof RateLimited)) throw error
+        return reply
+          .code(429)
+          .header('retry-after', String(error.retryAfterSeconds))
+          .send(httpError(429, 'RATE_LIMITED', error.message).body)
+      }
+      request.researcher = await access.identityFor(claims)
+
+      if (cache && dataVersion && request.method === 'POST' && !Array.isArray(request.body)) {
+        const key = cacheKey(request.body as OperationRequest, request.researcher, await dataVersion())
+        request.cacheKey = key
+        const hit = key ? await cache.get(key) : undefined
+        if (hit) return reply.header(CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit)
+        if (key) reply.header(CACHE_HEADER, 'miss')
+      }
+    })
+    // Keep what Apollo answered whole and without errors, for the next time.
+    graphql.addHook('onSend', async (request, reply, payload) => {
+      if (!cache || !request.cacheKey || reply.statusCode !== 200 || reply.getHeader(CACHE_HEADER) !== 'miss') return payload
+      const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
+      if (text && !text.includes('"errors"')) await cache.set(request.cacheKey, text, options.responseCache!.ttlSeconds)
+      return payload
     })
     await graphql.register(fastifyApollo(apollo), {
       path: '/graphql',
       context: async (request) => {
-        let claims
-        try {
-          claims = await options.verifier.verify(request.headers.authorization)
-        } catch (error) {
-          if (error instanceof AuthError) throw unauthenticated(error.message)
-          throw error
-        }
-        try {
-          await rates.researcher(claims.sub)
-        } catch (error) {
-          if (error instanceof RateLimited) throw rateLimitedError(error)
-          throw error
-        }
-        return { identity: await access.identityFor(claims), requestId: request.id }
+        if (!request.researcher) throw unauthenticated('Missing Authorization header: send "Authorization: Bearer <token>"')
+        return { identity: request.researcher, requestId: request.id }
       },
     })
   })
@@ -322,8 +366,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
 }
 
 /** The options that come straight from the settings, shared by `npm start` and `serve -- gateway`. */
-export function gatewayOptionsFrom(settings: Settings): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist'> & { graphiqlEnabled: boolean } {
+export function gatewayOptionsFrom(settings: Settings): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache'> & { graphiqlEnabled: boolean } {
   return {
+    responseCache: settings.responseCache,
     limits: settings.limits,
     logger: pino({ name: 'hd4res-gateway', level: settings.logLevel }),
     production: settings.production,

@@ -22,6 +22,8 @@ import { ParticipantsStore } from './store.js'
 
 /** The route the gateway asks for a researcher's memberships. */
 export const ACCESS_ROUTE = '/internal/access/:researcherId'
+/** The store's data version, bumped by every import: what response caches key on. */
+export const VERSION_ROUTE = '/internal/data-version'
 export const GATEWAY_ROLE = 'gateway'
 
 export const participants: SubgraphDefinition<ParticipantsLoaders> = {
@@ -47,6 +49,13 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
         store.memberProjectIds(researcherId),
       ])
       return { id: researcherId, displayName: researcher?.display_name ?? null, projects }
+    })
+    app.get(VERSION_ROUTE, async (request, reply) => {
+      if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
+        return reply.code(403).send({ error: 'only the gateway may read the data version' })
+      }
+      const [row] = await deps.db.query<{ version: number }>('SELECT version FROM ops.data_version')
+      return { version: row?.version ?? 0 }
     })
   },
 }

@@ -1,0 +1,96 @@
+/**
+ * A cache of whole responses: a dashboard asked again by the same researcher,
+ * on data that changes once a day, is answered without planning or fetching
+ * anything. The key holds the operation, its variables, who asks (their id,
+ * roles and visible projects) and the store's data version, so one researcher
+ * never receives another's answer and an import makes every entry stale at
+ * once. In memory by default; in Redis (REDIS_URL) when several gateway
+ * replicas should share it.
+ */
+import { createHash } from 'node:crypto'
+import { LRUCache } from 'lru-cache'
+import { createClient } from 'redis'
+import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
+import { GATEWAY_ROLE } from './access.js'
+
+export interface CacheStore {
+  get(key: string): Promise<string | undefined>
+  set(key: string, value: string, ttlSeconds: number): Promise<void>
+  close(): Promise<void>
+  readonly kind: 'memory' | 'redis'
+}
+
+export function memoryStore(maxBytes: number): CacheStore {
+  const lru = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (v, k) => v.length + k.length })
+  return {
+    kind: 'memory',
+    get: async (key) => lru.get(key),
+    set: async (key, value, ttlSeconds) => {
+      lru.set(key, value, { ttl: ttlSeconds * 1000 })
+    },
+    close: async () => lru.clear(),
+  }
+}
+
+export async function redisStore(url: string): Promise<CacheStore> {
+  const client = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(retries * 200, 5000) } })
+  client.on('error', () => undefined) // reconnects by itself; a cache miss is the fallback
+  await client.connect()
+  const prefix = 'hd4res:response:'
+  return {
+    kind: 'redis',
+    get: async (key) => (client.isReady ? ((await client.get(prefix + key)) ?? undefined) : undefined),
+    set: async (key, value, ttlSeconds) => {
+      if (client.isReady) await client.set(prefix + key, value, { expiration: { type: 'EX', value: ttlSeconds } })
+    },
+    close: async () => {
+      await client.quit().catch(() => undefined)
+    },
+  }
+}
+
+export interface OperationRequest {
+  query?: unknown
+  operationName?: unknown
+  variables?: unknown
+  extensions?: { persistedQuery?: { sha256Hash?: unknown } }
+}
+
+/** The cache key of one operation for one researcher at one data version; null when it must not be cached. */
+export function cacheKey(operation: OperationRequest, identity: Identity, dataVersion: string): string | null {
+  const hash =
+    typeof operation.query === 'string'
+      ? createHash('sha256').update(operation.query).digest('hex')
+      : typeof operation.extensions?.persistedQuery?.sha256Hash === 'string'
+        ? operation.extensions.persistedQuery.sha256Hash
+        : null
+  if (!hash) return null
+  // Only read operations: a document that mentions a mutation or subscription is never cached.
+  if (typeof operation.query === 'string' && /\b(mutation|subscription)\b/.test(operation.query)) return null
+  const who = [identity.sub, [...identity.roles].sort(), [...identity.projects].sort()]
+  return createHash('sha256')
+    .update(JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null, who]))
+    .digest('base64url')
+}
+
+/** The data version, asked of the participants registry and remembered for `freshnessMs`. */
+export function dataVersionSource(participantsUrl: string, secret: string, freshnessMs: number): () => Promise<string> {
+  const url = new URL('/internal/data-version', participantsUrl)
+  let known: { version: string; at: number } | undefined
+  let pending: Promise<string> | undefined
+  const fetchVersion = async () => {
+    const header = signIdentity({ sub: 'gateway', name: 'gateway', roles: [GATEWAY_ROLE], projects: [] }, secret)
+    const response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(2000) })
+    if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
+    const version = String(((await response.json()) as { version: number }).version)
+    known = { version, at: Date.now() }
+    return version
+  }
+  return async () => {
+    if (known && Date.now() - known.at < freshnessMs) return known.version
+    pending ??= fetchVersion().finally(() => {
+      pending = undefined
+    })
+    return pending
+  }
+}

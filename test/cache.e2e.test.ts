@@ -1,0 +1,117 @@
+/**
+ * The whole-response cache: a repeated dashboard is answered from the cache,
+ * two researchers with different projects never share an answer, and an
+ * import makes every entry stale at once. In memory, and in Redis shared by
+ * two gateway replicas when REDIS_URL is set.
+ */
+import { writeFileSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { collectHd4devopsCounts } from '../collectors/hd4devops.js'
+import { fileDocuments } from '../collectors/input.js'
+import { readSettings } from '../gateway/config.js'
+import { CACHE_HEADER, createGateway, gatewayOptionsFrom } from '../gateway/server.js'
+import { readCommittedSupergraph } from '../gateway/supergraph.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { startTestGraph, type TestGraph } from './helpers/graph.js'
+
+const stores = process.env.REDIS_URL ? (['memory', 'redis'] as const) : (['memory'] as const)
+const DASHBOARD = '{ projects { id studyRecordCounts(date: "2026-11-22") { ... on StudyRecordCounts { components { component { id } count { ... on ExactCount { value } } } } } } }'
+
+async function ask(url: string, token: string, query: string) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query }),
+  })
+  return { cache: response.headers.get(CACHE_HEADER), body: await response.text() }
+}
+
+describe.each(stores)('the response cache (%s)', (store) => {
+  let t: TestGraph
+  let bea: string
+  beforeAll(async () => {
+    t = await startTestGraph({
+      registry: loadPublicationRegistry({ available: 'ALL' }),
+      env: {
+        HD4RES_RESPONSE_CACHE: 'on',
+        HD4RES_DATA_VERSION_CHECK_MS: '0',
+        ...(store === 'redis' ? { REDIS_URL: process.env.REDIS_URL! } : {}),
+      },
+    })
+    await t.db.query(`INSERT INTO participants.researchers (id, display_name) VALUES ('researcher-b', 'Bea')`)
+    await t.db.query(`INSERT INTO participants.memberships VALUES ('researcher-b', 'prj-0010')`)
+    bea = await t.tokenFor('researcher-b')
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('answers a repeated operation from the cache, byte for byte', async () => {
+    const first = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
+    const second = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
+    expect(first.cache).toBe('miss')
+    expect(second.cache).toBe('hit')
+    expect(second.body).toBe(first.body)
+    expect(JSON.parse(second.body).data.projects).toHaveLength(3)
+  })
+
+  it('never gives one researcher another’s answer', async () => {
+    const a = await ask(t.graph.graphqlUrl, t.demoToken, '{ projects { id } }')
+    const b = await ask(t.graph.graphqlUrl, bea, '{ projects { id } }')
+    expect(b.cache).toBe('miss')
+    expect(JSON.parse(b.body).data.projects).toEqual([{ id: 'prj-0010' }])
+    const aAgain = await ask(t.graph.graphqlUrl, t.demoToken, '{ projects { id } }')
+    expect(aAgain.cache).toBe('hit')
+    expect(JSON.parse(aAgain.body).data.projects.map((p: { id: string }) => p.id)).toEqual(['prj-0001', 'prj-0002', 'prj-0003'])
+    expect(aAgain.body).toBe(a.body)
+  })
+
+  it('makes every entry stale when an import lands', async () => {
+    const before = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
+    expect(before.cache).toBe('hit')
+    const dir = mkdtempSync(path.join(tmpdir(), 'hd4res-cache-'))
+    const file = path.join(dir, 'counts.json')
+    writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-22', projects: [{ project: 'BCFR', records: 424242 }] }))
+    const [outcome] = await collectHd4devopsCounts(t.db, fileDocuments([file]))
+    expect(outcome!.status).toBe('imported')
+    const after = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
+    expect(after.cache).toBe('miss')
+    expect(after.body).toContain('424242')
+    expect(before.body).not.toContain('424242')
+  })
+
+  it('leaves answers with errors out of the cache', async () => {
+    const query = '{ project(id: "prj-0001") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-01") { __typename } } }'
+    await ask(t.graph.graphqlUrl, t.demoToken, query)
+    expect((await ask(t.graph.graphqlUrl, t.demoToken, query)).cache).toBe('miss')
+  })
+
+  if (store === 'redis') {
+    it('is shared by a second gateway replica', async () => {
+      const settings = readSettings({ PORT: '0', LOG_LEVEL: 'silent', HD4RES_DATA_VERSION_CHECK_MS: '0', REDIS_URL: process.env.REDIS_URL! })
+      const fromSettings = gatewayOptionsFrom(settings)
+      const replica = await createGateway({
+        limits: fromSettings.limits,
+        logger: fromSettings.logger,
+        production: false,
+        introspection: true,
+        responseCache: fromSettings.responseCache,
+        supergraphSdl: readCommittedSupergraph(),
+        subgraphUrls: t.graph.subgraphUrls,
+        identitySecret: t.graph.identitySecret,
+        verifier: t.graph.issuer!.verifier,
+      })
+      const address = await replica.app.listen({ port: 0, host: '127.0.0.1' })
+      try {
+        const query = '{ me { id projects { code } } }'
+        expect((await ask(t.graph.graphqlUrl, t.demoToken, query)).cache).toBe('miss')
+        const fromReplica = await ask(`${address}/graphql`, t.demoToken, query)
+        expect(fromReplica.cache).toBe('hit')
+      } finally {
+        await replica.app.close()
+      }
+    })
+  }
+})
