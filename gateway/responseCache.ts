@@ -82,7 +82,7 @@ export function dataVersionSource(participantsUrl: string, secret: string, fresh
     const header = signIdentity({ sub: 'gateway', name: 'gateway', roles: [GATEWAY_ROLE], projects: [] }, secret)
     const response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(2000) })
     if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
-    const version = String(((await response.json()) as { version: number }).version)
+    const version = String(((await response.json()) as { version: string | number }).version)
     known = { version, at: Date.now() }
     return version
   }

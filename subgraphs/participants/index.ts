@@ -54,8 +54,8 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
       if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
         return reply.code(403).send({ error: 'only the gateway may read the data version' })
       }
-      const [row] = await deps.db.query<{ version: number }>('SELECT version FROM ops.data_version')
-      return { version: row?.version ?? 0 }
+      const [row] = await deps.db.query<{ version: number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
+      return { version: row ? `${row.store_id}:${row.version}` : '0' }
     })
   },
 }
