@@ -1,37 +1,41 @@
 /**
- * npm run bench: runs the benchmarks and writes BENCHMARKS.md with the machine,
- * the versions, the command and the date. With DATABASE_URL set, PostgreSQL is
- * measured beside PGlite.
+ * npm run bench [-- collectors|gateway]: runs the benchmarks and writes
+ * BENCHMARKS.md with the machine, the versions, the command and the date.
+ * With DATABASE_URL set, PostgreSQL is measured (beside PGlite for the
+ * collectors; the gateway benchmark then uses the large demo platform).
+ * A run of one suite keeps the other suite's section as it was.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { benchCollectors } from './collectors.js'
+import { benchGateway } from './gateway.js'
 
 const root = path.resolve(import.meta.dirname, '..')
+const file = path.join(root, 'BENCHMARKS.md')
 const version = (pkg: string) => (JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version
-
-const rows = await benchCollectors((line) => console.log(line))
-
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
-const table = [
-  '| workload | store | rows written | seconds | rows/s | input MB | peak RSS MB |',
-  '|---|---|---:|---:|---:|---:|---:|',
-  ...rows.map((r) => `| ${r.workload} | ${r.store} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rowsPerSecond)} | ${r.inputMb > 0 ? fmt(r.inputMb, 1) : "(a database)"} | ${fmt(r.peakRssMb)} |`),
-].join('\n')
+const suites = process.argv[2] ? [process.argv[2]] : ['collectors', 'gateway']
+const log = (line: string) => console.log(line)
+const today = new Date().toISOString().slice(0, 10)
+const command = `${process.env.DATABASE_URL ? 'DATABASE_URL=postgres://…/postgres ' : ''}npm run bench${process.argv[2] ? ` -- ${process.argv[2]}` : ''}`
 
-const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-const doc = `# Benchmarks
+/** The existing file's sections, by heading, to keep those this run does not redo. */
+const sections = new Map<string, string>()
+if (existsSync(file)) {
+  for (const part of readFileSync(file, 'utf8').split(/^## /m).slice(1)) sections.set(part.split('\n')[0]!.trim(), `## ${part.trimEnd()}\n`)
+}
 
-Written by \`npm run bench\` (with \`DATABASE_URL\` set, PostgreSQL is measured beside PGlite).
-Numbers are from one run on the machine below; rerun the command to compare on yours.
+if (suites.includes('collectors')) {
+  const rows = await benchCollectors(log)
+  const table = [
+    '| workload | store | rows written | seconds | rows/s | input MB | peak RSS MB |',
+    '|---|---|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.workload} | ${r.store} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rowsPerSecond)} | ${r.inputMb > 0 ? fmt(r.inputMb, 1) : '(a database)'} | ${fmt(r.peakRssMb)} |`),
+  ].join('\n')
+  sections.set('Collectors', `## Collectors
 
-- Date: ${new Date().toISOString().slice(0, 10)}
-- Command: \`DATABASE_URL=${process.env.DATABASE_URL ? 'postgres://…/postgres' : '(unset)'} npm run bench\`
-- Machine: ${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB memory, ${os.type()} ${os.release()}
-- Node.js ${process.version}; PGlite ${version('@electric-sql/pglite')}; node-postgres ${version('pg')}; stream-json ${version('stream-json')}
-
-## Collectors
+Run ${today} with \`${command}\`.
 
 Each import runs in a process of its own (\`bench/collect-one.ts\`) against a
 fresh store holding the large platform's registry (1,000 projects), and is one
@@ -47,6 +51,51 @@ peak memory; compare the 100,000 and 1,200,000 rows. PGlite's own WebAssembly
 heap makes most of its process's memory. The HD4DevOps and internal rows
 together are one day for 1,000 projects across the 9 components that hold
 counts (HD MDM is monitored for status only).
+`)
+}
+
+if (suites.includes('gateway')) {
+  const { rows, store } = await benchGateway(log)
+  const stock = (w: string) => rows.find((r) => r.workload === w && r.contender.startsWith('stock'))
+  const ceiling = (w: string) => rows.find((r) => r.workload === w && r.contender.startsWith('ceiling'))
+  const table = [
+    '| workload | gateway | req/s | p50 ms | p99 ms | errors | peak RSS MB | vs stock | vs ceiling |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => {
+      const s = stock(r.workload)
+      const c = ceiling(r.workload)
+      return `| ${r.workload} | ${r.contender} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.peakRssMb === null ? '–' : fmt(r.peakRssMb)} | ${s ? `${fmt(r.requestsPerSecond / s.requestsPerSecond, 2)}×` : ''} | ${c ? `${fmt((100 * r.requestsPerSecond) / c.requestsPerSecond)} %` : ''} |`
+    }),
+  ].join('\n')
+  sections.set('Gateway', `## Gateway
+
+Run ${today} with \`${command}\`, on ${store}. Each gateway runs in a process
+of its own (\`bench/gateway-process.ts\`) in front of the same subgraph process
+(\`bench/subgraphs-process.ts\`); the load comes from autocannon in a third
+process, ${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 rounds. "ours" runs
+as deployed (production mode: sign-in with a JWT on every request, limits,
+rate limits, request ids; the response cache on for workload (b) only);
+"stock" is a plain \`@apollo/gateway\` + \`@apollo/server\` with default
+settings, forwarding the identity header the subgraphs require; the ceiling
+is a bare \`node:http\` server answering the same bytes.
+
+${table}
+
+Not measured yet: \`@graphql-hive/gateway\` and \`@mercuriusjs/gateway\` (the
+latter speaks Federation 1 only and cannot serve this Federation 2
+supergraph as composed); the 1- and 2-worker comparison.
+`)
+}
+
+const header = `# Benchmarks
+
+Written by \`npm run bench\` (\`-- collectors\` or \`-- gateway\` for one suite).
+Numbers come from single runs on the machine below; rerun the command to
+compare on yours.
+
+- Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${fmt(os.totalmem() / 2 ** 30)} GiB memory, ${os.type()} ${os.release()}
+- Node.js ${process.version}; PGlite ${version('@electric-sql/pglite')}; node-postgres ${version('pg')}; @apollo/gateway ${version('@apollo/gateway')}; @apollo/server ${version('@apollo/server')}; autocannon ${version('autocannon')}
+
 `
-writeFileSync(path.join(root, 'BENCHMARKS.md'), doc)
-console.log(`\n${table}\n\nWrote BENCHMARKS.md`)
+writeFileSync(file, header + ['Collectors', 'Gateway'].filter((s) => sections.has(s)).map((s) => sections.get(s)).join('\n'))
+console.log('Wrote BENCHMARKS.md')

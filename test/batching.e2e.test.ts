@@ -59,7 +59,8 @@ describe('batching', () => {
 
   async function statementsFor(sub: string): Promise<{ statements: number; projects: number }> {
     const token = await t.tokenFor(sub)
-    await t.query('{ me { id } }', {}, token) // memberships are cached after this
+    // Memberships and the shared component status are cached after this warm-up.
+    await t.query(DASHBOARD, {}, token)
     db.statements = 0
     const res = await t.query(DASHBOARD, {}, token)
     expect(res.body.errors).toBeUndefined()
@@ -67,8 +68,13 @@ describe('batching', () => {
   }
 
   it('runs the same number of SQL statements for 1 project as for every project', async () => {
-    const one = await statementsFor('solo')
-    const many = await statementsFor('everywhere')
+    let one = await statementsFor('solo')
+    let many = await statementsFor('everywhere')
+    if (many.statements !== one.statements) {
+      // The shared component-status cache turns over each minute; measure again if it did in between.
+      one = await statementsFor('solo')
+      many = await statementsFor('everywhere')
+    }
     expect(one.projects).toBe(1)
     expect(many.projects).toBe(allProjects.length)
     expect(many.projects).toBeGreaterThan(10)

@@ -1,6 +1,8 @@
 /** Per-request loaders for component status. */
 import DataLoader from 'dataloader'
-import { manyByKey, oneByKey, objectLoader } from '../kit/loaders.js'
+import { COMPONENT_IDS } from '../kit/components.js'
+import { manyByKey, objectLoader } from '../kit/loaders.js'
+import { sharedCache } from '../kit/sharedCache.js'
 import type { SubgraphDeps } from '../kit/subgraph.js'
 import { ComponentsStore, type LatestCheckRow } from './store.js'
 
@@ -20,26 +22,46 @@ export interface WindowStats {
   p95: number | null
 }
 
+/**
+ * Component status is the same for every researcher and moves with the
+ * 5-minute checks: computed once a minute per process, not per request.
+ */
+const STATUS_TTL_MS = 60_000
+
 export function createComponentsLoaders(deps: SubgraphDeps) {
   const store = new ComponentsStore(deps.db)
-  // One instant per request, so every figure in an answer agrees.
-  const now = new Date()
+  // One instant per minute, so every figure in an answer (and in the shared cache) agrees.
+  const minute = Math.floor(Date.now() / STATUS_TTL_MS)
+  const now = new Date(minute * STATUS_TTL_MS)
+  const latest = sharedCache<Map<string, LatestCheckRow>>(deps, 'latest-checks', STATUS_TTL_MS)
+  const windows = sharedCache<WindowStats[]>(deps, 'window-stats', STATUS_TTL_MS)
   return {
     now,
-    latestCheck: new DataLoader<string, LatestCheckRow | null>(async (ids) =>
-      oneByKey(ids, await store.latestChecks(ids, new Date(now.getTime() - RECENT_SPAN_MS)), (r) => r.component_id),
-    ),
+    latestCheck: new DataLoader<string, LatestCheckRow | null>(async (ids) => {
+      // All components at once: the set is small and every dashboard asks for most of them.
+      const all = await latest.get(String(minute), async () => {
+        const rows = await store.latestChecks(COMPONENT_IDS, new Date(now.getTime() - RECENT_SPAN_MS))
+        return new Map(rows.map((r) => [r.component_id, r]))
+      })
+      return ids.map((id) => all.get(id) ?? null)
+    }),
     window: objectLoader<{ componentId: string; window: AvailabilityWindow }, WindowStats>(
-      async (requests) => {
-        const rows = await store.windowStats(
-          requests.map((r) => ({ componentId: r.componentId, since: new Date(now.getTime() - WINDOW_MS[r.window]) })),
-          now,
-        )
-        return rows.map((row) => ({
-          availability: row.checks === 0 ? null : Math.round((row.ups / row.checks) * 100_000) / 1000,
-          p95: row.p95 === null ? null : Math.round(row.p95 * 10) / 10,
-        }))
-      },
+      async (requests) =>
+        Promise.all(
+          requests.map((r) =>
+            windows
+              .get(`${minute}|${r.componentId}|${r.window}`, async () => {
+                const [row] = await store.windowStats([{ componentId: r.componentId, since: new Date(now.getTime() - WINDOW_MS[r.window]) }], now)
+                return [
+                  {
+                    availability: !row || row.checks === 0 ? null : Math.round((row.ups / row.checks) * 100_000) / 1000,
+                    p95: !row || row.p95 === null ? null : Math.round(row.p95 * 10) / 10,
+                  },
+                ]
+              })
+              .then((v) => v[0]!),
+          ),
+        ),
       (r) => `${r.componentId}|${r.window}`,
     ),
     projectComponents: new DataLoader<string, string[]>(async (projectIds) =>
