@@ -4,7 +4,9 @@
  * through small-count suppression here, so no path can skip it.
  */
 import DataLoader from 'dataloader'
-import { badInput } from './access.js'
+import { assertMember, badInput } from './access.js'
+import type { Identity } from './identity.js'
+import type { PublicationId, PublicationRegistry } from './publications.js'
 import { COMPONENT_IDS, componentInfo, isComponentId, type ComponentId } from './components.js'
 import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './countsStore.js'
 import { manyByKey, objectLoader } from './loaders.js'
@@ -206,3 +208,37 @@ function toSeries(
 
 export type CountLoaders = ReturnType<typeof createCountLoaders>
 export type { DataLoader }
+
+interface CountsContext {
+  identity: Identity
+  registry: PublicationRegistry
+  loaders: { counts: CountLoaders }
+}
+
+/**
+ * A project's counts on a day, as a counts publication answers them: members
+ * only, PublicationUnderDevelopment while it is not published.
+ */
+export async function countsOnDay(ctx: CountsContext, publication: PublicationId, typename: string, projectId: string, date: string | null | undefined) {
+  assertMember(ctx.identity, projectId)
+  const underDevelopment = ctx.registry.underDevelopment(publication)
+  if (underDevelopment) return underDevelopment
+  const counts = await ctx.loaders.counts.onDay.load({ projectId, date: date ?? null })
+  return { __typename: typename, ...counts }
+}
+
+/** A project's daily series between two days, with the same rules, the range checked first. */
+export async function countHistory(
+  ctx: CountsContext,
+  publication: PublicationId,
+  typename: string,
+  projectId: string,
+  args: { from: string; to: string; components?: ComponentId[] | null },
+) {
+  assertMember(ctx.identity, projectId)
+  const underDevelopment = ctx.registry.underDevelopment(publication)
+  if (underDevelopment) return underDevelopment
+  validateRange(args.from, args.to)
+  const series = await ctx.loaders.counts.inRange.load({ projectId, from: args.from, to: args.to, components: args.components ?? null })
+  return { __typename: typename, from: args.from, to: args.to, series }
+}

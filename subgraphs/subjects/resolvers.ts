@@ -2,7 +2,7 @@
 import 'reflect-metadata'
 import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
 import { assertMember } from '../kit/access.js'
-import { validateRange } from '../kit/counts.js'
+import { countHistory, countsOnDay } from '../kit/counts.js'
 import { DateScalar } from '../kit/scalars.js'
 import { HistoryArgs } from '../kit/types.js'
 import type { SubgraphContext } from '../kit/subgraph.js'
@@ -24,32 +24,19 @@ export class SubjectsProjectResolver {
   @FieldResolver(() => UniqueSubjectCountsResult, {
     description: 'Unique study subjects in each component on a day (default: the latest collected day).',
   })
-  async uniqueSubjectCounts(
+  uniqueSubjectCounts(
     @Root() project: ResearchProject,
     @Arg('date', () => DateScalar, { nullable: true }) date: string | null | undefined,
     @Ctx() ctx: Ctx,
   ) {
-    assertMember(ctx.identity, project.id)
-    const underDevelopment = ctx.registry.underDevelopment('UNIQUE_SUBJECT_COUNTS')
-    if (underDevelopment) return underDevelopment
-    const counts = await ctx.loaders.counts.onDay.load({ projectId: project.id, date: date ?? null })
-    return { __typename: 'UniqueSubjectCounts', ...counts }
+    return countsOnDay(ctx, 'UNIQUE_SUBJECT_COUNTS', 'UniqueSubjectCounts', project.id, date)
   }
 
   @FieldResolver(() => UniqueSubjectCountHistoryResult, {
     description: 'Daily unique-subject counts per component between two dates, both included.',
   })
-  async uniqueSubjectCountHistory(
-    @Root() project: ResearchProject,
-    @Args(() => HistoryArgs) { from, to, components }: HistoryArgs,
-    @Ctx() ctx: Ctx,
-  ) {
-    assertMember(ctx.identity, project.id)
-    const underDevelopment = ctx.registry.underDevelopment('UNIQUE_SUBJECT_COUNTS')
-    if (underDevelopment) return underDevelopment
-    validateRange(from, to)
-    const series = await ctx.loaders.counts.inRange.load({ projectId: project.id, from, to, components: components ?? null })
-    return { __typename: 'UniqueSubjectCountHistory', from, to, series }
+  uniqueSubjectCountHistory(@Root() project: ResearchProject, @Args(() => HistoryArgs) args: HistoryArgs, @Ctx() ctx: Ctx) {
+    return countHistory(ctx, 'UNIQUE_SUBJECT_COUNTS', 'UniqueSubjectCountHistory', project.id, args)
   }
 }
 
