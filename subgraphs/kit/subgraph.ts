@@ -71,7 +71,12 @@ declare module 'fastify' {
 function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(execution: T, subgraph: string, production: boolean): T {
   if (!execution.errors) return execution
   const errors = execution.errors.map((error) => {
-    const expected = error.extensions?.code !== undefined || error.originalError instanceof GraphQLError || !error.originalError
+    // Compiled (graphql-jit) execution wraps a resolver's GraphQLError without its extensions: bring them back.
+    const original = error.originalError
+    if (original instanceof GraphQLError && error.extensions?.code === undefined && original.extensions?.code !== undefined) {
+      return new GraphQLError(original.message, { path: error.path, extensions: original.extensions })
+    }
+    const expected = error.extensions?.code !== undefined || original instanceof GraphQLError || !original
     if (expected) return error
     console.error(`[${subgraph}] unexpected error at ${error.path?.join('.') ?? '(no path)'}:`, error.originalError)
     if (!production) return error
@@ -113,6 +118,9 @@ export async function createSubgraphServer<L>(
     resolvers,
     path: '/graphql',
     graphiql: false,
+    // Compile an operation with graphql-jit once it has been seen: large answers
+    // (a year of daily counts) resolve several times faster.
+    jit: 1,
     // Errors travel to the gateway as a GraphQL response (status 200), so that
     // their message reaches the researcher rather than a bare "400: Bad Request".
     errorFormatter: (execution, context) => {

@@ -8,7 +8,7 @@ import 'reflect-metadata'
 import { buildSubgraphSchema } from '@apollo/subgraph'
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js'
 import { printSchemaWithDirectives } from '@graphql-tools/utils'
-import { parse, type GraphQLSchema } from 'graphql'
+import { isUnionType, parse, type GraphQLSchema } from 'graphql'
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql'
 import { DateScalar, DateTimeScalar } from './scalars.js'
 
@@ -39,5 +39,15 @@ export async function buildTypeGraphQLSubgraph(options: TypeGraphQLSubgraphOptio
   }
   resolvers.Date = DateScalar
   resolvers.DateTime = DateTimeScalar
-  return buildSubgraphSchema({ typeDefs: parse(sdl), resolvers })
+  const subgraph = buildSubgraphSchema({ typeDefs: parse(sdl), resolvers })
+  // Our values carry __typename; a synchronous resolveType lets compiled (graphql-jit)
+  // execution resolve unions, which it cannot do with type-graphql's asynchronous one.
+  for (const type of Object.values(subgraph.getTypeMap())) {
+    if (isUnionType(type) && type.name !== '_Entity') {
+      const fallback = type.resolveType
+      type.resolveType = (value, context, info, abstract) =>
+        (value as { __typename?: string }).__typename ?? (fallback?.(value, context, info, abstract) as string | undefined)
+    }
+  }
+  return subgraph
 }
