@@ -4,10 +4,9 @@
  * requests asks once.
  */
 import { LRUCache } from 'lru-cache'
-import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
+import { GATEWAY_ROLE, gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 import type { TokenClaims } from './auth.js'
 
-export const GATEWAY_ROLE = 'gateway'
 const ACCESS_TTL_MS = 30_000
 
 interface AccessAnswer {
@@ -29,7 +28,7 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
 
   async function fetchAccess(researcherId: string): Promise<AccessAnswer> {
     const url = new URL(`/internal/access/${encodeURIComponent(researcherId)}`, base)
-    const header = signIdentity({ sub: 'gateway', name: 'gateway', roles: [GATEWAY_ROLE], projects: [] }, options.secret)
+    const header = gatewayIdentityHeader(options.secret)
     const response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(5_000) })
     if (!response.ok) throw new Error(`participants answered ${response.status} for memberships`)
     return (await response.json()) as AccessAnswer

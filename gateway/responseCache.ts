@@ -10,8 +10,7 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { createClient } from 'redis'
-import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
-import { GATEWAY_ROLE } from './access.js'
+import { gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 
 export interface CacheStore {
   get(key: string): Promise<string | undefined>
@@ -79,7 +78,7 @@ export function dataVersionSource(participantsUrl: string, secret: string, fresh
   let known: { version: string; at: number } | undefined
   let pending: Promise<string> | undefined
   const fetchVersion = async () => {
-    const header = signIdentity({ sub: 'gateway', name: 'gateway', roles: [GATEWAY_ROLE], projects: [] }, secret)
+    const header = gatewayIdentityHeader(secret)
     const response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(2000) })
     if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
     const version = String(((await response.json()) as { version: string | number }).version)

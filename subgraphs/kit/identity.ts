@@ -9,6 +9,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 
 export const IDENTITY_HEADER = 'x-hd4res-identity'
 
+/** The role the gateway signs its own internal calls with (memberships, data version). */
+export const GATEWAY_ROLE = 'gateway'
+
 export interface Identity {
   /** The researcher's id (the token's subject). */
   sub: string
@@ -72,4 +75,9 @@ export function verifyIdentity(header: string | undefined, secret: string, now =
     throw new IdentityError(`malformed ${IDENTITY_HEADER} header`)
   }
   return { sub: payload.sub, name: String(payload.name ?? ''), roles: payload.roles, projects: payload.projects }
+}
+
+/** The header the gateway signs its own internal calls with: no researcher, no projects. */
+export function gatewayIdentityHeader(secret: string): string {
+  return signIdentity({ sub: 'gateway', name: 'gateway', roles: [GATEWAY_ROLE], projects: [] }, secret)
 }

@@ -6,6 +6,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { printSubgraphSchema } from '@apollo/subgraph'
+import { GATEWAY_ROLE } from '../kit/identity.js'
 import type { SubgraphDefinition } from '../kit/subgraph.js'
 import { buildTypeGraphQLSubgraph } from '../kit/typegraphql.js'
 import { createParticipantsLoaders, type ParticipantsLoaders } from './loaders.js'
@@ -24,7 +25,6 @@ import { ParticipantsStore } from './store.js'
 export const ACCESS_ROUTE = '/internal/access/:researcherId'
 /** The store's data version, bumped by every import: what response caches key on. */
 export const VERSION_ROUTE = '/internal/data-version'
-export const GATEWAY_ROLE = 'gateway'
 
 export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   name: 'participants',
