@@ -10,7 +10,7 @@ import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOp
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify'
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import { GraphQLError, type GraphQLFormattedError } from 'graphql'
 import { pino, type Logger } from 'pino'
 import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
@@ -196,6 +196,10 @@ function httpError(status: number, code: string, message: string) {
   return { status, body: { errors: [{ message, extensions: { code } }] } }
 }
 
+function tooManyRequests(reply: FastifyReply, error: RateLimited) {
+  return reply.code(429).header('retry-after', String(error.retryAfterSeconds)).send(httpError(429, 'RATE_LIMITED', error.message).body)
+}
+
 /** fastify's own refusals (body too large, not JSON, wrong content type) in the GraphQL error shape. */
 function describeHttpError(error: FastifyError, limits: GatewayLimits) {
   switch (error.code) {
@@ -299,10 +303,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         await rates.address(request.ip)
       } catch (error) {
         if (!(error instanceof RateLimited)) throw error
-        return reply
-          .code(429)
-          .header('retry-after', String(error.retryAfterSeconds))
-          .send({ errors: [{ message: error.message, extensions: { code: 'RATE_LIMITED' } }] })
+        return tooManyRequests(reply, error)
       }
     })
     graphql.addHook('preHandler', async (request, reply) => {
@@ -332,10 +333,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         await rates.researcher(claims.sub)
       } catch (error) {
         if (!(error instanceof RateLimited)) throw error
-        return reply
-          .code(429)
-          .header('retry-after', String(error.retryAfterSeconds))
-          .send(httpError(429, 'RATE_LIMITED', error.message).body)
+        return tooManyRequests(reply, error)
       }
       request.researcher = await access.identityFor(claims)
 

@@ -140,6 +140,22 @@ export class ComponentCountSeries {
   points!: DailyCount[]
 }
 
+/** A daily series type for a counts publication: the same shape under the publication's own name. */
+export function countHistoryType(name: string, description?: string) {
+  @ObjectType(name, { description })
+  class CountHistory {
+    @Field(() => DateScalar)
+    from!: string
+
+    @Field(() => DateScalar)
+    to!: string
+
+    @Field(() => [ComponentCountSeries])
+    series!: ComponentCountSeries[]
+  }
+  return CountHistory
+}
+
 /** A union of a publication's data type and PublicationUnderDevelopment. */
 export function publicationResult<T extends object>(name: string, dataType: new () => T) {
   return createUnionType({

@@ -1,7 +1,7 @@
 /** The records subgraph's GraphQL types. */
 import 'reflect-metadata'
 import { Directive, Field, ID, ObjectType } from 'type-graphql'
-import { ComponentCount, ComponentCountSeries, publicationResult } from '../kit/types.js'
+import { ComponentCount, countHistoryType, publicationResult } from '../kit/types.js'
 import { DateScalar } from '../kit/scalars.js'
 
 @ObjectType({ description: 'A research project (study) facilitated by the platform.' })
@@ -20,17 +20,7 @@ export class StudyRecordCounts {
   components!: ComponentCount[]
 }
 
-@ObjectType()
-export class StudyRecordCountHistory {
-  @Field(() => DateScalar)
-  from!: string
-
-  @Field(() => DateScalar)
-  to!: string
-
-  @Field(() => [ComponentCountSeries])
-  series!: ComponentCountSeries[]
-}
+export const StudyRecordCountHistory = countHistoryType('StudyRecordCountHistory')
 
 export const StudyRecordCountsResult = publicationResult('StudyRecordCountsResult', StudyRecordCounts)
 export const StudyRecordCountHistoryResult = publicationResult('StudyRecordCountHistoryResult', StudyRecordCountHistory)

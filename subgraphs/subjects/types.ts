@@ -1,7 +1,7 @@
 /** The subjects subgraph's GraphQL types. */
 import 'reflect-metadata'
 import { Directive, Field, ID, ObjectType } from 'type-graphql'
-import { ComponentCount, ComponentCountSeries, CountValue, publicationResult, type CountValueData } from '../kit/types.js'
+import { ComponentCount, CountValue, countHistoryType, publicationResult, type CountValueData } from '../kit/types.js'
 import { DateScalar } from '../kit/scalars.js'
 
 @ObjectType({ description: 'A research project (study) facilitated by the platform.' })
@@ -38,17 +38,10 @@ export class MultiStudySubjectCounts {
   subjectsInMultipleStudies!: CountValueData
 }
 
-@ObjectType({ description: 'Daily unique-subject counts per component; small counts are withheld on every day.' })
-export class UniqueSubjectCountHistory {
-  @Field(() => DateScalar)
-  from!: string
-
-  @Field(() => DateScalar)
-  to!: string
-
-  @Field(() => [ComponentCountSeries])
-  series!: ComponentCountSeries[]
-}
+export const UniqueSubjectCountHistory = countHistoryType(
+  'UniqueSubjectCountHistory',
+  'Daily unique-subject counts per component; small counts are withheld on every day.',
+)
 
 export const UniqueSubjectCountHistoryResult = publicationResult('UniqueSubjectCountHistoryResult', UniqueSubjectCountHistory)
 export const UniqueSubjectCountsResult = publicationResult('UniqueSubjectCountsResult', UniqueSubjectCounts)
