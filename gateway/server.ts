@@ -279,6 +279,20 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   await apollo.start()
 
   app.get('/healthz', async () => ({ status: 'ok' }))
+  // Ready when every subgraph is ready (its store answers); names the ones that are not, never their addresses.
+  app.get('/readyz', async (_request, reply) => {
+    const checks = await Promise.all(
+      Object.entries(options.subgraphUrls).map(async ([name, url]) => {
+        const ready = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2000) })
+          .then((r) => r.ok)
+          .catch(() => false)
+        return [name, ready] as const
+      }),
+    )
+    const notReady = checks.filter(([, ready]) => !ready).map(([name]) => name)
+    if (notReady.length > 0) return reply.code(503).send({ status: 'not ready', subgraphs: notReady })
+    return { status: 'ready' }
+  })
   if (options.graphiql?.enabled) {
     registerGraphiQL(app, { endpoint: '/graphql', token: options.graphiql.token })
     app.get('/', async (_request, reply) => reply.redirect('/graphiql'))

@@ -202,10 +202,16 @@ describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) 
     }
   })
 
-  it('answers /healthz', async () => {
+  it('answers /healthz and /readyz, on the gateway and on each subgraph', async () => {
     const response = await fetch(`${t.graph.url}/healthz`)
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ status: 'ok' })
+    expect(await (await fetch(`${t.graph.url}/readyz`)).json()).toEqual({ status: 'ready' })
+    for (const [name, url] of Object.entries(t.graph.subgraphUrls)) {
+      const ready = await fetch(new URL('/readyz', url))
+      expect(ready.status).toBe(200)
+      expect(await ready.json()).toEqual({ status: 'ready', subgraph: name })
+    }
   })
 
   describe('bad input gets an error that says what is wrong', () => {

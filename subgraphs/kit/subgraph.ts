@@ -101,10 +101,19 @@ export async function createSubgraphServer<L>(
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
 
   app.get('/healthz', async () => ({ status: 'ok', subgraph: definition.name }))
+  // Ready when the store answers: a load balancer sends no traffic before.
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await deps.db.query('SELECT 1')
+      return { status: 'ready', subgraph: definition.name }
+    } catch {
+      return reply.code(503).send({ status: 'not ready', subgraph: definition.name, reason: 'the store does not answer' })
+    }
+  })
 
-  // Every route but /healthz needs the gateway's signed identity.
+  // Every route but the probes needs the gateway's signed identity.
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/healthz') return
+    if (request.url === '/healthz' || request.url === '/readyz') return
     try {
       request.identity = verifyIdentity(request.headers[IDENTITY_HEADER] as string | undefined, deps.settings.identitySecret)
     } catch (error) {

@@ -29,7 +29,11 @@ describe('a failing subgraph', () => {
     expect(healthy.body.errors).toBeUndefined()
     const total = healthy.body.data!.tickets.incidents.totalCount
 
+    expect((await fetch(`${t.graph.url}/readyz`)).status).toBe(200)
     await t.graph.stopSubgraph('support')
+    const notReady = await fetch(`${t.graph.url}/readyz`)
+    expect(notReady.status).toBe(503)
+    expect(await notReady.json()).toEqual({ status: 'not ready', subgraphs: ['support'] })
     const degraded = await t.query(QUERY)
     expect(degraded.status).toBe(200)
     expect(degraded.body.data!.me).toEqual(healthy.body.data!.me)
@@ -42,6 +46,7 @@ describe('a failing subgraph', () => {
     expect(JSON.stringify(degraded.body)).not.toMatch(/127\.0\.0\.1|localhost|:\d{4,5}\//)
 
     await t.graph.startSubgraph('support')
+    expect((await fetch(`${t.graph.url}/readyz`)).status).toBe(200)
     const healed = await t.query(QUERY)
     expect(healed.body.errors).toBeUndefined()
     expect(healed.body.data!.tickets.incidents.totalCount).toBe(total)
