@@ -91,6 +91,11 @@ export async function restorePGlite(dataDir: string, dump: Blob): Promise<Db> {
 
 async function openPostgres(connectionString: string, max: number): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max })
+  // An idle connection the server ends (a restart, a terminated backend) must not
+  // crash the process: the pool drops it and opens another when needed.
+  pool.on('error', (error) => {
+    if ((error as { code?: string }).code !== '57P01') console.error(`PostgreSQL connection lost: ${error.message}`)
+  })
   // Fail at start-up, with the server's own words, rather than on the first request.
   const probe = await pool.connect()
   probe.release()

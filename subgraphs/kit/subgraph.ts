@@ -76,7 +76,9 @@ function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(executio
     if (original instanceof GraphQLError && error.extensions?.code === undefined && original.extensions?.code !== undefined) {
       return new GraphQLError(original.message, { path: error.path, extensions: original.extensions })
     }
-    const expected = error.extensions?.code !== undefined || original instanceof GraphQLError || !original
+    // A request that fails validation (mercurius wraps those) is the caller's error, not ours.
+    const validation = (original as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION'
+    const expected = validation || error.extensions?.code !== undefined || original instanceof GraphQLError || !original
     if (expected) return error
     console.error(`[${subgraph}] unexpected error at ${error.path?.join('.') ?? '(no path)'}:`, error.originalError)
     if (!production) return error

@@ -35,5 +35,20 @@ export async function createScratchDatabase(engine: 'pglite' | 'postgres', prefi
   await onServer(`CREATE DATABASE ${name}`)
   const url = new URL(process.env.DATABASE_URL)
   url.pathname = `/${name}`
-  return { url: url.toString(), drop: () => onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) }
+  return {
+    url: url.toString(),
+    // Give closing connections a moment to go: forcing them out makes the server send a
+    // FATAL to clients that are still ending, which surfaces as an unhandled error.
+    drop: async () => {
+      for (let attempt = 0; attempt < 20; attempt++) {
+        try {
+          return await onServer(`DROP DATABASE IF EXISTS ${name}`)
+        } catch (error) {
+          if ((error as { code?: string }).code !== '55006') throw error // 55006: still in use
+          await new Promise((resolve) => setTimeout(resolve, 100))
+        }
+      }
+      await onServer(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+    },
+  }
 }
