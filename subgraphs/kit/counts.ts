@@ -142,7 +142,7 @@ export function createCountLoaders(options: CountLoaderOptions) {
       )
       days.forEach((d, i) => {
         const component = d.components.find((c) => c.component.id === 'HD4DP_V2_LOCAL')
-        const raw = rows.find((r) => r.ord === i + 1 && r.component_id === 'HD4DP_V2_LOCAL')
+        const raw = perRequest[i]!.find((r) => r.component_id === 'HD4DP_V2_LOCAL')
         if (!component || raw?.value === null || raw?.value === undefined || parts[i]!.length === 0) return
         const published = options.publishParts(raw.value, parts[i]!.map((p) => p.value))
         component.count = published.total

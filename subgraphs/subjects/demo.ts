@@ -44,7 +44,7 @@ export async function fillSubjects(db: Queryable, platform: DemoPlatform): Promi
     for (const { a, b, share } of pairs) {
       const shared = Math.floor(Math.min(warehouse.get(a)?.get(day) ?? 0, warehouse.get(b)?.get(day) ?? 0) * share)
       platformShared += shared
-      if (d < OVERLAP_DAYS && shared >= 0 && (warehouse.get(a)?.has(day) || warehouse.get(b)?.has(day))) {
+      if (d < OVERLAP_DAYS && (warehouse.get(a)?.has(day) || warehouse.get(b)?.has(day))) {
         overlaps.push([day, a, b, shared], [day, b, a, shared])
       }
     }

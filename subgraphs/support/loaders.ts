@@ -22,7 +22,9 @@ export function createSupportLoaders(deps: SubgraphDeps) {
         const groups = new Map<string, PageRequest[]>()
         for (const r of requests) {
           const key = queryKey(r)
-          groups.set(key, [...(groups.get(key) ?? []), r])
+          const group = groups.get(key)
+          if (group) group.push(r)
+          else groups.set(key, [r])
         }
         const results = new Map<string, ProjectPage>()
         await Promise.all(
