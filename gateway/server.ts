@@ -13,6 +13,7 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import { GraphQLError, type GraphQLFormattedError } from 'graphql'
 import { pino, type Logger } from 'pino'
+import { SUBGRAPHS } from '../subgraphs/index.js'
 import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
@@ -223,7 +224,7 @@ export interface RunningGateway {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const missing = ['participants', 'records', 'subjects', 'components', 'support'].filter((n) => !options.subgraphUrls[n])
+  const missing = SUBGRAPHS.map((s) => s.name).filter((n) => !options.subgraphUrls[n])
   if (missing.length > 0) throw new Error(`No address configured for subgraph(s) ${missing.join(', ')}`)
   const { limits, logger } = options
 
