@@ -56,7 +56,9 @@ export async function restore(file: string, target: BackupTarget): Promise<void>
     if (!file.endsWith('.pgdump')) throw new Error(`${file} is not a PostgreSQL backup (.pgdump)`)
     const db = await openDb({ databaseUrl: target.databaseUrl, poolSize: 1 })
     const [{ n }] = await db.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name IN ('participants', 'records', 'subjects', 'components', 'support', 'ops')`,
+      // Any schema of our own (every store has ops, and one per subgraph) means the database is in use.
+      `SELECT count(*)::int AS n FROM information_schema.schemata
+       WHERE schema_name NOT IN ('public', 'information_schema') AND schema_name NOT LIKE 'pg\\_%'`,
     )
     await db.close()
     if (n > 0) throw new Error('The target database already holds HD4RES data: restore into a new, empty database')
