@@ -3,7 +3,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'scratch/', 'schema/', 'coverage/', 'client/generated/'] },
+  { ignores: ['node_modules/', '.data/', 'scratch/', 'schema/', 'coverage/', 'client/generated/', 'subgraphs/*/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -4,21 +4,20 @@ import { assertMember } from '../kit/access.js'
 import { COMPONENTS, COMPONENT_IDS, componentInfo, isComponentId, type ComponentId } from '../kit/components.js'
 import { DateScalar, DateTimeScalar } from '../kit/scalars.js'
 import type { SubgraphContext } from '../kit/subgraph.js'
-import type { AvailabilityWindow, ComponentsLoaders } from './loaders.js'
+import type { Resolvers, ResolversParentTypes } from './generated/resolvers.js'
+import type { ComponentsLoaders } from './loaders.js'
 
-type Ctx = SubgraphContext<ComponentsLoaders>
+/** The context every resolver here receives; codegen.yml names it for the generated resolver types. */
+export type ComponentsContext = SubgraphContext<ComponentsLoaders>
+type Ctx = ComponentsContext
 
 /** A check older than this says nothing about now: the status is UNKNOWN. */
 const STALE_AFTER_MS = 15 * 60_000
 /** A successful check slower than this makes a component DEGRADED. */
 const SLOW_RESPONSE_MS = 3_000
 
-interface ComponentStatusValue {
-  __typename: 'ComponentStatus'
-  component: { id: ComponentId }
-  status: 'OPERATIONAL' | 'DEGRADED' | 'DOWN' | 'UNKNOWN'
-  checkedAt: string | null
-}
+/** A ComponentStatus as the resolvers answer it: availability and response time have their own resolvers. */
+type ComponentStatusValue = ResolversParentTypes['ComponentStatus'] & { __typename: 'ComponentStatus' }
 
 async function statusOf(id: ComponentId, ctx: Ctx): Promise<ComponentStatusValue> {
   const check = await ctx.loaders.latestCheck.load(id)
@@ -36,29 +35,30 @@ const componentValue = (id: ComponentId) => {
   return { id, name: info.name, location: info.location }
 }
 
-export const componentsResolvers: IResolvers = {
+const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   Query: {
     components: () => COMPONENTS.map((c) => componentValue(c.id)),
   },
   Component: {
+    // mercurius calls this with (reference, {}, context, info), not the generated type's (reference, context, info): use only the reference.
     __resolveReference: (reference: { id: string }) =>
       isComponentId(reference.id) ? componentValue(reference.id) : null,
-    name: (component: { id: ComponentId }) => componentInfo(component.id).name,
-    location: (component: { id: ComponentId }) => componentInfo(component.id).location,
-    status: (component: { id: ComponentId }, _args: unknown, ctx: Ctx) =>
+    name: (component) => componentInfo(component.id).name,
+    location: (component) => componentInfo(component.id).location,
+    status: (component, _args, ctx) =>
       ctx.registry.underDevelopment('COMPONENT_STATUS') ?? statusOf(component.id, ctx),
   },
   ComponentStatus: {
-    availability: async (value: ComponentStatusValue, args: { window: AvailabilityWindow }, ctx: Ctx) =>
+    availability: async (value, args, ctx) =>
       (await ctx.loaders.window.load({ componentId: value.component.id, window: args.window })).availability,
-    responseTimeP95Ms: async (value: ComponentStatusValue, args: { window: AvailabilityWindow }, ctx: Ctx) =>
+    responseTimeP95Ms: async (value, args, ctx) =>
       (await ctx.loaders.window.load({ componentId: value.component.id, window: args.window })).p95,
   },
   ResearchProject: {
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    componentStatus: async (project: { id: string }, _args: unknown, ctx: Ctx) => {
+    componentStatus: async (project, _args, ctx) => {
       assertMember(ctx.identity, project.id)
       const underDevelopment = ctx.registry.underDevelopment('COMPONENT_STATUS')
       if (underDevelopment) return underDevelopment
@@ -68,4 +68,7 @@ export const componentsResolvers: IResolvers = {
       return { __typename: 'ComponentStatusList', items: await Promise.all(used.map((id) => statusOf(id, ctx))) }
     },
   },
-} as unknown as IResolvers
+}
+
+/** mercurius takes any resolver map; the generated type above is what checks this one against the SDL. */
+export const componentsResolvers = resolvers as IResolvers

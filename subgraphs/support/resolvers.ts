@@ -5,10 +5,13 @@ import type { PublicationId } from '../kit/publications.js'
 import { DateScalar, DateTimeScalar } from '../kit/scalars.js'
 import type { SubgraphContext } from '../kit/subgraph.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
+import type { Incident, Resolvers, ServiceRequest, TicketPriority, TicketState } from './generated/resolvers.js'
 import type { SupportLoaders } from './loaders.js'
 import type { TicketFilterInput, TicketKind, TicketOrder, TicketRow } from './store.js'
 
-type Ctx = SubgraphContext<SupportLoaders>
+/** The context every resolver here receives; codegen.yml names it for the generated resolver types. */
+export type SupportContext = SubgraphContext<SupportLoaders>
+type Ctx = SupportContext
 
 export const MAX_PAGE_SIZE = 100
 const MAX_SEARCH_LENGTH = 200
@@ -20,21 +23,38 @@ interface TicketArgs {
   orderBy?: TicketOrder | null
 }
 
-const iso = (value: Date | string | null) => (value === null ? null : new Date(value).toISOString())
-
-function toNode(row: TicketRow, kind: TicketKind) {
-  const base = {
-    __typename: kind === 'incident' ? 'Incident' : 'ServiceRequest',
-    number: row.number,
-    shortDescription: row.short_description,
-    state: row.state,
-    priority: row.priority,
-    openedAt: iso(row.opened_at),
-    updatedAt: iso(row.updated_at),
-    closedAt: iso(row.closed_at),
-  }
-  return kind === 'incident' ? { ...base, resolvedAt: iso(row.resolved_at), category: row.category } : base
+function iso(value: Date | string): string
+function iso(value: Date | string | null): string | null
+function iso(value: Date | string | null): string | null {
+  return value === null ? null : new Date(value).toISOString()
 }
+
+/**
+ * The fields every ticket has. A page's rows all have a number (the loader
+ * drops a project's empty-page row), and the store holds only the enums'
+ * values: the collector maps ServiceNow's codes (collectors/servicenow/mapping.ts).
+ */
+const ticketFields = (row: TicketRow) => ({
+  number: row.number!,
+  shortDescription: row.short_description,
+  state: row.state as TicketState,
+  priority: row.priority as TicketPriority,
+  openedAt: iso(row.opened_at),
+  updatedAt: iso(row.updated_at),
+  closedAt: iso(row.closed_at),
+})
+
+const incidentNode = (row: TicketRow): Incident & { __typename: 'Incident' } => ({
+  __typename: 'Incident',
+  ...ticketFields(row),
+  resolvedAt: iso(row.resolved_at),
+  category: row.category,
+})
+
+const requestNode = (row: TicketRow): ServiceRequest & { __typename: 'ServiceRequest' } => ({
+  __typename: 'ServiceRequest',
+  ...ticketFields(row),
+})
 
 function validate(args: TicketArgs): { first: number; filter: TicketFilterInput } {
   const first = args.first ?? 50
@@ -58,7 +78,14 @@ function validate(args: TicketArgs): { first: number; filter: TicketFilterInput 
   return { first, filter: normalised }
 }
 
-function ticketList(kind: TicketKind, publication: PublicationId, connection: string, edge: string) {
+/** A ticket list's resolver; the type names and the node's shape are checked where it is used, against the SDL. */
+function ticketList<Connection extends string, Edge extends string, Node>(
+  kind: TicketKind,
+  publication: PublicationId,
+  connection: Connection,
+  edge: Edge,
+  toNode: (row: TicketRow) => Node,
+) {
   return async (project: { id: string }, args: TicketArgs, ctx: Ctx) => {
     assertMember(ctx.identity, project.id)
     const underDevelopment = ctx.registry.underDevelopment(publication)
@@ -76,8 +103,8 @@ function ticketList(kind: TicketKind, publication: PublicationId, connection: st
     const rows = page.rows.slice(0, first)
     const edges = rows.map((row) => ({
       __typename: edge,
-      cursor: encodeCursor({ openedAt: iso(row.opened_at)!, number: row.number! }),
-      node: toNode(row, kind),
+      cursor: encodeCursor({ openedAt: iso(row.opened_at), number: row.number! }),
+      node: toNode(row),
     }))
     return {
       __typename: connection,
@@ -88,12 +115,16 @@ function ticketList(kind: TicketKind, publication: PublicationId, connection: st
   }
 }
 
-export const supportResolvers: IResolvers = {
+const resolvers: Resolvers = {
   Date: DateScalar,
   DateTime: DateTimeScalar,
   ResearchProject: {
+    // mercurius calls this with (reference, {}, context, info), not the generated type's (reference, context, info): use only the reference.
     __resolveReference: (reference: { id: string }) => ({ id: reference.id }),
-    incidents: ticketList('incident', 'INCIDENTS', 'IncidentConnection', 'IncidentEdge'),
-    requests: ticketList('request', 'REQUESTS', 'ServiceRequestConnection', 'ServiceRequestEdge'),
+    incidents: ticketList('incident', 'INCIDENTS', 'IncidentConnection', 'IncidentEdge', incidentNode),
+    requests: ticketList('request', 'REQUESTS', 'ServiceRequestConnection', 'ServiceRequestEdge', requestNode),
   },
-} as unknown as IResolvers
+}
+
+/** mercurius takes any resolver map; the generated type above is what checks this one against the SDL. */
+export const supportResolvers = resolvers as IResolvers

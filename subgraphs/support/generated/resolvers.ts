@@ -1,0 +1,445 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { SupportContext } from '../resolvers.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** ISO-8601 calendar date, e.g. 2026-11-21. Counts are daily snapshots. */
+  Date: { input: string; output: string; }
+  /** ISO-8601 date-time with an offset, e.g. 2026-11-21T04:00:00Z. */
+  DateTime: { input: string; output: string; }
+  _FieldSet: { input: string; output: string; }
+};
+
+/** The technical components of the platform that hold study records or serve the project. */
+export type ComponentId =
+  | 'BIOIT'
+  | 'HD4DP_V2_LOCAL'
+  | 'HD4DP_V2_WEB'
+  | 'HD4PATIENT'
+  | 'HD_DWH_EXPLOITATION'
+  | 'HD_DWH_STAGING'
+  | 'HD_INTEGRATION'
+  | 'HD_MDM'
+  | 'HERA'
+  | 'NRC';
+
+export type Incident = Ticket & {
+  __typename?: 'Incident';
+  category?: Maybe<Scalars['String']['output']>;
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  number: Scalars['String']['output'];
+  openedAt: Scalars['DateTime']['output'];
+  priority: TicketPriority;
+  resolvedAt?: Maybe<Scalars['DateTime']['output']>;
+  shortDescription: Scalars['String']['output'];
+  state: TicketState;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type IncidentConnection = {
+  __typename?: 'IncidentConnection';
+  edges: Array<IncidentEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type IncidentEdge = {
+  __typename?: 'IncidentEdge';
+  cursor: Scalars['String']['output'];
+  node: Incident;
+};
+
+export type IncidentsResult = IncidentConnection | PublicationUnderDevelopment;
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** Every publication that HD4RES v2 offers researchers. */
+export type PublicationId =
+  | 'COMPONENT_STATUS'
+  | 'DATA_PROVIDER_INDIVIDUALS'
+  | 'DATA_PROVIDER_ORGANISATIONS'
+  | 'DATA_USER_INDIVIDUALS'
+  | 'DATA_USER_ORGANISATIONS'
+  | 'INCIDENTS'
+  | 'MULTI_STUDY_SUBJECT_COUNTS'
+  | 'REQUESTS'
+  | 'STUDY_RECORD_COUNTS'
+  | 'UNIQUE_SUBJECT_COUNTS';
+
+/** Returned in place of a publication that is not yet available in HD4RES v2. */
+export type PublicationUnderDevelopment = {
+  __typename?: 'PublicationUnderDevelopment';
+  expectedAvailability?: Maybe<Scalars['Date']['output']>;
+  message: Scalars['String']['output'];
+  publication: PublicationId;
+  title: Scalars['String']['output'];
+};
+
+export type ResearchProject = {
+  __typename?: 'ResearchProject';
+  id: Scalars['ID']['output'];
+  /** Incidents raised about this project, newest first unless asked otherwise; at most 100 a page. */
+  incidents: IncidentsResult;
+  /** Requests raised about this project, newest first unless asked otherwise; at most 100 a page. */
+  requests: ServiceRequestsResult;
+};
+
+
+export type ResearchProjectIncidentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TicketFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<TicketOrder>;
+};
+
+
+export type ResearchProjectRequestsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TicketFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  orderBy?: InputMaybe<TicketOrder>;
+};
+
+export type ServiceRequest = Ticket & {
+  __typename?: 'ServiceRequest';
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  number: Scalars['String']['output'];
+  openedAt: Scalars['DateTime']['output'];
+  priority: TicketPriority;
+  shortDescription: Scalars['String']['output'];
+  state: TicketState;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type ServiceRequestConnection = {
+  __typename?: 'ServiceRequestConnection';
+  edges: Array<ServiceRequestEdge>;
+  pageInfo: PageInfo;
+  totalCount: Scalars['Int']['output'];
+};
+
+export type ServiceRequestEdge = {
+  __typename?: 'ServiceRequestEdge';
+  cursor: Scalars['String']['output'];
+  node: ServiceRequest;
+};
+
+export type ServiceRequestsResult = PublicationUnderDevelopment | ServiceRequestConnection;
+
+export type Ticket = {
+  closedAt?: Maybe<Scalars['DateTime']['output']>;
+  number: Scalars['String']['output'];
+  openedAt: Scalars['DateTime']['output'];
+  priority: TicketPriority;
+  shortDescription: Scalars['String']['output'];
+  state: TicketState;
+  updatedAt: Scalars['DateTime']['output'];
+};
+
+export type TicketFilter = {
+  /** Opened on or after this day (UTC). */
+  openedFrom?: InputMaybe<Scalars['Date']['input']>;
+  /** Opened on or before this day (UTC). */
+  openedTo?: InputMaybe<Scalars['Date']['input']>;
+  priorities?: InputMaybe<Array<TicketPriority>>;
+  /** Case-insensitive text search in the number and the short description. */
+  search?: InputMaybe<Scalars['String']['input']>;
+  states?: InputMaybe<Array<TicketState>>;
+};
+
+/** The order of a ticket list: by opening time, then by number. */
+export type TicketOrder =
+  | 'NEWEST_FIRST'
+  | 'OLDEST_FIRST';
+
+export type TicketPriority =
+  | 'CRITICAL'
+  | 'HIGH'
+  | 'LOW'
+  | 'MODERATE'
+  | 'PLANNING';
+
+export type TicketState =
+  | 'CANCELLED'
+  | 'CLOSED'
+  | 'IN_PROGRESS'
+  | 'NEW'
+  | 'ON_HOLD'
+  | 'RESOLVED';
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+/** Mapping of federation types */
+export type FederationTypes = {
+  ResearchProject: ResearchProject;
+};
+
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  ResearchProject:
+    ( { __typename: 'ResearchProject' }
+    & GraphQLRecursivePick<FederationTypes['ResearchProject'], {"id":true}> );
+};
+
+/** Mapping of union types */
+export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
+  IncidentsResult:
+    | ( IncidentConnection & { __typename: 'IncidentConnection' } )
+    | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
+  ;
+  ServiceRequestsResult:
+    | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
+    | ( ServiceRequestConnection & { __typename: 'ServiceRequestConnection' } )
+  ;
+};
+
+/** Mapping of interface types */
+export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
+  Ticket:
+    | ( Incident & { __typename: 'Incident' } )
+    | ( ServiceRequest & { __typename: 'ServiceRequest' } )
+  ;
+};
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  ComponentId: ComponentId;
+  Date: ResolverTypeWrapper<Scalars['Date']['output']>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Incident: ResolverTypeWrapper<Incident>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  IncidentConnection: ResolverTypeWrapper<IncidentConnection>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  IncidentEdge: ResolverTypeWrapper<IncidentEdge>;
+  IncidentsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IncidentsResult']>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  PublicationId: PublicationId;
+  PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopment>;
+  ResearchProject: ResolverTypeWrapper<{ id: string }>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  ServiceRequest: ResolverTypeWrapper<ServiceRequest>;
+  ServiceRequestConnection: ResolverTypeWrapper<ServiceRequestConnection>;
+  ServiceRequestEdge: ResolverTypeWrapper<ServiceRequestEdge>;
+  ServiceRequestsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ServiceRequestsResult']>;
+  Ticket: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Ticket']>;
+  TicketFilter: TicketFilter;
+  TicketOrder: TicketOrder;
+  TicketPriority: TicketPriority;
+  TicketState: TicketState;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Date: Scalars['Date']['output'];
+  DateTime: Scalars['DateTime']['output'];
+  Incident: Incident;
+  String: Scalars['String']['output'];
+  IncidentConnection: IncidentConnection;
+  Int: Scalars['Int']['output'];
+  IncidentEdge: IncidentEdge;
+  IncidentsResult: ResolversUnionTypes<ResolversParentTypes>['IncidentsResult'];
+  PageInfo: PageInfo;
+  Boolean: Scalars['Boolean']['output'];
+  PublicationUnderDevelopment: PublicationUnderDevelopment;
+  ResearchProject: { id: string };
+  ID: Scalars['ID']['output'];
+  ServiceRequest: ServiceRequest;
+  ServiceRequestConnection: ServiceRequestConnection;
+  ServiceRequestEdge: ServiceRequestEdge;
+  ServiceRequestsResult: ResolversUnionTypes<ResolversParentTypes>['ServiceRequestsResult'];
+  Ticket: ResolversInterfaceTypes<ResolversParentTypes>['Ticket'];
+  TicketFilter: TicketFilter;
+};
+
+export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
+  name: 'Date';
+}
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type IncidentResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Incident'] = ResolversParentTypes['Incident']> = {
+  category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['TicketPriority'], ParentType, ContextType>;
+  resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  shortDescription?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['TicketState'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IncidentConnectionResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['IncidentConnection'] = ResolversParentTypes['IncidentConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['IncidentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type IncidentEdgeResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['IncidentEdge'] = ResolversParentTypes['IncidentEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Incident'], ParentType, ContextType>;
+};
+
+export type IncidentsResultResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['IncidentsResult'] = ResolversParentTypes['IncidentsResult']> = {
+  resolveType: TypeResolveFn<'IncidentConnection' | 'PublicationUnderDevelopment', ParentType, ContextType>;
+};
+
+export type PageInfoResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PublicationUnderDevelopmentResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['PublicationUnderDevelopment'] = ResolversParentTypes['PublicationUnderDevelopment']> = {
+  expectedAvailability?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  publication?: Resolver<ResolversTypes['PublicationId'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ResearchProjectResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['ResearchProject'] = ResolversParentTypes['ResearchProject'], FederationReferenceType extends FederationReferenceTypes['ResearchProject'] = FederationReferenceTypes['ResearchProject']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['ResearchProject']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  incidents?: Resolver<ResolversTypes['IncidentsResult'], ParentType, ContextType, RequireFields<ResearchProjectIncidentsArgs, 'first' | 'orderBy'>>;
+  requests?: Resolver<ResolversTypes['ServiceRequestsResult'], ParentType, ContextType, RequireFields<ResearchProjectRequestsArgs, 'first' | 'orderBy'>>;
+};
+
+export type ServiceRequestResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['ServiceRequest'] = ResolversParentTypes['ServiceRequest']> = {
+  closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  priority?: Resolver<ResolversTypes['TicketPriority'], ParentType, ContextType>;
+  shortDescription?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['TicketState'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ServiceRequestConnectionResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['ServiceRequestConnection'] = ResolversParentTypes['ServiceRequestConnection']> = {
+  edges?: Resolver<Array<ResolversTypes['ServiceRequestEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+  totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
+
+export type ServiceRequestEdgeResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['ServiceRequestEdge'] = ResolversParentTypes['ServiceRequestEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['ServiceRequest'], ParentType, ContextType>;
+};
+
+export type ServiceRequestsResultResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['ServiceRequestsResult'] = ResolversParentTypes['ServiceRequestsResult']> = {
+  resolveType: TypeResolveFn<'PublicationUnderDevelopment' | 'ServiceRequestConnection', ParentType, ContextType>;
+};
+
+export type TicketResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket']> = {
+  resolveType: TypeResolveFn<'Incident' | 'ServiceRequest', ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = SupportContext> = {
+  Date?: GraphQLScalarType;
+  DateTime?: GraphQLScalarType;
+  Incident?: IncidentResolvers<ContextType>;
+  IncidentConnection?: IncidentConnectionResolvers<ContextType>;
+  IncidentEdge?: IncidentEdgeResolvers<ContextType>;
+  IncidentsResult?: IncidentsResultResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  PublicationUnderDevelopment?: PublicationUnderDevelopmentResolvers<ContextType>;
+  ResearchProject?: ResearchProjectResolvers<ContextType>;
+  ServiceRequest?: ServiceRequestResolvers<ContextType>;
+  ServiceRequestConnection?: ServiceRequestConnectionResolvers<ContextType>;
+  ServiceRequestEdge?: ServiceRequestEdgeResolvers<ContextType>;
+  ServiceRequestsResult?: ServiceRequestsResultResolvers<ContextType>;
+  Ticket?: TicketResolvers<ContextType>;
+};
+
