@@ -1,9 +1,24 @@
 /**
- * npm run compose            writes schema/supergraph.graphql and schema/api.graphql
+ * npm run compose            writes schema/supergraph.graphql and schema/api.graphql,
+ *                            unless the new API schema has a breaking change that
+ *                            schema/breaking-changes.yaml does not record
  * npm run compose -- --check fails when the committed files are stale
  */
 import { readFile, writeFile } from 'node:fs/promises'
-import { API_SCHEMA_FILE, composeSupergraph, CompositionError, SUPERGRAPH_FILE } from '../gateway/supergraph.js'
+import path from 'node:path'
+import {
+  API_SCHEMA_FILE,
+  BREAKING_CHANGES_FILE,
+  composeSupergraph,
+  CompositionError,
+  diffApiSchemas,
+  formatChanges,
+  matchRecords,
+  readBreakingChangeRecords,
+  SUPERGRAPH_FILE,
+  unrecordedAdvice,
+  unrecordedBreakingChanges,
+} from '../gateway/supergraph.js'
 
 const check = process.argv.includes('--check')
 
@@ -37,6 +52,26 @@ async function main(): Promise<number> {
     }
     console.log('The committed supergraph and API schema match the subgraphs.')
     return 0
+  }
+  const current = await readFile(API_SCHEMA_FILE, 'utf8').catch(() => null)
+  if (current !== null && current !== composed.apiSdl) {
+    const changes = await diffApiSchemas(current, composed.apiSdl)
+    if (changes.some((c) => c.level === 'breaking')) {
+      const records = readBreakingChangeRecords()
+      const recordFile = path.relative(process.cwd(), BREAKING_CHANGES_FILE)
+      if (records.problems.length > 0) {
+        console.error(`Not written: the new API schema has breaking changes, and ${recordFile} has problems:`)
+        console.error(records.problems.map((p) => `  ${p}`).join('\n'))
+        return 1
+      }
+      const checked = matchRecords(changes, records.records)
+      const unrecorded = unrecordedBreakingChanges(checked)
+      if (unrecorded.length > 0) {
+        console.error(`Not written: the new API schema breaks ${path.relative(process.cwd(), API_SCHEMA_FILE)}.\n${formatChanges(checked)}\n`)
+        console.error(unrecordedAdvice(unrecorded))
+        return 1
+      }
+    }
   }
   for (const [file, content] of files) await writeFile(file, content)
   console.log(`Wrote ${files.map(([f]) => f).join(' and ')} (${composed.hints.length} composition hints; --hints lists them).`)
