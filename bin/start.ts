@@ -2,6 +2,8 @@
  * npm start: the whole graph in one process on the embedded store, with demo
  * data on first start. Prints the addresses and a demo researcher's token.
  */
+// First of all: tracing (when OTEL_* asks for it) must be on before the servers' modules load.
+import './tracing.js'
 import 'reflect-metadata'
 import { readSettings } from '../gateway/config.js'
 import { DEMO_RESEARCHER, startEmbeddedGraph } from '../gateway/launcher.js'

@@ -1,0 +1,29 @@
+/**
+ * Imported first by the entry points (npm start, npm run serve), before any
+ * server module loads: starts OpenTelemetry tracing when the OTEL_* variables
+ * ask for it (gateway/tracing.ts), and sends the pending spans on the way out.
+ * The service is "hd4res" for the whole graph in one process, and
+ * "hd4res-<part>" for `serve -- <part>`, unless OTEL_SERVICE_NAME names it.
+ */
+import path from 'node:path'
+import { startTracing } from '../gateway/tracing.js'
+
+const script = process.argv[1] ?? ''
+const part = path.basename(script, path.extname(script)) === 'serve' ? process.argv[2] : undefined
+
+export const tracing = startTracing({ serviceName: part ? `hd4res-${part}` : 'hd4res' })
+
+if (tracing) {
+  const flush = () => void tracing.shutdown()
+  // The entry points close their servers on these signals, then exit; the spans leave meanwhile.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      // Alone (a one-shot command), this listener must still end the process as the signal would.
+      const alone = process.listenerCount(signal) === 0
+      void tracing.shutdown().finally(() => {
+        if (alone) process.exit(signal === 'SIGINT' ? 130 : 143)
+      })
+    })
+  }
+  process.once('beforeExit', flush)
+}
