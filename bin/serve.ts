@@ -2,7 +2,7 @@
  * The production entry point: one part of the graph per process, against a
  * PostgreSQL server, as many replicas as needed behind a load balancer.
  *
- *   npm run serve -- <participants|records|subjects|components|support>
+ *   npm run serve -- <subgraph>   (any name subgraphs/index.ts lists: participants, records, …)
  *   npm run serve -- gateway
  *   npm run serve -- collector   (the daily collectors on their schedule, nothing else)
  *   npm run serve -- collect <source> [options]   (one collector run, as npm run collect)
@@ -12,14 +12,18 @@
  *
  * Settings come from the environment (see README, "Running on PostgreSQL").
  */
+// First of all: tracing (when OTEL_* asks for it) must be on before the servers' modules load.
+import './tracing.js'
 import 'reflect-metadata'
+import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
+import { runClustered, workerCount } from '../gateway/cluster.js'
 import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
-import { readSettings, type Settings } from '../gateway/config.js'
+import { readSettings, subgraphSettingsFrom, subgraphUrlVariable, type Settings } from '../gateway/config.js'
 import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
 import { readCommittedSupergraph } from '../gateway/supergraph.js'
 import { startCollectSchedule } from '../collectors/schedule.js'
-import { migrateAll, SUBGRAPHS, subgraphByName } from '../subgraphs/index.js'
+import { migrateAll, SUBGRAPH_NAMES, SUBGRAPHS, subgraphByName } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/db.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
 import { secretsOf } from '../subgraphs/kit/identity.js'
@@ -47,7 +51,7 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
   const app = await createSubgraphServer(definition, {
     db,
     registry,
-    settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production, platformListsRole: settings.platformListsRole },
+    settings: subgraphSettingsFrom(settings, identitySecret),
   })
   return {
     app,
@@ -60,8 +64,13 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
 
 async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
   const identitySecret = requireSecret(settings)
-  const missing = Object.entries(settings.subgraphUrls).filter(([, url]) => !url).map(([name]) => `HD4RES_SUBGRAPH_${name.toUpperCase()}_URL`)
+  // The subgraph list says which addresses the gateway needs; a variable naming no subgraph is a typo or a leftover.
+  const missing = SUBGRAPH_NAMES.filter((name) => !settings.subgraphUrls[name]).map(subgraphUrlVariable)
   if (missing.length > 0) throw new Error(`Set the subgraph addresses: ${missing.join(', ')}`)
+  for (const name of Object.keys(settings.subgraphUrls).filter((n) => !(SUBGRAPH_NAMES as string[]).includes(n))) {
+    console.warn(`${subgraphUrlVariable(name)} names no subgraph (expected one of ${SUBGRAPH_NAMES.join(', ')}); ignored`)
+  }
+  const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, settings.subgraphUrls[name]!]))
   if (settings.production && !settings.oidc) {
     throw new Error('In production the gateway needs an OIDC provider: set HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL')
   }
@@ -70,7 +79,7 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   const { app } = await createGateway({
     ...fromSettings,
     supergraphSdl: readCommittedSupergraph(),
-    subgraphUrls: settings.subgraphUrls as Record<string, string>,
+    subgraphUrls,
     identitySecret,
     verifier,
     graphiql: { enabled: graphiqlEnabled },
@@ -111,12 +120,28 @@ async function main(): Promise<void> {
     return
   }
   const settings = readSettings()
+  if (part === 'gateway') {
+    // HD4RES_GATEWAY_WORKERS gateway processes behind one port; one by default.
+    // An in-process collect schedule runs once, in the primary, not in every worker.
+    const workers = workerCount(settings.performance.workers)
+    if (cluster.isPrimary) await maybeSchedule(part, settings)
+    await runClustered({
+      workers,
+      log: (line) => console.log(line),
+      startWorker: async () => {
+        const served = await serveGateway(settings)
+        const address = await served.app.listen({ port: settings.port, host: settings.host })
+        if (workers === 1 || cluster.worker?.id === 1) console.log(`gateway listening on ${address}/graphql${workers > 1 ? ` (${workers} workers)` : ''}`)
+        return served
+      },
+    })
+    return
+  }
   const stopSchedule = await maybeSchedule(part, settings)
-  const served =
-    part === 'collector' ? null : part === 'gateway' ? await serveGateway(settings) : await serveSubgraph(part, settings)
+  const served = part === 'collector' ? null : await serveSubgraph(part, settings)
   if (served) {
     const address = await served.app.listen({ port: settings.port, host: settings.host })
-    console.log(`${part} listening on ${address}${part === 'gateway' ? '/graphql' : '/graphql (through the gateway only)'}`)
+    console.log(`${part} listening on ${address}/graphql (through the gateway only)`)
   }
   const stop = async () => {
     await stopSchedule?.()

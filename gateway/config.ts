@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
-import type { SubgraphName } from '../subgraphs/index.js'
+import type { SubgraphSettings } from '../subgraphs/kit/subgraph.js'
 
 const optionalText = z.string().trim().min(1).optional()
 
@@ -59,6 +59,15 @@ const envSchema = z.object({
   HD4RES_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   HD4RES_RESPONSE_CACHE_MB: z.coerce.number().int().min(1).default(64),
   HD4RES_RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** The bearer token Prometheus sends to /metrics (gateway and subgraphs); without it /metrics is open in development and closed in production. */
+  HD4RES_METRICS_TOKEN: z.string().trim().min(16).optional(),
+  HD4RES_SUBGRAPH_CACHE_MB: z.coerce.number().int().min(0).default(64),
+  HD4RES_SUBGRAPH_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
+  HD4RES_GATEWAY_WORKERS: z.string().regex(/^(auto|\d+)$/, 'a whole number, or "auto"').default('1'),
+  HD4RES_SUBGRAPH_KEEPALIVE: z.enum(['on', 'off']).default('on'),
+  HD4RES_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
+  HD4RES_DOCUMENT_CACHE_MB: z.coerce.number().int().min(0).default(30),
+  HD4RES_QUERY_PLAN_CACHE_MB: z.coerce.number().int().min(0).default(30),
   /** How long the gateway trusts the data version it last read before asking again. */
   HD4RES_DATA_VERSION_CHECK_MS: z.coerce.number().int().min(0).default(1000),
   REDIS_URL: optionalText,
@@ -67,12 +76,33 @@ const envSchema = z.object({
   HD4RES_COLLECTORS_CONFIG: optionalText,
   /** A cron expression (UTC): run `collect all` inside the served process. Off when absent. */
   HD4RES_COLLECT_SCHEDULE: optionalText,
-  HD4RES_SUBGRAPH_PARTICIPANTS_URL: z.url().optional(),
-  HD4RES_SUBGRAPH_RECORDS_URL: z.url().optional(),
-  HD4RES_SUBGRAPH_SUBJECTS_URL: z.url().optional(),
-  HD4RES_SUBGRAPH_COMPONENTS_URL: z.url().optional(),
-  HD4RES_SUBGRAPH_SUPPORT_URL: z.url().optional(),
 })
+
+/**
+ * Each subgraph's address, for a gateway in its own process, comes from
+ * HD4RES_SUBGRAPH_<NAME>_URL: whichever subgraphs subgraphs/index.ts lists,
+ * without a setting per name here.
+ */
+const SUBGRAPH_URL_VARIABLE = /^HD4RES_SUBGRAPH_([A-Z][A-Z0-9_]*)_URL$/
+const subgraphUrlSchema = z.url({ error: 'must be an absolute URL, e.g. http://127.0.0.1:4002/graphql' })
+
+/** The environment variable that holds a subgraph's address. */
+export function subgraphUrlVariable(name: string): string {
+  return `HD4RES_SUBGRAPH_${name.toUpperCase()}_URL`
+}
+
+function readSubgraphUrls(env: Record<string, string | undefined>): { urls: Record<string, string>; problems: string[] } {
+  const urls: Record<string, string> = {}
+  const problems: string[] = []
+  for (const [variable, value] of Object.entries(env)) {
+    const name = SUBGRAPH_URL_VARIABLE.exec(variable)?.[1]
+    if (!name || value === undefined) continue
+    const parsed = subgraphUrlSchema.safeParse(value)
+    if (parsed.success) urls[name.toLowerCase()] = parsed.data
+    else problems.push(`  ${variable}: ${parsed.error.issues[0]!.message}`)
+  }
+  return { urls, problems }
+}
 
 export type Env = z.infer<typeof envSchema>
 
@@ -97,6 +127,19 @@ export interface ResponseCacheSettings {
   redisUrl?: string
 }
 
+export interface GatewayPerformanceSettings {
+  /** Gateway processes behind one port (production entry point). */
+  workers: string
+  /** Keep connections to the subgraphs open between requests. */
+  keepAlive: boolean
+  /** Connections per subgraph address. */
+  subgraphConnections: number
+  /** Parsed and validated documents kept; 0 turns the cache off. */
+  documentCacheMb: number
+  /** Query plans kept; 0 turns the cache off. */
+  queryPlanCacheMb: number
+}
+
 export interface Settings {
   port: number
   host: string
@@ -119,17 +162,27 @@ export interface Settings {
   limits: GatewayLimits
   safelistFile?: string
   responseCache: ResponseCacheSettings
+  /** Each subgraph's answers within one version of the store (0 MB: off). */
+  subgraphCache: { maxMegabytes: number; ttlSeconds: number }
+  performance: GatewayPerformanceSettings
+  metricsToken?: string
   backupDir: string
   logLevel: string
-  subgraphUrls: Partial<Record<SubgraphName, string>>
+  /**
+   * Subgraph addresses by name, from every HD4RES_SUBGRAPH_<NAME>_URL set; the
+   * subgraph list (subgraphs/index.ts) says which ones a gateway needs.
+   */
+  subgraphUrls: Readonly<Record<string, string>>
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   // An empty variable (FOO=) means "not set", as shells and compose files write it.
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')))
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
-    throw new Error(`Invalid settings in the environment:\n${lines.join('\n')}`)
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = envSchema.safeParse(given)
+  const subgraphs = readSubgraphUrls(given)
+  if (!parsed.success || subgraphs.problems.length > 0) {
+    const lines = (parsed.error?.issues ?? []).map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new Error(`Invalid settings in the environment:\n${[...lines, ...subgraphs.problems].join('\n')}`)
   }
   const e = parsed.data
   const oidcParts = [e.HD4RES_OIDC_ISSUER, e.HD4RES_OIDC_AUDIENCE, e.HD4RES_OIDC_JWKS_URL]
@@ -178,14 +231,29 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       versionCheckMs: e.HD4RES_DATA_VERSION_CHECK_MS,
       redisUrl: e.REDIS_URL,
     },
+    metricsToken: e.HD4RES_METRICS_TOKEN,
+    subgraphCache: { maxMegabytes: e.HD4RES_SUBGRAPH_CACHE_MB, ttlSeconds: e.HD4RES_SUBGRAPH_CACHE_TTL_SECONDS },
+    performance: {
+      workers: e.HD4RES_GATEWAY_WORKERS,
+      keepAlive: e.HD4RES_SUBGRAPH_KEEPALIVE === 'on',
+      subgraphConnections: e.HD4RES_SUBGRAPH_CONNECTIONS,
+      documentCacheMb: e.HD4RES_DOCUMENT_CACHE_MB,
+      queryPlanCacheMb: e.HD4RES_QUERY_PLAN_CACHE_MB,
+    },
     backupDir: path.resolve(e.HD4RES_BACKUP_DIR ?? (e.NODE_ENV === 'production' ? '/backup' : path.join(e.HD4RES_DATA_DIR, 'backups'))),
     logLevel: e.LOG_LEVEL,
-    subgraphUrls: {
-      participants: e.HD4RES_SUBGRAPH_PARTICIPANTS_URL,
-      records: e.HD4RES_SUBGRAPH_RECORDS_URL,
-      subjects: e.HD4RES_SUBGRAPH_SUBJECTS_URL,
-      components: e.HD4RES_SUBGRAPH_COMPONENTS_URL,
-      support: e.HD4RES_SUBGRAPH_SUPPORT_URL,
-    },
+    subgraphUrls: subgraphs.urls,
+  }
+}
+
+/** What every subgraph takes from the settings. */
+export function subgraphSettingsFrom(settings: Settings, identitySecret: string): SubgraphSettings {
+  return {
+    identitySecret,
+    suppressionThreshold: settings.suppressionThreshold,
+    production: settings.production,
+    platformListsRole: settings.platformListsRole,
+    resultCache: settings.subgraphCache,
+    metricsToken: settings.metricsToken,
   }
 }

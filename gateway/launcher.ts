@@ -14,7 +14,7 @@ import { openDb, type Db } from '../subgraphs/kit/db.js'
 import { loadPublicationRegistry, type PublicationRegistry } from '../subgraphs/kit/publications.js'
 import { createSubgraphServer, type SubgraphDeps } from '../subgraphs/kit/subgraph.js'
 import { loadDevIssuer, oidcVerifier, type DevIssuer } from './auth.js'
-import type { Settings } from './config.js'
+import { subgraphSettingsFrom, type Settings } from './config.js'
 import { createGateway, gatewayOptionsFrom } from './server.js'
 import { readCommittedSupergraph } from './supergraph.js'
 
@@ -77,7 +77,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     const deps: SubgraphDeps = {
       db,
       registry,
-      settings: { identitySecret, suppressionThreshold: settings.suppressionThreshold, production: settings.production, platformListsRole: settings.platformListsRole },
+      settings: subgraphSettingsFrom(settings, identitySecret),
     }
     const subgraphUrls: Record<string, string> = {}
     const subgraphServers: Record<string, FastifyInstance> = {}

@@ -3,7 +3,7 @@
  * researchers in, asks the registry which projects they may see, and forwards
  * each subgraph request with a signed identity header and the request id. It
  * refuses hostile requests before anything executes (protection.ts), answers
- * /healthz, and serves GraphiQL where enabled.
+ * /healthz, /readyz and /metrics (metrics.ts), and serves GraphiQL where enabled.
  */
 import { randomUUID } from 'node:crypto'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
@@ -11,14 +11,18 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify'
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
-import { GraphQLError, type GraphQLFormattedError } from 'graphql'
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache'
+import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql'
 import { pino, type Logger } from 'pino'
 import { SUBGRAPHS } from '../subgraphs/index.js'
 import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
+import { readMetricsToken, registerMetricsRoute } from '../subgraphs/kit/metrics.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
-import type { GatewayLimits, ResponseCacheSettings, Settings } from './config.js'
+import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
+import { pooledFetcher, subgraphAgent } from './subgraphClient.js'
+import { createGatewayMetrics, type GatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
 import { cacheKey, dataVersionSource, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
 import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
@@ -36,6 +40,8 @@ declare module 'fastify' {
 export interface GatewayContext {
   identity: Identity
   requestId: string
+  /** Where the metrics note the operation's name and outcome: the HTTP request. */
+  record?: OperationRecord
 }
 
 export interface GatewayOptions {
@@ -53,7 +59,16 @@ export interface GatewayOptions {
   /** When given, only these operations are answered. */
   safelist?: Safelist
   responseCache?: ResponseCacheSettings
+  /** The bearer token /metrics asks for; HD4RES_METRICS_TOKEN when not given. */
+  metricsToken?: string
+  /** Connection pool and document/plan cache sizes; the defaults when absent. */
+  performance?: GatewayPerformanceSettings
 }
+
+const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = { workers: '1', keepAlive: true, subgraphConnections: 64, documentCacheMb: 30, queryPlanCacheMb: 30 }
+
+/** A query-plan cache that keeps nothing. */
+const noPlanCache = { get: async () => undefined, set: async () => undefined, delete: async () => undefined, clear: () => undefined }
 
 /** A subgraph that could not be reached, or did not answer in time: named, never located. */
 export function subgraphUnavailable(service: string, timedOut: boolean): GraphQLError {
@@ -68,16 +83,17 @@ class GatewayDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     service: string,
     url: string,
     private readonly secret: string,
-    timeoutMs: number,
+    fetcher: ReturnType<typeof pooledFetcher>,
+    metrics: GatewayMetrics,
   ) {
     super({
       url,
-      // Every subgraph call has a deadline, so one slow subgraph cannot hold the whole answer.
-      fetcher: (async (input: string, init?: RequestInit) => {
+      fetcher: metrics.timeSubgraphFetch(service, async (input: string, init?: RequestInit) => {
         try {
-          return await fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })
+          return await fetcher(input, init as never)
         } catch (error) {
-          throw subgraphUnavailable(service, (error as Error).name === 'TimeoutError')
+          const name = (error as Error).name
+          throw subgraphUnavailable(service, name === 'TimeoutError' || name === 'HeadersTimeoutError' || name === 'BodyTimeoutError')
         }
       }) as never,
     })
@@ -227,16 +243,24 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const missing = SUBGRAPHS.map((s) => s.name).filter((n) => !options.subgraphUrls[n])
   if (missing.length > 0) throw new Error(`No address configured for subgraph(s) ${missing.join(', ')}`)
   const { limits, logger } = options
+  const metrics = createGatewayMetrics()
+  const performance = options.performance ?? DEFAULT_PERFORMANCE
+  // One pool of kept-alive connections per process, shared by every subgraph call (a deadline on each).
+  const agent = subgraphAgent({ connections: performance.subgraphConnections, keepAliveMs: performance.keepAlive ? 30_000 : 0 })
+  const subgraphFetcher = pooledFetcher(agent, limits.subgraphTimeoutMs, performance.keepAlive)
 
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud
   // metadata addresses at start-up: a health-data portal sends nothing out.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true'
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
+    // 0 MB: every operation is planned afresh (only to measure what the cache saves).
+    experimental_approximateQueryPlanStoreMiB: performance.queryPlanCacheMb || undefined,
+    queryPlannerConfig: performance.queryPlanCacheMb > 0 ? undefined : { cache: noPlanCache },
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name]
       if (!url) throw new Error(`No address configured for subgraph "${name}"`)
-      return new GatewayDataSource(name, url, options.identitySecret, limits.subgraphTimeoutMs)
+      return new GatewayDataSource(name, url, options.identitySecret, subgraphFetcher, metrics)
     },
   })
   const access = createAccessResolver({ participantsUrl: options.subgraphUrls.participants!, secret: options.identitySecret })
@@ -267,7 +291,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: true,
-    csrfPrevention: true,
+    // A browser cannot send an Authorization header cross-site without a CORS
+    // preflight, and every answer needs one: such requests are safe, GET included.
+    csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },
+    documentStore: performance.documentCacheMb > 0 ? new InMemoryLRUCache<DocumentNode>({ maxSize: performance.documentCacheMb * 2 ** 20, sizeCalculation: InMemoryLRUCache.sizeCalculation }) : null,
     validationRules: protection.validationRules,
     formatError: formatGatewayError(options.production),
     plugins: [
@@ -275,11 +302,13 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       fastifyApolloDrainPlugin(app),
       ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
       requestIdPlugin(logger),
+      metrics.plugin,
     ],
   })
   await apollo.start()
 
   app.get('/healthz', async () => ({ status: 'ok' }))
+  registerMetricsRoute(app, metrics.registry, { token: options.metricsToken ?? readMetricsToken(), production: options.production })
   // Ready when every subgraph is ready (its store answers); names the ones that are not, never their addresses.
   app.get('/readyz', async (_request, reply) => {
     const checks = await Promise.all(
@@ -309,9 +338,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     : null
   app.addHook('onClose', async () => {
     await cache?.close()
+    await agent.close()
   })
 
   await app.register(async (graphql) => {
+    metrics.instrumentGraphQLRoute(graphql, CACHE_HEADER)
     // Per address, before any work; per researcher once the token is verified.
     graphql.addHook('onRequest', async (request, reply) => {
       try {
@@ -360,6 +391,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         if (key) reply.header(CACHE_HEADER, 'miss')
       }
     })
+    // Answers are a researcher's own unless every subgraph said they are the same for everyone.
+    graphql.addHook('onSend', async (_request, reply, payload) => {
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
+      return payload
+    })
     // Keep what Apollo answered whole and without errors, for the next time.
     graphql.addHook('onSend', async (request, reply, payload) => {
       if (!cache || !request.cacheKey || reply.statusCode !== 200 || reply.getHeader(CACHE_HEADER) !== 'miss') return payload
@@ -371,7 +407,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       path: '/graphql',
       context: async (request) => {
         if (!request.researcher) throw unauthenticated('Missing Authorization header: send "Authorization: Bearer <token>"')
-        return { identity: request.researcher, requestId: request.id }
+        return { identity: request.researcher, requestId: request.id, record: request }
       },
     })
   })
@@ -379,8 +415,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
 }
 
 /** The options that come straight from the settings, shared by `npm start` and `serve -- gateway`. */
-export function gatewayOptionsFrom(settings: Settings): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache'> & { graphiqlEnabled: boolean } {
+export function gatewayOptionsFrom(
+  settings: Settings,
+): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache' | 'metricsToken' | 'performance'> & { graphiqlEnabled: boolean } {
   return {
+    metricsToken: settings.metricsToken,
+    performance: settings.performance,
     responseCache: settings.responseCache,
     limits: settings.limits,
     logger: pino({ name: 'hd4res-gateway', level: settings.logLevel }),

@@ -4,14 +4,16 @@
  * schema (with no database needed, so the compose step can print it), and
  * makes its per-request loaders from the database handle. The server checks
  * the gateway's signed identity on every GraphQL request, `_entities` and
- * `_service` included, and answers /healthz.
+ * `_service` included, and answers /healthz, /readyz and /metrics.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import mercurius, { type IResolvers } from 'mercurius'
 import { GraphQLError, type GraphQLSchema } from 'graphql'
 import type { Db } from './db.js'
 import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from './identity.js'
+import { instrumentSubgraph, METRICS_PATH, outcomeOfErrors, readMetricsToken } from './metrics.js'
 import type { PublicationRegistry } from './publications.js'
+import { registerResultCache, type ResultCacheSettings } from './resultCache.js'
 
 export interface SubgraphSettings {
   /** The secret shared with the gateway for the signed identity header. */
@@ -22,7 +24,14 @@ export interface SubgraphSettings {
   production?: boolean
   /** The token role that may read platform-wide lists (data users); researcher by default. */
   platformListsRole?: string
+  /** The bearer token /metrics asks for; HD4RES_METRICS_TOKEN when not given. */
+  metricsToken?: string
+  /** Answers kept within one version of the store (resultCache.ts); off when absent or 0 MB. */
+  resultCache?: ResultCacheSettings
 }
+
+/** The subgraph whose /metrics reports the import log: the one that already answers the data version. */
+const IMPORT_LOG_REPORTER = 'participants'
 
 export interface SubgraphDeps {
   db: Db
@@ -113,15 +122,28 @@ export async function createSubgraphServer<L>(
     }
   })
 
-  // Every route but the probes needs the gateway's signed identity.
+  instrumentSubgraph(app, definition.name, {
+    access: { token: deps.settings.metricsToken ?? readMetricsToken(), production: deps.settings.production ?? false },
+    importLog: definition.name === IMPORT_LOG_REPORTER ? deps.db : undefined,
+  })
+
+  // Every route but the probes and the metrics (behind their own token) needs the gateway's signed identity.
   app.addHook('onRequest', async (request, reply) => {
-    if (request.url === '/healthz' || request.url === '/readyz') return
+    if (request.url === '/healthz' || request.url === '/readyz' || request.url === METRICS_PATH) return
     try {
       request.identity = verifyIdentity(request.headers[IDENTITY_HEADER] as string | undefined, deps.settings.identitySecret)
     } catch (error) {
       if (!(error instanceof IdentityError)) throw error
       await reply.code(401).send(unauthenticated(`${definition.name}: ${error.message}`))
     }
+  })
+
+  if (deps.settings.resultCache) registerResultCache(app, deps.db, deps.settings.resultCache)
+  // A subgraph's answer is the researcher's own unless its subgraph says otherwise
+  // (the gateway passes a public policy on only when every part of an answer has one).
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.url.startsWith('/graphql') && !reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
+    return payload
   })
 
   await app.register(mercurius, {
@@ -135,7 +157,9 @@ export async function createSubgraphServer<L>(
     // Errors travel to the gateway as a GraphQL response (status 200), so that
     // their message reaches the researcher rather than a bare "400: Bad Request".
     errorFormatter: (execution, context) => {
-      const formatted = mercurius.defaultErrorFormatter(maskUnexpected(execution, definition.name, deps.settings.production ?? false), context)
+      const checked = maskUnexpected(execution, definition.name, deps.settings.production ?? false)
+      if (context?.reply) context.reply.request.graphqlOutcome = outcomeOfErrors(checked.errors)
+      const formatted = mercurius.defaultErrorFormatter(checked, context)
       return { ...formatted, statusCode: 200 }
     },
     context: (request): SubgraphContext<L> => ({

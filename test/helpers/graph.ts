@@ -50,8 +50,8 @@ export async function startTestGraph(
   const engine = options.engine ?? 'pglite'
   const database = engine === 'postgres' && !options.reuseDb ? await createScratchDatabase('postgres', 'hd4res_test') : null
   const db = options.reuseDb ?? (await openDb({ databaseUrl: database?.url, poolSize: 5 }))
-  // Tests change the store behind the graph's back: the response cache is off unless a test turns it on.
-  const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', LOG_LEVEL: 'silent', HD4RES_RESPONSE_CACHE: 'off', REDIS_URL: '', ...options.env })
+  // Tests change the store behind the graph's back: the response and subgraph caches are off unless a test turns them on.
+  const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', LOG_LEVEL: 'silent', HD4RES_RESPONSE_CACHE: 'off', HD4RES_SUBGRAPH_CACHE_MB: '0', REDIS_URL: '', ...options.env })
   const graph = await startEmbeddedGraph({
     settings,
     inMemory: true,

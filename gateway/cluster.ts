@@ -1,0 +1,84 @@
+/**
+ * Several gateway workers behind one port (Node's cluster module: the primary
+ * holds the socket and hands connections to the workers in turn). Each worker
+ * is a whole gateway; with REDIS_URL they share one response cache, without
+ * it each keeps its own. A worker that dies is replaced, at most once a
+ * second; SIGTERM or SIGINT on the primary stops every worker gracefully.
+ */
+import cluster, { type Worker } from 'node:cluster'
+import { availableParallelism } from 'node:os'
+
+/** HD4RES_GATEWAY_WORKERS: a number, or "auto" for one per core. */
+export function workerCount(setting: string | undefined): number {
+  if (!setting || setting === '1') return 1
+  if (setting === 'auto') return availableParallelism()
+  const count = Number(setting)
+  if (!Number.isInteger(count) || count < 1 || count > 64) {
+    throw new Error(`HD4RES_GATEWAY_WORKERS must be a whole number from 1 to 64, or "auto"; got "${setting}"`)
+  }
+  return count
+}
+
+export interface ClusterOptions {
+  workers: number
+  /** Runs in each worker: starts the gateway and resolves once it listens. */
+  startWorker: () => Promise<{ close: () => Promise<void> }>
+  log: (line: string) => void
+}
+
+/** In the primary: forks the workers and keeps them running. In a worker: runs startWorker. */
+export async function runClustered(options: ClusterOptions): Promise<void> {
+  if (options.workers <= 1 || cluster.isWorker) {
+    const served = await options.startWorker()
+    const stop = async () => {
+      await served.close()
+      process.exit(0)
+    }
+    process.once('SIGINT', () => void stop())
+    process.once('SIGTERM', () => void stop())
+    if (cluster.isWorker) process.send?.({ ready: true })
+    return
+  }
+
+  let stopping = false
+  let lastRestart = 0
+  const fork = (): Promise<Worker> =>
+    new Promise((resolve, reject) => {
+      const worker = cluster.fork()
+      const onExit = (code: number | null) => reject(new Error(`A gateway worker exited with ${code} before it was ready`))
+      worker.once('exit', onExit)
+      worker.on('message', (message: { ready?: boolean }) => {
+        if (!message?.ready) return
+        worker.off('exit', onExit)
+        resolve(worker)
+      })
+    })
+
+  await Promise.all(Array.from({ length: options.workers }, fork))
+  options.log(`${options.workers} gateway workers ready`)
+
+  cluster.on('exit', (worker, code, signal) => {
+    if (stopping) return
+    options.log(`gateway worker ${worker.process.pid} stopped (${signal ?? code}); starting another`)
+    const wait = Math.max(0, lastRestart + 1000 - Date.now())
+    lastRestart = Date.now() + wait
+    setTimeout(() => void fork().catch((error: Error) => options.log(error.message)), wait)
+  })
+
+  const stopAll = async () => {
+    stopping = true
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w)
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            worker.once('exit', () => resolve())
+            worker.process.kill('SIGTERM')
+          }),
+      ),
+    )
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stopAll())
+  process.once('SIGTERM', () => void stopAll())
+}

@@ -1,0 +1,87 @@
+/**
+ * A subgraph's answers, kept within one version of the store. The data change
+ * once a day (each import bumps `ops.data_version`), so the answer to the same
+ * query with the same variables for the same researcher is the same until the
+ * next import. The key holds the researcher's id, roles and projects, so no
+ * answer crosses researchers; the store's version is read for every request
+ * (concurrent requests share one read), so an import takes effect at once.
+ * Entries also expire after `ttlSeconds`, for answers that move with the clock
+ * (availability over the last day). Answers with errors are never kept.
+ */
+import { createHash } from 'node:crypto'
+import type { FastifyInstance } from 'fastify'
+import { LRUCache } from 'lru-cache'
+import type { Queryable } from './db.js'
+
+export const SUBGRAPH_CACHE_HEADER = 'x-hd4res-subgraph-cache'
+
+export interface ResultCacheSettings {
+  /** Bytes of answers kept per subgraph; 0 turns the cache off. */
+  maxMegabytes: number
+  ttlSeconds: number
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    resultKey?: string
+  }
+}
+
+/** The store's version, read once for all the requests that ask at the same time. */
+export function storeVersion(db: Queryable): () => Promise<string> {
+  let pending: Promise<string> | null = null
+  return () => {
+    pending ??= db
+      .query<{ version: string | number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
+      .then(([row]) => `${row?.store_id}:${row?.version}`)
+      .finally(() => {
+        pending = null
+      })
+    return pending
+  }
+}
+
+interface GraphQLBody {
+  query?: unknown
+  operationName?: unknown
+  variables?: unknown
+}
+
+/** Only plain read operations sent with their text are kept. */
+function cacheableQuery(body: GraphQLBody | undefined): string | null {
+  const query = body?.query
+  if (typeof query !== 'string' || query.length > 100_000) return null
+  return /^\s*(\{|query\b)/.test(query) ? query : null
+}
+
+export function registerResultCache(app: FastifyInstance, db: Queryable, settings: ResultCacheSettings): void {
+  if (settings.maxMegabytes <= 0) return
+  const entries = new LRUCache<string, string>({
+    maxSize: settings.maxMegabytes * 2 ** 20,
+    sizeCalculation: (value, key) => value.length + key.length,
+    ttl: settings.ttlSeconds * 1000,
+  })
+  const version = storeVersion(db)
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (request.method !== 'POST' || !request.identity || Array.isArray(request.body)) return
+    const body = request.body as GraphQLBody | undefined
+    const query = cacheableQuery(body)
+    if (!query) return
+    const { sub, roles, projects } = request.identity
+    const key = createHash('sha256')
+      .update(JSON.stringify([await version(), query, body?.operationName ?? null, body?.variables ?? null, sub, [...roles].sort(), [...projects].sort()]))
+      .digest('base64url')
+    const hit = entries.get(key)
+    if (hit !== undefined) return reply.header(SUBGRAPH_CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit)
+    request.resultKey = key
+    reply.header(SUBGRAPH_CACHE_HEADER, 'miss')
+  })
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!request.resultKey || reply.statusCode !== 200) return payload
+    const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
+    if (text && !text.includes('"errors"')) entries.set(request.resultKey, text)
+    return payload
+  })
+}

@@ -1,0 +1,116 @@
+/**
+ * The production entry point with HD4RES_GATEWAY_WORKERS=2: two gateway
+ * processes behind one port, in front of the test's subgraphs; a worker that
+ * dies is replaced and the graph keeps answering; SIGTERM stops them all.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadDevIssuer } from '../gateway/auth.js'
+import { subgraphUrlVariable } from '../gateway/config.js'
+import { startTestGraph, type TestGraph } from './helpers/graph.js'
+
+const root = path.resolve(import.meta.dirname, '..')
+
+function descendants(pid: number): number[] {
+  let children: number[] = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+  return children.flatMap((c) => [c, ...descendants(c)])
+}
+
+describe('gateway workers', () => {
+  let t: TestGraph
+  let child: ChildProcess
+  let output = ''
+  let graphqlUrl = ''
+  let token = ''
+
+  const waitFor = async (pattern: RegExp, ms = 60_000) => {
+    const deadline = Date.now() + ms
+    while (!pattern.test(output)) {
+      if (Date.now() > deadline) throw new Error(`Timed out waiting for ${pattern}; output so far:\n${output}`)
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    return pattern.exec(output)!
+  }
+  /** The cluster's workers: the primary's children (tsx runs the primary in a child of its own). */
+  const workers = () => {
+    const all = descendants(child.pid!)
+    return all.filter((pid) => descendants(pid).length === 0 && all.some((p) => descendants(p).includes(pid)) && all.indexOf(pid) > 0)
+  }
+  const ask = async () => {
+    const response = await fetch(graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, connection: 'close' },
+      body: JSON.stringify({ query: '{ me { id } projects { code } }' }),
+    })
+    return { status: response.status, body: (await response.json()) as { data?: { me: { id: string } } } }
+  }
+
+  beforeAll(async () => {
+    t = await startTestGraph()
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'hd4res-workers-'))
+    // The workers verify tokens with the development issuer kept in this folder.
+    token = await (await loadDevIssuer(dataDir)).sign({ sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] })
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      HD4RES_DATA_DIR: dataDir,
+      HD4RES_IDENTITY_SECRET: t.graph.identitySecret,
+      HD4RES_GATEWAY_WORKERS: '2',
+      HD4RES_RESPONSE_CACHE: 'off',
+      HD4RES_COLLECT_SCHEDULE: '',
+      REDIS_URL: '',
+    }
+    for (const [name, url] of Object.entries(t.graph.subgraphUrls)) env[subgraphUrlVariable(name)] = url
+    child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bin/serve.ts', 'gateway'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    await waitFor(/2 gateway workers ready/)
+    graphqlUrl = (await waitFor(/gateway listening on (\S+\/graphql)/))[1]!
+  }, 120_000)
+  afterAll(async () => {
+    if (child && child.exitCode === null) child.kill('SIGKILL')
+    await t?.close()
+  })
+
+  it('runs two workers behind one port, both answering', async () => {
+    expect(workers()).toHaveLength(2)
+    const answers = await Promise.all(Array.from({ length: 20 }, ask))
+    for (const answer of answers) {
+      expect(answer.status).toBe(200)
+      expect(answer.body.data?.me.id).toBe('researcher-0001')
+    }
+  })
+
+  it('replaces a worker that dies, and keeps answering meanwhile', async () => {
+    const [victim, survivor] = workers()
+    process.kill(victim!, 'SIGKILL')
+    await waitFor(new RegExp(`gateway worker ${victim} stopped`))
+    // Connections the dead worker held are gone; a new one reaches the survivor at once.
+    expect((await ask()).status).toBe(200)
+    const deadline = Date.now() + 60_000
+    while (workers().length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200))
+    expect(workers()).toHaveLength(2)
+    expect(workers()).toContain(survivor)
+    expect(workers()).not.toContain(victim)
+    expect((await ask()).status).toBe(200)
+  }, 90_000)
+
+  it('stops every worker on SIGTERM', async () => {
+    const before = workers()
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    child.kill('SIGTERM')
+    expect(await exited).toBe(0)
+    for (const pid of before) expect(() => process.kill(pid, 0)).toThrow()
+  }, 30_000)
+})
