@@ -3,40 +3,53 @@
  *   ours   the project's gateway as deployed (sign-in, limits, response cache as configured)
  *   stock  a plain @apollo/gateway + @apollo/server with default settings; it forwards the
  *          signed identity header the load generator sends, since the subgraphs require one
+ *   hive   @graphql-hive/gateway's runtime on node:http, forwarding the same header
+ *   mercurius @mercuriusjs/gateway, given the same subgraphs (it reads their SDL itself)
  *   ceiling a bare node:http server that answers the same bytes to every request
- * Prints "ready" once listening; on SIGTERM prints its peak RSS in MB.
+ * Prints "ready" once listening (or "failed: <why>" and exits 3); the harness reads its memory from /proc.
  *
- *   tsx bench/gateway-process.ts <ours|stock|ceiling> <port> <json config>
+ *   tsx bench/gateway-process.ts <ours|stock|hive|mercurius|ceiling> <port> <json config>
  */
 import 'reflect-metadata'
+import cluster from 'node:cluster'
 import { readFileSync } from 'node:fs'
-import http from 'node:http'
+import http, { type IncomingHttpHeaders } from 'node:http'
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import { ApolloServer } from '@apollo/server'
 import { startStandaloneServer } from '@apollo/server/standalone'
+import { createGatewayRuntime } from '@graphql-hive/gateway'
+import mercuriusGateway from '@mercuriusjs/gateway'
+import Fastify from 'fastify'
 import { createLocalJWKSet, type JWK } from 'jose'
 import { createVerifier, DEV_AUDIENCE, DEV_ISSUER } from '../gateway/auth.js'
 import { readSettings } from '../gateway/config.js'
 import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
-import { readCommittedSupergraph } from '../gateway/supergraph.js'
-import { IDENTITY_HEADER } from '../subgraphs/kit/identity.js'
+import { placeholderUrl, readCommittedSupergraph } from '../gateway/supergraph.js'
+import { runClustered } from '../gateway/cluster.js'
+import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
 
 const [kind, portText, configText] = process.argv.slice(2)
 const port = Number(portText)
-const config = JSON.parse(configText!) as { urls: Record<string, string>; secret: string; publicJwk: JWK; cache: boolean; ceilingBodyFile?: string }
-
-const peakRssMb = () => {
-  const status = readFileSync('/proc/self/status', 'utf8')
-  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0)
-  return kb / 1024
+const config = JSON.parse(configText!) as {
+  urls: Record<string, string>
+  secret: string
+  publicJwk: JWK
+  cache: boolean
+  ceilingBodyFile?: string
+  /** Gateway workers for ours (the production entry point's HD4RES_GATEWAY_WORKERS). */
+  workers?: number
+  /** Environment for ours, to switch one lever off. */
+  env?: Record<string, string>
 }
-process.on('SIGTERM', () => {
-  console.log(JSON.stringify({ peakRssMb: peakRssMb() }))
-  process.exit(0)
-})
+
+/** The committed supergraph with the subgraphs' real addresses in place of the placeholders. */
+const supergraphWithAddresses = () =>
+  Object.entries(config.urls).reduce((sdl, [name, url]) => sdl.replaceAll(placeholderUrl(name), url), readCommittedSupergraph())
+
 
 if (kind === 'ours') {
   const settings = readSettings({
+    ...config.env,
     PORT: String(port),
     NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
@@ -45,16 +58,54 @@ if (kind === 'ours') {
     HD4RES_RATE_PER_ADDRESS: '100000000',
     ...(process.env.REDIS_URL && config.cache ? { REDIS_URL: process.env.REDIS_URL } : {}),
   })
-  const { graphiqlEnabled: _unused, ...fromSettings } = gatewayOptionsFrom(settings)
-  void _unused
-  const { app } = await createGateway({
-    ...fromSettings,
-    supergraphSdl: readCommittedSupergraph(),
-    subgraphUrls: config.urls,
-    identitySecret: config.secret,
-    verifier: createVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: createLocalJWKSet({ keys: [config.publicJwk] }), algorithms: ['ES256'] }),
+  // As the production entry point runs it: N workers sharing the port (and Redis, when set).
+  await runClustered({
+    workers: config.workers ?? 1,
+    log: () => undefined,
+    startWorker: async () => {
+      const { graphiqlEnabled: _unused, ...fromSettings } = gatewayOptionsFrom(settings)
+      void _unused
+      const { app } = await createGateway({
+        ...fromSettings,
+        supergraphSdl: readCommittedSupergraph(),
+        subgraphUrls: config.urls,
+        identitySecret: config.secret,
+        verifier: createVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: createLocalJWKSet({ keys: [config.publicJwk] }), algorithms: ['ES256'] }),
+      })
+      await app.listen({ port, host: '127.0.0.1' })
+      return { close: () => app.close() }
+    },
   })
-  await app.listen({ port, host: '127.0.0.1' })
+  if (cluster.isWorker) await new Promise(() => undefined)
+} else if (kind === 'hive') {
+  const runtime = createGatewayRuntime({
+    supergraph: supergraphWithAddresses(),
+    logging: false,
+    landingPage: false,
+    propagateHeaders: {
+      fromClientToSubgraphs: ({ request }) => ({ [IDENTITY_HEADER]: request.headers.get(IDENTITY_HEADER) }),
+    },
+  })
+  await new Promise<void>((resolve) => http.createServer(runtime).listen(port, '127.0.0.1', resolve))
+} else if (kind === 'mercurius') {
+  try {
+    const app = Fastify({ logger: false })
+    await app.register(mercuriusGateway, {
+      gateway: {
+        services: Object.entries(config.urls).map(([name, url]) => ({
+          name,
+          url,
+          // It asks each subgraph for its SDL, with the identity the subgraphs require.
+          rewriteHeaders: (headers: IncomingHttpHeaders) => ({ [IDENTITY_HEADER]: headers[IDENTITY_HEADER] }),
+          schemaHeaders: { [IDENTITY_HEADER]: signIdentity({ sub: 'bench', name: 'bench', roles: [], projects: [] }, config.secret) },
+        })),
+      },
+    })
+    await app.listen({ port, host: '127.0.0.1' })
+  } catch (error) {
+    console.log(`failed: ${String((error as Error).message).split('\n')[0]}`)
+    process.exit(3)
+  }
 } else if (kind === 'stock') {
   class Forwarding extends RemoteGraphQLDataSource<{ identity?: string }> {
     override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<{ identity?: string }>) {
@@ -85,4 +136,4 @@ if (kind === 'ours') {
   console.error(`unknown gateway kind ${kind}`)
   process.exit(2)
 }
-console.log('ready')
+if (!cluster.isWorker) console.log('ready')

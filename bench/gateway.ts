@@ -1,18 +1,22 @@
 /**
- * Gateway throughput and latency, side by side on the same subgraph process:
- * ours (as deployed), stock @apollo/gateway, the ceiling (a bare node:http
- * server answering the same bytes) and, for the single-subgraph workload, the
- * subgraph called directly. Each workload runs for the same duration and
- * concurrency, three rounds; the median round is reported.
+ * Gateway throughput and latency, side by side on the same subgraph processes:
+ * ours (as deployed, with one and with two workers), stock @apollo/gateway,
+ * the peers (@graphql-hive/gateway, @mercuriusjs/gateway), the ceiling (a bare
+ * node:http server answering the same bytes) and, for the single-subgraph
+ * workload, the subgraph called directly. Each workload runs for the same
+ * duration and concurrency, three rounds; the median round is reported. Then
+ * each lever of ours is measured switched off.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import autocannon from 'autocannon'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { DEV_AUDIENCE, DEV_ISSUER } from '../gateway/auth.js'
 import { COMPONENT_IDS } from '../subgraphs/kit/components.js'
+import { SUBGRAPHS } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/db.js'
 import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
 import { createScratchDatabase } from '../test/helpers/scratchDatabase.js'
@@ -32,6 +36,16 @@ export interface GatewayBenchRow {
   p99: number
   errors: number
   peakRssMb: number | null
+  rssAfterRounds: number[]
+}
+
+export interface GatewayBenchResult {
+  rows: GatewayBenchRow[]
+  /** Levers of ours, each measured on and off. */
+  levers: GatewayBenchRow[]
+  store: string
+  /** Contenders that could not serve the supergraph, and why. */
+  unable: { contender: string; reason: string }[]
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; firstLine: string }> {
@@ -47,18 +61,45 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ 
       }
     }
     child.stdout!.on('data', onData)
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)))
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}${buffer ? `: ${buffer.trim()}` : ''}`)))
   })
 }
 
-async function stop(child: ChildProcess): Promise<number | null> {
-  let out = ''
-  child.stdout?.on('data', (c: Buffer) => (out += c.toString()))
+/** The process and every process it started (tsx runs the script in a child; cluster workers are grandchildren). */
+function descendants(pid: number): number[] {
+  let children: number[] = []
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+  return children.flatMap((c) => [c, ...descendants(c)])
+}
+
+function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0)
+  } catch {
+    return 0
+  }
+}
+
+/** Memory of a gateway: the processes under the tsx launcher (one, or the cluster's primary and workers). */
+function gatewayMemory(child: ChildProcess): { peakMb: number; rssMb: number } {
+  const pids = descendants(child.pid!)
+  const measured = pids.length > 0 ? pids : [child.pid!]
+  return {
+    // The largest single process: each worker is a whole gateway.
+    peakMb: Math.max(...measured.map((p) => statusKb(p, 'VmHWM'))) / 1024,
+    rssMb: Math.max(...measured.map((p) => statusKb(p, 'VmRSS'))) / 1024,
+  }
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
   child.kill('SIGTERM')
   await exited
-  const line = out.split('\n').find((l) => l.includes('peakRssMb'))
-  return line ? (JSON.parse(line) as { peakRssMb: number }).peakRssMb : null
 }
 
 interface Load {
@@ -67,8 +108,18 @@ interface Load {
   next: () => { body: string; headers: Record<string, string> }
 }
 
-async function measure(load: Load): Promise<Omit<GatewayBenchRow, 'workload' | 'contender' | 'peakRssMb'>> {
+interface Measured {
+  requestsPerSecond: number
+  p50: number
+  p99: number
+  errors: number
+  /** Resident memory of the gateway after each round, MB. */
+  rssAfterRounds: number[]
+}
+
+async function measure(load: Load, gateway?: ChildProcess): Promise<Measured> {
   const rounds = []
+  const rssAfterRounds: number[] = []
   for (let r = 0; r < ROUNDS; r++) {
     const result = await autocannon({
       url: load.url,
@@ -84,6 +135,7 @@ async function measure(load: Load): Promise<Omit<GatewayBenchRow, 'workload' | '
         },
       ],
     })
+    if (gateway) rssAfterRounds.push(gatewayMemory(gateway).rssMb)
     rounds.push({
       requestsPerSecond: result.requests.average,
       p50: result.latency.p50,
@@ -92,10 +144,10 @@ async function measure(load: Load): Promise<Omit<GatewayBenchRow, 'workload' | '
     })
   }
   rounds.sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
-  return rounds[Math.floor(rounds.length / 2)]!
+  return { ...rounds[Math.floor(rounds.length / 2)]!, rssAfterRounds }
 }
 
-export async function benchGateway(log: (line: string) => void): Promise<{ rows: GatewayBenchRow[]; store: string }> {
+export async function benchGateway(log: (line: string) => void): Promise<GatewayBenchResult> {
   const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite'
   const size = process.env.HD4RES_BENCH_SIZE ?? (engine === 'postgres' ? 'large' : 'default')
   const database = await createScratchDatabase(engine, 'hd4res_benchgw')
@@ -104,21 +156,38 @@ export async function benchGateway(log: (line: string) => void): Promise<{ rows:
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'dev-1', alg: 'ES256' }
   const rows: GatewayBenchRow[] = []
-  let subgraphs: ChildProcess | undefined
+  const levers: GatewayBenchRow[] = []
+  const unable: GatewayBenchResult['unable'] = []
+  const running: ChildProcess[] = []
   try {
-    log(`starting the subgraphs on ${engine} (${size} demo platform; the first start fills it)…`)
-    const started = await start(['bench/subgraphs-process.ts', database.url, size, secret])
-    subgraphs = started.child
-    const { urls } = JSON.parse(started.firstLine) as { urls: Record<string, string> }
+    log(`filling the ${size} demo platform on ${engine}…`)
+    const filled = await start(['bench/subgraphs-process.ts', database.url, size, secret, '--fill-only'])
+    await new Promise((resolve) => (filled.child.exitCode !== null ? resolve(null) : filled.child.once('exit', resolve)))
+
+    /** The subgraphs: one process each on PostgreSQL, one process on the embedded store (it serves one process only). */
+    const startSubgraphs = async (env: Record<string, string>): Promise<Record<string, string>> => {
+      const groups = engine === 'postgres' ? SUBGRAPHS.map((s) => [s.name]) : [[]]
+      const urls: Record<string, string> = {}
+      for (const names of groups) {
+        const started = await start(['bench/subgraphs-process.ts', database.url, size, secret, ...names], { ...process.env, ...env })
+        running.push(started.child)
+        Object.assign(urls, (JSON.parse(started.firstLine) as { urls: Record<string, string> }).urls)
+      }
+      return urls
+    }
+    log('starting the subgraphs (and a second set with their result cache off, for the lever table)…')
+    const urls = await startSubgraphs({})
+    // The embedded store serves one process: there the subgraph-cache lever is not measured.
+    const uncachedUrls = engine === 'postgres' ? await startSubgraphs({ HD4RES_SUBGRAPH_CACHE_MB: '0' }) : null
 
     // Researchers and their projects, read once from the store (a second connection; PostgreSQL only).
     let researchers: { id: string; projects: string[] }[] = []
     if (engine === 'postgres') {
       const db = await openDb({ databaseUrl: database.url, poolSize: 1 })
-      const rows = await db.query<{ researcher_id: string; projects: string[] }>(
+      const found = await db.query<{ researcher_id: string; projects: string[] }>(
         `SELECT researcher_id, array_agg(project_id ORDER BY project_id) AS projects FROM participants.memberships GROUP BY researcher_id ORDER BY researcher_id LIMIT 300`,
       )
-      researchers = rows.map((r) => ({ id: r.researcher_id, projects: r.projects }))
+      researchers = found.map((r) => ({ id: r.researcher_id, projects: r.projects }))
       await db.close()
     } else {
       // The embedded store is held by the subgraph process; the demo's first researchers are known.
@@ -137,7 +206,8 @@ export async function benchGateway(log: (line: string) => void): Promise<{ rows:
           .sign(privateKey),
       })),
     )
-    const identityOf = (r: (typeof people)[number]) => signIdentity({ sub: r.id, name: r.id, roles: ['researcher'], projects: r.projects }, secret)
+    type Person = (typeof people)[number]
+    const identityOf = (r: Person) => signIdentity({ sub: r.id, name: r.id, roles: ['researcher'], projects: r.projects }, secret)
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!
 
     const dashboard = `query Dashboard($id: ID!) { project(id: $id) { code name
@@ -151,47 +221,104 @@ export async function benchGateway(log: (line: string) => void): Promise<{ rows:
     const small = '{ publications { id state } }'
     const repeated = people.slice(0, 5)
 
-    type Workload = { name: string; query: string; people: typeof people; cache: boolean; direct?: string }
+    type Workload = { name: string; query: string; people: Person[]; cache: boolean; direct?: string }
     const workloads: Workload[] = [
       { name: '(a) project dashboard, researchers at random, uncached', query: dashboard, people, cache: false },
       { name: '(b) project dashboard, 5 researchers repeating (9 a.m.)', query: dashboard, people: repeated, cache: true },
-      { name: '(c) 365-day record-count history, 10 components', query: history, people: repeated, cache: false },
-      { name: '(d) small single-subgraph query (publications)', query: small, people, cache: false, direct: urls.participants },
+      { name: '(c) 365-day record-count history, 10 components', query: history, people: repeated, cache: true },
+      { name: '(d) small single-subgraph query (publications)', query: small, people, cache: true, direct: urls.participants },
     ]
-    for (const w of workloads) {
-      const body = (r: (typeof people)[number]) => JSON.stringify({ query: w.query, variables: { id: r.projects[0] } })
-      const contenders: [string, string, Load][] = [
-        ['ours', 'ours', { url: `http://127.0.0.1:${PORT}/graphql`, next: () => { const r = pick(w.people); return { body: body(r), headers: { authorization: `Bearer ${r.token}` } } } }],
-        ['stock @apollo/gateway', 'stock', { url: `http://127.0.0.1:${PORT}/graphql`, next: () => { const r = pick(w.people); return { body: body(r), headers: { [IDENTITY_HEADER]: identityOf(r) } } } }],
-      ]
-      for (const [label, kind, load] of contenders) {
-        const gateway = await start(['bench/gateway-process.ts', kind, String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: w.cache })])
-        // The stock gateway's identity headers live 60 s: sign them afresh for every request.
-        log(`${w.name}: ${label}…`)
-        const m = await measure(load)
-        if (label === 'ours') {
-          // The ceiling answers exactly what ours answered, for the same request.
-          const r = w.people[0]!
-          const sample = await fetch(`http://127.0.0.1:${PORT}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: body(r) })
-          writeFileSync(path.join(work, 'ceiling.json'), Buffer.from(await sample.arrayBuffer()))
-        }
-        const peak = await stop(gateway.child)
-        rows.push({ workload: w.name, contender: label, ...m, peakRssMb: peak })
-        log(`  ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, peak RSS ${peak?.toFixed(0)} MB`)
+    const bodyOf = (w: Workload) => (r: Person) => JSON.stringify({ query: w.query, variables: { id: r.projects[0] } })
+    const gatewayUrl = `http://127.0.0.1:${PORT}/graphql`
+    const withToken = (w: Workload, body = bodyOf(w)): Load => ({ url: gatewayUrl, next: () => { const r = pick(w.people); return { body: body(r), headers: { authorization: `Bearer ${r.token}` } } } })
+    const withIdentity = (w: Workload, url = gatewayUrl): Load => ({ url, next: () => { const r = pick(w.people); return { body: bodyOf(w)(r), headers: { [IDENTITY_HEADER]: identityOf(r) } } } })
+
+    interface Contender { label: string; kind: string; load: Load; workers?: number; env?: Record<string, string>; cache?: boolean; subgraphs?: Record<string, string>; warm?: () => Promise<void> }
+    /** Starts one gateway, measures it, stops it. Null when it cannot serve the supergraph. */
+    const run = async (w: Workload, c: Contender): Promise<GatewayBenchRow | null> => {
+      let gateway
+      try {
+        gateway = await start(['bench/gateway-process.ts', c.kind, String(PORT), JSON.stringify({ urls: c.subgraphs ?? urls, secret, publicJwk, cache: c.cache ?? w.cache, workers: c.workers, env: c.env, ceilingBodyFile: path.join(work, 'ceiling.json') })])
+      } catch (error) {
+        const reason = String((error as Error).message).replace(/^.*?failed: /s, '')
+        if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
+        log(`${w.name}: ${c.label} cannot serve this supergraph: ${reason}`)
+        return null
       }
-      const ceiling = await start(['bench/gateway-process.ts', 'ceiling', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false, ceilingBodyFile: path.join(work, 'ceiling.json') })])
-      log(`${w.name}: ceiling…`)
-      const c = await measure({ url: `http://127.0.0.1:${PORT}/graphql`, next: () => ({ body: body(pick(w.people)), headers: {} }) })
-      rows.push({ workload: w.name, contender: 'ceiling (bare node:http, same bytes)', ...c, peakRssMb: await stop(ceiling.child) })
+      try {
+        await c.warm?.()
+        log(`${w.name}: ${c.label}…`)
+        const m = await measure(c.load, gateway.child)
+        const memory = gatewayMemory(gateway.child)
+        log(`  ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, peak RSS ${memory.peakMb.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`)
+        return { workload: w.name, contender: c.label, ...m, peakRssMb: memory.peakMb }
+      } finally {
+        await stop(gateway.child)
+      }
+    }
+
+    for (const w of workloads) {
+      const contenders: Contender[] = [
+        { label: 'ours', kind: 'ours', load: withToken(w) },
+        { label: 'ours, 2 workers', kind: 'ours', workers: 2, load: withToken(w) },
+        { label: 'stock @apollo/gateway', kind: 'stock', load: withIdentity(w) },
+        { label: '@graphql-hive/gateway', kind: 'hive', load: withIdentity(w) },
+        { label: '@mercuriusjs/gateway', kind: 'mercurius', load: withIdentity(w) },
+      ]
+      for (const c of contenders) {
+        if (unable.some((u) => u.contender === c.label)) continue
+        const row = await run(w, c)
+        if (row) rows.push(row)
+        if (row && c.label === 'ours') {
+          // The ceiling answers exactly what ours answered, for the same request.
+          const gateway = await start(['bench/gateway-process.ts', 'ours', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false })])
+          const r = w.people[0]!
+          const sample = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: bodyOf(w)(r) })
+          writeFileSync(path.join(work, 'ceiling.json'), Buffer.from(await sample.arrayBuffer()))
+          await stop(gateway.child)
+        }
+      }
+      const ceiling = await run(w, { label: 'ceiling (bare node:http, same bytes)', kind: 'ceiling', load: { url: gatewayUrl, next: () => ({ body: bodyOf(w)(pick(w.people)), headers: {} }) }, env: {} })
+      if (ceiling) rows.push(ceiling)
       if (w.direct) {
         log(`${w.name}: the subgraph directly…`)
-        const d = await measure({ url: w.direct, next: () => { const r = pick(w.people); return { body: body(r), headers: { [IDENTITY_HEADER]: identityOf(r) } } } })
+        const d = await measure(withIdentity(w, w.direct))
         rows.push({ workload: w.name, contender: 'direct (participants subgraph)', ...d, peakRssMb: null })
       }
     }
+
+    // Each lever of ours, off, beside the figures above where it is on.
+    const [a, b, c, d] = workloads as [Workload, Workload, Workload, Workload]
+    const apqBody = (r: Person) => JSON.stringify({ variables: { id: r.projects[0] }, extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(dashboard).digest('hex') } } })
+    const leverRuns: [Workload, Contender][] = [
+      [a, { label: 'ours, subgraph connections not kept alive', kind: 'ours', load: withToken(a), env: { HD4RES_SUBGRAPH_KEEPALIVE: 'off' } }],
+      ...(uncachedUrls ? [[a, { label: 'ours, subgraph result cache off', kind: 'ours', load: withToken(a), subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
+      [a, { label: 'ours, parsed-document and query-plan caches off', kind: 'ours', load: withToken(a), env: { HD4RES_DOCUMENT_CACHE_MB: '0', HD4RES_QUERY_PLAN_CACHE_MB: '0' } }],
+      [
+        a,
+        {
+          label: 'ours, persisted queries (hash only)',
+          kind: 'ours',
+          load: withToken(a, apqBody),
+          // The first request with the text registers the hash.
+          warm: async () => {
+            const r = people[0]!
+            await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify({ ...JSON.parse(apqBody(r)), query: dashboard }) })
+          },
+        },
+      ],
+      [b, { label: 'ours, response cache off', kind: 'ours', load: withToken(b), cache: false }],
+      [c, { label: 'ours, response cache off', kind: 'ours', load: withToken(c), cache: false }],
+      ...(uncachedUrls ? [[c, { label: 'ours, response cache and subgraph result cache off', kind: 'ours', load: withToken(c), cache: false, subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
+      [d, { label: 'ours, response cache off', kind: 'ours', load: withToken(d), cache: false }],
+    ]
+    for (const [w, lever] of leverRuns) {
+      const row = await run(w, lever)
+      if (row) levers.push(row)
+    }
   } finally {
-    if (subgraphs) await stop(subgraphs)
+    for (const child of running) await stop(child)
     await database.drop()
   }
-  return { rows, store: `${engine === 'postgres' ? 'PostgreSQL 15 (local server)' : 'PGlite'}, ${size} demo platform` }
+  return { rows, levers, unable, store: `${engine === 'postgres' ? 'PostgreSQL 15 (local server)' : 'PGlite'}, ${size} demo platform` }
 }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { benchCollectors } from './collectors.js'
-import { benchGateway } from './gateway.js'
+import { benchGateway, type GatewayBenchRow } from './gateway.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const file = path.join(root, 'BENCHMARKS.md')
@@ -55,35 +55,50 @@ counts (HD MDM is monitored for status only).
 }
 
 if (suites.includes('gateway')) {
-  const { rows, store } = await benchGateway(log)
-  const stock = (w: string) => rows.find((r) => r.workload === w && r.contender.startsWith('stock'))
-  const ceiling = (w: string) => rows.find((r) => r.workload === w && r.contender.startsWith('ceiling'))
-  const table = [
-    '| workload | gateway | req/s | p50 ms | p99 ms | errors | peak RSS MB | vs stock | vs ceiling |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => {
-      const s = stock(r.workload)
-      const c = ceiling(r.workload)
-      return `| ${r.workload} | ${r.contender} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.peakRssMb === null ? '–' : fmt(r.peakRssMb)} | ${s ? `${fmt(r.requestsPerSecond / s.requestsPerSecond, 2)}×` : ''} | ${c ? `${fmt((100 * r.requestsPerSecond) / c.requestsPerSecond)} %` : ''} |`
-    }),
-  ].join('\n')
+  const { rows, levers, unable, store } = await benchGateway(log)
+  const find = (w: string, prefix: string) => rows.find((r) => r.workload === w && r.contender.startsWith(prefix))
+  const line = (r: GatewayBenchRow) => {
+    const s = find(r.workload, 'stock')
+    const c = find(r.workload, 'ceiling')
+    const rounds = r.rssAfterRounds.length > 0 ? r.rssAfterRounds.map((x) => fmt(x)).join(' / ') : '–'
+    return `| ${r.workload} | ${r.contender} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.peakRssMb === null ? '–' : fmt(r.peakRssMb)} | ${rounds} | ${s ? `${fmt(r.requestsPerSecond / s.requestsPerSecond, 2)}×` : ''} | ${c ? `${fmt((100 * r.requestsPerSecond) / c.requestsPerSecond)} %` : ''} |`
+  }
+  const head = ['| workload | gateway | req/s | p50 ms | p99 ms | errors | peak RSS MB | RSS after each round MB | vs stock | vs ceiling |', '|---|---|---:|---:|---:|---:|---:|---|---:|---:|']
+  const unableText = unable.length
+    ? unable.map((u) => `- **${u.contender}** could not serve this supergraph: ${u.reason}`).join('\n')
+    : '- Every contender served the supergraph.'
   sections.set('Gateway', `## Gateway
 
-Run ${today} with \`${command}\`, on ${store}. Each gateway runs in a process
-of its own (\`bench/gateway-process.ts\`) in front of the same subgraph process
-(\`bench/subgraphs-process.ts\`); the load comes from autocannon in a third
-process, ${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 rounds. "ours" runs
-as deployed (production mode: sign-in with a JWT on every request, limits,
-rate limits, request ids; the response cache on for workload (b) only);
-"stock" is a plain \`@apollo/gateway\` + \`@apollo/server\` with default
-settings, forwarding the identity header the subgraphs require; the ceiling
-is a bare \`node:http\` server answering the same bytes.
+Run ${today} with \`${command}\`, on ${store}. Each gateway runs in a
+process of its own (\`bench/gateway-process.ts\`) in front of the same
+subgraph processes (\`bench/subgraphs-process.ts\`, one per subgraph on
+PostgreSQL); the load comes from autocannon in the harness's process,
+${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 rounds; all on the same machine.
 
-${table}
+- **ours** runs as deployed: production mode, a JWT verified on every
+  request, limits and rate limits, request ids, the response cache on (its
+  default) except for workload (a), which is uncached by definition; "2
+  workers" is the production entry point's \`HD4RES_GATEWAY_WORKERS=2\`.
+- **stock** is a plain \`@apollo/gateway\` + \`@apollo/server\` with default
+  settings; it and the peers forward the signed identity header the load
+  generator sends, since the subgraphs require one (they do no sign-in).
+- **@graphql-hive/gateway** is its runtime on \`node:http\` with default settings.
+- The **ceiling** is a bare \`node:http\` server answering the same bytes.
+- Peak RSS is the largest gateway process's high-water mark (a worker's,
+  with two); the RSS after each round shows whether memory stays flat.
 
-Not measured yet: \`@graphql-hive/gateway\` and \`@mercuriusjs/gateway\` (the
-latter speaks Federation 1 only and cannot serve this Federation 2
-supergraph as composed); the 1- and 2-worker comparison.
+${[...head, ...rows.map(line)].join('\n')}
+
+### Contenders that could not run
+
+${unableText}
+
+### Each lever of ours, switched off
+
+The same workloads with one lever off; compare with the "ours" rows above,
+where every lever is on.
+
+${[...head, ...levers.map(line)].join('\n')}
 `)
 }
 
