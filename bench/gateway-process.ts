@@ -14,18 +14,9 @@ import 'reflect-metadata'
 import cluster from 'node:cluster'
 import { readFileSync } from 'node:fs'
 import http, { type IncomingHttpHeaders } from 'node:http'
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
-import { ApolloServer } from '@apollo/server'
-import { startStandaloneServer } from '@apollo/server/standalone'
-import { createGatewayRuntime } from '@graphql-hive/gateway'
-import mercuriusGateway from '@mercuriusjs/gateway'
-import Fastify from 'fastify'
-import { createLocalJWKSet, type JWK } from 'jose'
-import { createVerifier, DEV_AUDIENCE, DEV_ISSUER } from '../gateway/auth.js'
-import { readSettings } from '../gateway/config.js'
-import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
-import { placeholderUrl, readCommittedSupergraph } from '../gateway/supergraph.js'
-import { runClustered } from '../gateway/cluster.js'
+import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway'
+import type { JWK } from 'jose'
+import { placeholderUrl, readCommittedSupergraph } from '../gateway/supergraphFile.js'
 import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
 
 const [kind, portText, configText] = process.argv.slice(2)
@@ -47,7 +38,13 @@ const supergraphWithAddresses = () =>
   Object.entries(config.urls).reduce((sdl, [name, url]) => sdl.replaceAll(placeholderUrl(name), url), readCommittedSupergraph())
 
 
+// Each contender loads only its own modules, so none carries another's memory.
 if (kind === 'ours') {
+  const { createLocalJWKSet } = await import('jose')
+  const { createVerifier, DEV_AUDIENCE, DEV_ISSUER } = await import('../gateway/auth.js')
+  const { readSettings } = await import('../gateway/config.js')
+  const { createGateway, gatewayOptionsFrom } = await import('../gateway/server.js')
+  const { runClustered } = await import('../gateway/cluster.js')
   const settings = readSettings({
     ...config.env,
     PORT: String(port),
@@ -78,6 +75,7 @@ if (kind === 'ours') {
   })
   if (cluster.isWorker) await new Promise(() => undefined)
 } else if (kind === 'hive') {
+  const { createGatewayRuntime } = await import('@graphql-hive/gateway')
   const runtime = createGatewayRuntime({
     supergraph: supergraphWithAddresses(),
     logging: false,
@@ -89,6 +87,8 @@ if (kind === 'ours') {
   await new Promise<void>((resolve) => http.createServer(runtime).listen(port, '127.0.0.1', resolve))
 } else if (kind === 'mercurius') {
   try {
+    const { default: Fastify } = await import('fastify')
+    const { default: mercuriusGateway } = await import('@mercuriusjs/gateway')
     const app = Fastify({ logger: false })
     await app.register(mercuriusGateway, {
       gateway: {
@@ -107,6 +107,9 @@ if (kind === 'ours') {
     process.exit(3)
   }
 } else if (kind === 'stock') {
+  const { ApolloGateway, RemoteGraphQLDataSource } = await import('@apollo/gateway')
+  const { ApolloServer } = await import('@apollo/server')
+  const { startStandaloneServer } = await import('@apollo/server/standalone')
   class Forwarding extends RemoteGraphQLDataSource<{ identity?: string }> {
     override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<{ identity?: string }>) {
       if (context.identity) request.http?.headers.set(IDENTITY_HEADER, context.identity)

@@ -14,7 +14,6 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache'
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql'
 import { pino, type Logger } from 'pino'
-import { SUBGRAPHS } from '../subgraphs/index.js'
 import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 import { readMetricsToken, registerMetricsRoute } from '../subgraphs/kit/metrics.js'
 import { createAccessResolver } from './access.js'
@@ -22,6 +21,7 @@ import { AuthError, type Verifier } from './auth.js'
 import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
 import { pooledFetcher, subgraphAgent } from './subgraphClient.js'
+import { subgraphNamesIn } from './supergraphFile.js'
 import { createGatewayMetrics, type GatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
 import { cacheKey, dataVersionSource, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
@@ -240,7 +240,7 @@ export interface RunningGateway {
 }
 
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
-  const missing = SUBGRAPHS.map((s) => s.name).filter((n) => !options.subgraphUrls[n])
+  const missing = subgraphNamesIn(options.supergraphSdl).filter((n) => !options.subgraphUrls[n])
   if (missing.length > 0) throw new Error(`No address configured for subgraph(s) ${missing.join(', ')}`)
   const { limits, logger } = options
   const metrics = createGatewayMetrics()

@@ -8,7 +8,6 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, realpathSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { composeServices } from '@apollo/composition'
 import { buildSchema, parse, printSchema } from 'graphql'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml'
@@ -16,12 +15,11 @@ import { z } from 'zod'
 import { isIsoDate } from '../subgraphs/kit/scalars.js'
 import { SUBGRAPHS } from '../subgraphs/index.js'
 
-export const SCHEMA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../schema')
-export const SUPERGRAPH_FILE = path.join(SCHEMA_DIR, 'supergraph.graphql')
+import { placeholderUrl, SCHEMA_DIR } from './supergraphFile.js'
+
+export { placeholderUrl, readCommittedSupergraph, SCHEMA_DIR, SUPERGRAPH_FILE } from './supergraphFile.js'
 export const API_SCHEMA_FILE = path.join(SCHEMA_DIR, 'api.graphql')
 
-/** The address written into the committed supergraph; replaced at start-up. */
-export const placeholderUrl = (name: string) => `http://${name}.subgraph.invalid/graphql`
 
 export interface Composition {
   supergraphSdl: string
@@ -54,13 +52,6 @@ export async function composeSupergraph(): Promise<Composition> {
   }
 }
 
-export function readCommittedSupergraph(): string {
-  try {
-    return readFileSync(SUPERGRAPH_FILE, 'utf8')
-  } catch {
-    throw new Error(`No supergraph at ${SUPERGRAPH_FILE}: run "npm run compose" first`)
-  }
-}
 
 // --- Breaking changes to the API schema -------------------------------------
 //
