@@ -19,6 +19,7 @@ import { COMPONENT_IDS } from '../subgraphs/kit/components.js'
 import { SUBGRAPHS } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/db.js'
 import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
+import { descendants } from '../test/helpers/processTree.js'
 import { createScratchDatabase } from '../test/helpers/scratchDatabase.js'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -63,17 +64,6 @@ function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ 
     child.stdout!.on('data', onData)
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}${buffer ? `: ${buffer.trim()}` : ''}`)))
   })
-}
-
-/** The process and every process it started (tsx runs the script in a child; cluster workers are grandchildren). */
-function descendants(pid: number): number[] {
-  let children: number[] = []
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
-  } catch {
-    return []
-  }
-  return children.flatMap((c) => [c, ...descendants(c)])
 }
 
 function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {

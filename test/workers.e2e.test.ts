@@ -4,25 +4,16 @@
  * dies is replaced and the graph keeps answering; SIGTERM stops them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevIssuer } from '../gateway/auth.js'
 import { subgraphUrlVariable } from '../gateway/config.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
+import { descendants } from './helpers/processTree.js'
 
 const root = path.resolve(import.meta.dirname, '..')
-
-function descendants(pid: number): number[] {
-  let children: number[] = []
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number)
-  } catch {
-    return []
-  }
-  return children.flatMap((c) => [c, ...descendants(c)])
-}
 
 describe('gateway workers', () => {
   let t: TestGraph
