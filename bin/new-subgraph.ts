@@ -386,7 +386,8 @@ function main(): number {
     changes.remember(FILES.api)
     const composed = runScript('composing the supergraph', 'bin/compose.ts')
     if (!composed.ok) {
-      throw new Refusal(`the graph does not compose with it (npm run compose):\n${indent(composed.output)}`)
+      // Compose also refuses for reasons of its own (an unrecorded breaking change, a bad record file): its output says which.
+      throw new Refusal(`the graph does not compose with it, or npm run compose refused for another reason (its output below says which):\n${indent(composed.output)}`)
     }
     const api = read(FILES.api)
     if (!new RegExp(`^\\s+${names.camel}: ${names.Pascal}Result!$`, 'm').test(api)) {
@@ -404,7 +405,7 @@ function main(): number {
     console.log(`Created the ${flavour === 'sdl' ? 'SDL-first (mercurius)' : 'code-first (type-graphql)'} subgraph "${name}", serving ResearchProject.${names.camel} under the publication ${names.PUBLICATION}:
 ${created.map((f) => `  ${f}`).join('\n')}
 Registered it in:
-  ${FILES.index.padEnd(32)}the subgraph (the launcher, the gateway, serve and compose read this list)
+  ${FILES.index.padEnd(32)}the subgraph (the launcher, serve and compose read this list)
   ${FILES.publications.padEnd(32)}PublicationId ${names.PUBLICATION}
   ${FILES.importLog.padEnd(32)}the collectors that feed ${names.PUBLICATION} (none yet)
   ${FILES.registry.padEnd(32)}${names.PUBLICATION}: UNDER_DEVELOPMENT

@@ -21,15 +21,17 @@ import { runClustered, workerCount } from '../gateway/cluster.js'
 import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
 import { readSettings, subgraphSettingsFrom, subgraphUrlVariable, type Settings } from '../gateway/config.js'
 import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
-import { readCommittedSupergraph } from '../gateway/supergraph.js'
-import { startCollectSchedule } from '../collectors/schedule.js'
-import { migrateAll, SUBGRAPH_NAMES, SUBGRAPHS, subgraphByName } from '../subgraphs/index.js'
-import { openDb } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { readCommittedSupergraph, subgraphNamesIn } from '../gateway/supergraphFile.js'
 import { secretsOf } from '../subgraphs/kit/identity.js'
-import { createSubgraphServer } from '../subgraphs/kit/subgraph.js'
 
-const USAGE = `Usage: npm run serve -- <${SUBGRAPHS.map((s) => s.name).join('|')}|gateway|collector>`
+// The subgraphs' and collectors' modules load only in the processes that serve them,
+// so a gateway process carries none of their code.
+const subgraphModules = async () => ({
+  ...(await import('../subgraphs/index.js')),
+  ...(await import('../subgraphs/kit/db.js')),
+  ...(await import('../subgraphs/kit/publications.js')),
+  ...(await import('../subgraphs/kit/subgraph.js')),
+})
 
 function requireSecret(settings: Settings): string {
   const secrets = settings.identitySecret ? secretsOf(settings.identitySecret) : []
@@ -40,6 +42,7 @@ function requireSecret(settings: Settings): string {
 }
 
 async function serveSubgraph(name: string, settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const { subgraphByName, openDb, migrateAll, loadPublicationRegistry, createSubgraphServer } = await subgraphModules()
   const definition = subgraphByName(name)
   if (!settings.databaseUrl) {
     throw new Error('A subgraph in its own process needs PostgreSQL: set DATABASE_URL (the embedded store serves one process only; use npm start)')
@@ -64,13 +67,15 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
 
 async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
   const identitySecret = requireSecret(settings)
-  // The subgraph list says which addresses the gateway needs; a variable naming no subgraph is a typo or a leftover.
-  const missing = SUBGRAPH_NAMES.filter((name) => !settings.subgraphUrls[name]).map(subgraphUrlVariable)
+  // The supergraph says which addresses the gateway needs; a variable naming no subgraph is a typo or a leftover.
+  const supergraphSdl = readCommittedSupergraph()
+  const names = subgraphNamesIn(supergraphSdl)
+  const missing = names.filter((name) => !settings.subgraphUrls[name]).map(subgraphUrlVariable)
   if (missing.length > 0) throw new Error(`Set the subgraph addresses: ${missing.join(', ')}`)
-  for (const name of Object.keys(settings.subgraphUrls).filter((n) => !(SUBGRAPH_NAMES as string[]).includes(n))) {
-    console.warn(`${subgraphUrlVariable(name)} names no subgraph (expected one of ${SUBGRAPH_NAMES.join(', ')}); ignored`)
+  for (const name of Object.keys(settings.subgraphUrls).filter((n) => !names.includes(n))) {
+    console.warn(`${subgraphUrlVariable(name)} names no subgraph (expected one of ${names.join(', ')}); ignored`)
   }
-  const subgraphUrls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [name, settings.subgraphUrls[name]!]))
+  const subgraphUrls = Object.fromEntries(names.map((name) => [name, settings.subgraphUrls[name]!]))
   if (settings.production && !settings.oidc) {
     throw new Error('In production the gateway needs an OIDC provider: set HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL')
   }
@@ -78,7 +83,7 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   const { graphiqlEnabled, ...fromSettings } = gatewayOptionsFrom(settings)
   const { app } = await createGateway({
     ...fromSettings,
-    supergraphSdl: readCommittedSupergraph(),
+    supergraphSdl,
     subgraphUrls,
     identitySecret,
     verifier,
@@ -97,6 +102,8 @@ async function maybeSchedule(part: string, settings: Settings): Promise<(() => P
   }
   if (!configFile) throw new Error('HD4RES_COLLECT_SCHEDULE needs HD4RES_COLLECTORS_CONFIG, the collectors configuration file')
   if (!settings.databaseUrl) throw new Error('The collect schedule needs DATABASE_URL')
+  const { openDb, migrateAll } = await subgraphModules()
+  const { startCollectSchedule } = await import('../collectors/schedule.js')
   const db = await openDb({ databaseUrl: settings.databaseUrl, poolSize: 2 })
   await migrateAll(db)
   const schedule = startCollectSchedule({ db, configFile, cron, env: process.env, log: (line) => console.log(line) })
@@ -110,7 +117,8 @@ async function maybeSchedule(part: string, settings: Settings): Promise<(() => P
 async function main(): Promise<void> {
   const part = process.argv[2]
   if (!part || part === '--help') {
-    console.error(USAGE)
+    const { SUBGRAPH_NAMES } = await import('../subgraphs/index.js')
+    console.error(`Usage: npm run serve -- <${SUBGRAPH_NAMES.join('|')}|gateway|collector>`)
     process.exit(2)
   }
   if (part === 'collect') {

@@ -80,7 +80,7 @@ const envSchema = z.object({
 
 /**
  * Each subgraph's address, for a gateway in its own process, comes from
- * HD4RES_SUBGRAPH_<NAME>_URL: whichever subgraphs subgraphs/index.ts lists,
+ * HD4RES_SUBGRAPH_<NAME>_URL: whichever subgraphs the supergraph joins,
  * without a setting per name here.
  */
 const SUBGRAPH_URL_VARIABLE = /^HD4RES_SUBGRAPH_([A-Z][A-Z0-9_]*)_URL$/
@@ -170,7 +170,7 @@ export interface Settings {
   logLevel: string
   /**
    * Subgraph addresses by name, from every HD4RES_SUBGRAPH_<NAME>_URL set; the
-   * subgraph list (subgraphs/index.ts) says which ones a gateway needs.
+   * committed supergraph says which ones a gateway needs.
    */
   subgraphUrls: Readonly<Record<string, string>>
 }

@@ -16,7 +16,7 @@ import { createSubgraphServer, type SubgraphDeps } from '../subgraphs/kit/subgra
 import { loadDevIssuer, oidcVerifier, type DevIssuer } from './auth.js'
 import { subgraphSettingsFrom, type Settings } from './config.js'
 import { createGateway, gatewayOptionsFrom } from './server.js'
-import { readCommittedSupergraph } from './supergraph.js'
+import { readCommittedSupergraph } from './supergraphFile.js'
 
 export const DEMO_RESEARCHER = { sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] }
 

@@ -15,7 +15,7 @@ import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache'
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql'
 import { pino, type Logger } from 'pino'
 import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
-import { readMetricsToken, registerMetricsRoute } from '../subgraphs/kit/metrics.js'
+import { registerMetricsRoute } from '../subgraphs/kit/metrics.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
 import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings, Settings } from './config.js'
@@ -59,7 +59,7 @@ export interface GatewayOptions {
   /** When given, only these operations are answered. */
   safelist?: Safelist
   responseCache?: ResponseCacheSettings
-  /** The bearer token /metrics asks for; HD4RES_METRICS_TOKEN when not given. */
+  /** The bearer token /metrics asks for (HD4RES_METRICS_TOKEN). */
   metricsToken?: string
   /** Connection pool and document/plan cache sizes; the defaults when absent. */
   performance?: GatewayPerformanceSettings
@@ -308,7 +308,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   await apollo.start()
 
   app.get('/healthz', async () => ({ status: 'ok' }))
-  registerMetricsRoute(app, metrics.registry, { token: options.metricsToken ?? readMetricsToken(), production: options.production })
+  registerMetricsRoute(app, metrics.registry, { token: options.metricsToken, production: options.production })
   // Ready when every subgraph is ready (its store answers); names the ones that are not, never their addresses.
   app.get('/readyz', async (_request, reply) => {
     const checks = await Promise.all(

@@ -93,8 +93,8 @@ const LEVEL_TITLES: Record<ChangeLevel, string> = { breaking: 'Breaking', danger
 
 /** Every change from one API schema to the next, as @graphql-inspector/core classifies it, breaking first. */
 export async function diffApiSchemas(oldSdl: string, newSdl: string): Promise<SchemaChange[]> {
-  // Loaded here rather than at the top: the gateway imports this module when it
-  // starts, and the inspector is a development tool.
+  // Loaded here rather than at the top: only the schema tools need the
+  // inspector, a development dependency.
   const { diff } = await import('@graphql-inspector/core')
   const levels: Record<string, ChangeLevel> = { BREAKING: 'breaking', DANGEROUS: 'dangerous', NON_BREAKING: 'safe' }
   const changes = (await diff(buildSchema(oldSdl), buildSchema(newSdl))).map(

@@ -1,6 +1,6 @@
 /**
- * The subgraphs of the graph: the one list the launcher, the gateway, the
- * production entry point and the compose step read. Adding a subgraph means
+ * The subgraphs of the graph: the one list the launcher, the production entry
+ * point and the compose step read (the gateway reads the composed supergraph). Adding a subgraph means
  * adding it here (`npm run new:subgraph` does); everything else derives from it.
  */
 import { components } from './components/index.js'

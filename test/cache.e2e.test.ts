@@ -12,7 +12,7 @@ import { collectHd4devopsCounts } from '../collectors/hd4devops.js'
 import { fileDocuments } from '../collectors/input.js'
 import { readSettings } from '../gateway/config.js'
 import { CACHE_HEADER, createGateway, gatewayOptionsFrom } from '../gateway/server.js'
-import { readCommittedSupergraph } from '../gateway/supergraph.js'
+import { readCommittedSupergraph } from '../gateway/supergraphFile.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 

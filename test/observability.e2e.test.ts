@@ -66,20 +66,18 @@ describe('observability', () => {
   }
 
   beforeAll(async () => {
-    process.env.HD4RES_METRICS_TOKEN = SCRAPE_TOKEN
     const { startTestGraph } = await import('./helpers/graph.js')
     const { loadPublicationRegistry } = await import('../subgraphs/kit/publications.js')
     ;({ collectHd4devopsCounts: collectCounts } = await import('../collectors/hd4devops.js'))
     ;({ fileDocuments } = await import('../collectors/input.js'))
     t = await startTestGraph({
       registry: loadPublicationRegistry({ available: 'ALL' }),
-      env: { HD4RES_RESPONSE_CACHE: 'on', HD4RES_DATA_VERSION_CHECK_MS: '0' },
+      env: { HD4RES_RESPONSE_CACHE: 'on', HD4RES_DATA_VERSION_CHECK_MS: '0', HD4RES_METRICS_TOKEN: SCRAPE_TOKEN },
     })
   })
   afterAll(async () => {
     await t?.close()
     await tracing?.shutdown()
-    delete process.env.HD4RES_METRICS_TOKEN
   })
 
   it('serves /metrics only with the scrape token, on the gateway and on every subgraph', async () => {
@@ -103,18 +101,13 @@ describe('observability', () => {
         registry: t.graph.registry,
         settings: { identitySecret: t.graph.identitySecret, suppressionThreshold: 5, production, metricsToken },
       })
-    delete process.env.HD4RES_METRICS_TOKEN
-    try {
-      for (const [production, token, status] of [[true, undefined, 403], [false, undefined, 200], [true, SCRAPE_TOKEN, 401]] as const) {
-        const app = await serve(production, token)
-        try {
-          expect((await app.inject({ url: '/metrics' })).statusCode).toBe(status)
-        } finally {
-          await app.close()
-        }
+    for (const [production, token, status] of [[true, undefined, 403], [false, undefined, 200], [true, SCRAPE_TOKEN, 401]] as const) {
+      const app = await serve(production, token)
+      try {
+        expect((await app.inject({ url: '/metrics' })).statusCode).toBe(status)
+      } finally {
+        await app.close()
       }
-    } finally {
-      process.env.HD4RES_METRICS_TOKEN = SCRAPE_TOKEN
     }
   })
 

@@ -218,17 +218,6 @@ export interface MetricsAccess {
 
 export const METRICS_TOKEN_SETTING = 'HD4RES_METRICS_TOKEN'
 
-/**
- * The scrape token, from HD4RES_METRICS_TOKEN. The one place the metrics read
- * the environment: the subgraph settings do not carry it (yet).
- */
-export function readMetricsToken(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const token = env[METRICS_TOKEN_SETTING]?.trim()
-  if (!token) return undefined
-  if (token.length < 16) throw new Error(`${METRICS_TOKEN_SETTING} must be at least 16 characters`)
-  return token
-}
-
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
 /** Serves the registries (and the process's metrics) on GET /metrics, behind the scrape token if one is set. */

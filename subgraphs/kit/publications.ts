@@ -9,6 +9,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode, type Pair } from 'yaml'
 import { z } from 'zod'
+import { isIsoDate } from './scalars.js'
 
 export const PUBLICATION_IDS = [
   'STUDY_RECORD_COUNTS',
@@ -101,13 +102,12 @@ export class RegistryFileError extends Error {
   }
 }
 
-const isoDate = /^\d{4}-\d{2}-\d{2}$/
 const entrySchema = z.strictObject({
   state: z.enum(PUBLICATION_STATES, { error: `state must be one of ${PUBLICATION_STATES.join(', ')}` }),
   title: z.string().min(1, 'title must not be empty'),
   message: z.string().min(1, 'message must not be empty'),
   expectedAvailability: z
-    .union([z.string().regex(isoDate, 'expectedAvailability must be a date written YYYY-MM-DD'), z.null()])
+    .union([z.string().refine(isIsoDate, 'expectedAvailability must be a real date written YYYY-MM-DD'), z.null()])
     .optional(),
 })
 const overrideSchema = entrySchema.partial()

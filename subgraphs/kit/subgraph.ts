@@ -11,7 +11,7 @@ import mercurius, { type IResolvers } from 'mercurius'
 import { GraphQLError, type GraphQLSchema } from 'graphql'
 import type { Db } from './db.js'
 import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from './identity.js'
-import { instrumentSubgraph, METRICS_PATH, outcomeOfErrors, readMetricsToken } from './metrics.js'
+import { instrumentSubgraph, METRICS_PATH, outcomeOfErrors } from './metrics.js'
 import type { PublicationRegistry } from './publications.js'
 import { registerResultCache, type ResultCacheSettings } from './resultCache.js'
 
@@ -29,9 +29,6 @@ export interface SubgraphSettings {
   /** Answers kept within one version of the store (resultCache.ts); off when absent or 0 MB. */
   resultCache?: ResultCacheSettings
 }
-
-/** The subgraph whose /metrics reports the import log: the one that already answers the data version. */
-const IMPORT_LOG_REPORTER = 'participants'
 
 export interface SubgraphDeps {
   db: Db
@@ -63,6 +60,8 @@ export interface SubgraphDefinition<Loaders = unknown> {
   buildSchema(): Promise<BuiltSchema>
   /** Fresh loaders for one request, so batching and caching never cross researchers. */
   createLoaders(deps: SubgraphDeps, identity: Identity): Loaders
+  /** Whether this subgraph's /metrics reports the import log (one subgraph does, so runs are counted once). */
+  reportsImportLog?: boolean
   /** Extra HTTP routes (internal endpoints for the gateway). */
   routes?(app: FastifyInstance, deps: SubgraphDeps): void
 }
@@ -123,8 +122,8 @@ export async function createSubgraphServer<L>(
   })
 
   instrumentSubgraph(app, definition.name, {
-    access: { token: deps.settings.metricsToken ?? readMetricsToken(), production: deps.settings.production ?? false },
-    importLog: definition.name === IMPORT_LOG_REPORTER ? deps.db : undefined,
+    access: { token: deps.settings.metricsToken, production: deps.settings.production ?? false },
+    importLog: definition.reportsImportLog ? deps.db : undefined,
   })
 
   // Every route but the probes and the metrics (behind their own token) needs the gateway's signed identity.

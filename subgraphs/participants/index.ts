@@ -37,6 +37,8 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
     return { schema, sdl: printSubgraphSchema(schema) }
   },
   createLoaders: (deps) => createParticipantsLoaders(deps),
+  // It already answers the data version: its /metrics also reports the import log.
+  reportsImportLog: true,
   routes(app, deps) {
     const store = new ParticipantsStore(deps.db)
     app.get<{ Params: { researcherId: string } }>(ACCESS_ROUTE, async (request, reply) => {
