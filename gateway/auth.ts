@@ -5,6 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { LRUCache } from 'lru-cache'
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
@@ -64,10 +65,35 @@ function peekHeader(token: string): { alg?: string; kid?: string } | null {
   }
 }
 
+/**
+ * Tokens already verified, by their exact text: a frontend sends the same
+ * token with every request until it expires, and checking its signature
+ * again would cost more than the rest of a cached answer. An entry is used
+ * only while its token is within exp (and nbf); it lives a minute at most, so
+ * a key the issuer withdraws stops being trusted within that minute.
+ */
+const VERIFIED_TTL_MS = 60_000
+const VERIFIED_MAX = 10_000
+
+interface Verified {
+  claims: TokenClaims
+  /** Seconds since the epoch. */
+  exp: number
+  nbf: number
+}
+
 export function createVerifier(options: VerifierOptions): Verifier {
   const claims = options.claims ?? { name: 'name', roles: 'roles' }
+  const verified = new LRUCache<string, Verified>({ max: VERIFIED_MAX, ttl: VERIFIED_TTL_MS })
   return {
     async verify(authorization) {
+      const known = authorization ? verified.get(authorization) : undefined
+      if (known) {
+        const now = Date.now() / 1000
+        if (now < known.exp && now >= known.nbf) return known.claims
+        // Out of its time window: the full check below says why.
+        verified.delete(authorization!)
+      }
       if (!authorization) throw new AuthError('Missing Authorization header: send "Authorization: Bearer <token>"')
       const match = /^Bearer\s+(\S+)$/i.exec(authorization)
       if (!match) throw new AuthError('The Authorization header must be "Bearer <token>"')
@@ -86,11 +112,13 @@ export function createVerifier(options: VerifierOptions): Verifier {
         })
         const rawRoles = claimAt(payload, claims.roles)
         const name = claimAt(payload, claims.name)
-        return {
+        const result = {
           sub: payload.sub!,
           name: typeof name === 'string' ? name : payload.sub!,
           roles: Array.isArray(rawRoles) ? rawRoles.map(String) : [],
         }
+        verified.set(authorization, { claims: result, exp: payload.exp!, nbf: payload.nbf ?? 0 })
+        return result
       } catch (error) {
         throw new AuthError(describeJoseError(error))
       }
