@@ -97,7 +97,7 @@ if (kind === 'ours') {
           url,
           // It asks each subgraph for its SDL, with the identity the subgraphs require.
           rewriteHeaders: (headers: IncomingHttpHeaders) => ({ [IDENTITY_HEADER]: headers[IDENTITY_HEADER] }),
-          schemaHeaders: { [IDENTITY_HEADER]: signIdentity({ sub: 'bench', name: 'bench', roles: [], projects: [] }, config.secret) },
+          initHeaders: { [IDENTITY_HEADER]: signIdentity({ sub: 'bench', name: 'bench', roles: [], projects: [] }, config.secret) },
         })),
       },
     })

@@ -85,11 +85,23 @@ function gatewayMemory(child: ChildProcess): { peakMb: number; rssMb: number } {
   }
 }
 
+/** SIGTERM, then, for a process that does not stop within 5 s, SIGKILL to it and everything it started. */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return
   const exited = new Promise((resolve) => child.once('exit', resolve))
+  const tree = [child.pid!, ...descendants(child.pid!)]
   child.kill('SIGTERM')
+  const timer = setTimeout(() => {
+    for (const pid of tree.reverse()) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        // already gone
+      }
+    }
+  }, 5000)
   await exited
+  clearTimeout(timer)
 }
 
 interface Load {
@@ -107,14 +119,17 @@ interface Measured {
   rssAfterRounds: number[]
 }
 
+/** Seconds of load before the measured rounds, for every contender alike: compiled code and the subgraphs' caches warm. */
+const WARM_UP = 2
+
 async function measure(load: Load, gateway?: ChildProcess): Promise<Measured> {
   const rounds = []
   const rssAfterRounds: number[] = []
-  for (let r = 0; r < ROUNDS; r++) {
+  for (let r = -1; r < ROUNDS; r++) {
     const result = await autocannon({
       url: load.url,
       connections: CONNECTIONS,
-      duration: DURATION,
+      duration: r < 0 ? WARM_UP : DURATION,
       requests: [
         {
           method: 'POST',
@@ -125,6 +140,7 @@ async function measure(load: Load, gateway?: ChildProcess): Promise<Measured> {
         },
       ],
     })
+    if (r < 0) continue
     if (gateway) rssAfterRounds.push(gatewayMemory(gateway).rssMb)
     rounds.push({
       requestsPerSecond: result.requests.average,
@@ -229,6 +245,11 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       let gateway
       try {
         gateway = await start(['bench/gateway-process.ts', c.kind, String(PORT), JSON.stringify({ urls: c.subgraphs ?? urls, secret, publicJwk, cache: c.cache ?? w.cache, workers: c.workers, env: c.env, ceilingBodyFile: path.join(work, 'ceiling.json') })])
+        // A contender that cannot serve says so on its first line instead of "ready".
+        if (gateway.firstLine.startsWith('failed: ')) {
+          await stop(gateway.child)
+          throw new Error(gateway.firstLine)
+        }
       } catch (error) {
         const reason = String((error as Error).message).replace(/^.*?failed: /s, '')
         if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
@@ -237,6 +258,17 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       }
       try {
         await c.warm?.()
+        // One request first: a contender that answers it with errors cannot serve this workload.
+        const probe = c.load.next()
+        const answer = await fetch(c.load.url, { method: 'POST', headers: { 'content-type': 'application/json', ...probe.headers }, body: probe.body })
+        const text = await answer.text()
+        if (answer.status !== 200 || text.includes('"errors"')) {
+          const message = (JSON.parse(text) as { errors?: { message?: string }[] }).errors?.[0]?.message ?? `HTTP ${answer.status}`
+          const reason = `it answers the workload's query with an error (HTTP ${answer.status}): ${message}`
+          if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
+          log(`${w.name}: ${c.label} cannot serve this workload: ${reason}`)
+          return null
+        }
         log(`${w.name}: ${c.label}…`)
         const m = await measure(c.load, gateway.child)
         const memory = gatewayMemory(gateway.child)
