@@ -245,8 +245,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const { limits, logger } = options
   const metrics = createGatewayMetrics()
   const performance = options.performance ?? DEFAULT_PERFORMANCE
-  // One pool of kept-alive connections per process, shared by every subgraph call (a deadline on each).
-  const agent = subgraphAgent({ connections: performance.subgraphConnections, keepAliveMs: performance.keepAlive ? 30_000 : 0 })
+  // One pool of kept-alive connections per process, shared by every subgraph call (a deadline on each);
+  // with HD4RES_SUBGRAPH_KEEPALIVE=off each call closes its connection (only to measure the difference).
+  const agent = subgraphAgent({ connections: performance.subgraphConnections, keepAliveMs: 30_000 })
   const subgraphFetcher = pooledFetcher(agent, limits.subgraphTimeoutMs, performance.keepAlive)
 
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud
