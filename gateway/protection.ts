@@ -8,6 +8,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor'
 import type { ApolloServerPlugin } from '@apollo/server'
 import { Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
+import { LRUCache } from 'lru-cache'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { GatewayLimits } from './config.js'
 
@@ -63,16 +64,36 @@ export function rateLimits(limits: GatewayLimits): RateLimits {
  * Counts a document's tokens, stopping past the limit, before it is parsed in
  * full; a document that does not lex is left to the parser to describe.
  */
-export function tooManyTokens(query: unknown, max: number): boolean {
-  if (typeof query !== 'string') return false
+/**
+ * Token counts of the query texts seen lately: frontends send the same few
+ * operations again and again, and lexing one costs more than the rest of a
+ * cached answer. Counting stops past the limit (`capped`); texts are kept up
+ * to 4 MB in all, so distinct hostile queries only push older entries out.
+ */
+const tokenCounts = new LRUCache<string, { count: number; capped: boolean }>({
+  maxSize: 4 * 2 ** 20,
+  sizeCalculation: (_count, query) => query.length || 1,
+})
+
+function countTokens(query: string, max: number): number {
+  const known = tokenCounts.get(query)
+  // An exact count answers any limit; a capped one only a limit below it.
+  if (known && (!known.capped || known.count > max)) return known.count
+  let count = 0
   try {
     const lexer = new Lexer(new Source(query))
-    let count = 0
     while (lexer.advance().kind !== TokenKind.EOF) {
-      if (++count > max) return true
+      if (++count > max) break
     }
   } catch {
-    return false
+    // Not lexable: the parser says what is wrong, with its location.
+    count = 0
   }
-  return false
+  if (query.length <= 100_000) tokenCounts.set(query, { count, capped: count > max })
+  return count
+}
+
+export function tooManyTokens(query: unknown, max: number): boolean {
+  if (typeof query !== 'string') return false
+  return countTokens(query, max) > max
 }
