@@ -72,6 +72,27 @@ export function componentInfo(id: ComponentId): ComponentInfo {
   return info
 }
 
+/** What every subgraph knows of a component without asking the components subgraph: the catalogue's own facts. */
+export interface ComponentRef {
+  readonly id: ComponentId
+  readonly name: string
+  readonly location: ComponentLocation
+}
+
+const refs = new Map<ComponentId, ComponentRef>(COMPONENTS.map((c) => [c.id, Object.freeze({ id: c.id, name: c.name, location: c.location })]))
+
+/**
+ * A component as the counts subgraphs return it: its id with its catalogue
+ * name and location, so that a query for component names is answered in the
+ * same subgraph call (the names are @shareable) rather than in a second call
+ * to the components subgraph. One shared object per component.
+ */
+export function componentRef(id: ComponentId): ComponentRef {
+  const ref = refs.get(id)
+  if (!ref) throw new Error(`Unknown component id "${id}"`)
+  return ref
+}
+
 export function isComponentId(value: string): value is ComponentId {
   return byId.has(value as ComponentId)
 }

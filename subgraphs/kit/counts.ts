@@ -7,14 +7,14 @@ import DataLoader from 'dataloader'
 import { assertMember, badInput } from './access.js'
 import type { Identity } from './identity.js'
 import type { PublicationId, PublicationRegistry } from './publications.js'
-import { COMPONENT_IDS, componentInfo, isComponentId, type ComponentId } from './components.js'
+import { COMPONENT_IDS, componentInfo, componentRef, isComponentId, type ComponentId, type ComponentRef } from './components.js'
 import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './countsStore.js'
 import { manyByKey, objectLoader } from './loaders.js'
 import { daysBetween, daysInRange } from './dates.js'
 import type { CountValueData } from './types.js'
 
 export interface ComponentCountData {
-  component: { id: ComponentId }
+  component: ComponentRef
   count: CountValueData
   source: 'HD4DEVOPS' | 'HD4RES'
   collectedAt: string | null
@@ -27,7 +27,7 @@ export interface DayCountsData {
 }
 
 export interface SeriesData {
-  component: { id: ComponentId }
+  component: ComponentRef
   points: { date: string; count: CountValueData }[]
 }
 
@@ -70,7 +70,7 @@ export function suppressWithParts(threshold: number): PublishParts {
   }
 }
 
-const flowOrder = (a: { component: { id: ComponentId } }, b: { component: { id: ComponentId } }) =>
+const flowOrder = (a: { component: ComponentRef }, b: { component: ComponentRef }) =>
   COMPONENT_IDS.indexOf(a.component.id) - COMPONENT_IDS.indexOf(b.component.id)
 
 export function notCollected(componentId: ComponentId, day: string, firstDay: string | null): CountValueData {
@@ -89,7 +89,7 @@ function toDayCounts(rows: DayCountRow[], fallbackDay: string, publish: Publish,
     if (!row.component_id || !isComponentId(row.component_id) || !include(row.component_id)) continue
     const id = row.component_id
     components.push({
-      component: { id },
+      component: componentRef(id),
       count: row.value === null ? notCollected(id, day, row.first_day) : publish(row.value),
       source: (row.source as ComponentCountData['source'] | null) ?? componentInfo(id).countSource,
       collectedAt: row.collected_at === null ? null : new Date(row.collected_at).toISOString(),
@@ -195,7 +195,7 @@ function toSeries(
         reason: `${componentInfo(id).name} is not used by this project`,
       }
       return {
-        component: { id },
+        component: componentRef(id),
         points: days.map((date) => {
           const value = values?.get(date)
           if (value !== undefined) return { date, count: publish(value) }

@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata'
 import { ArgsType, createUnionType, Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql'
-import { COMPONENT_IDS, type ComponentId, type CountSource } from './components.js'
+import { COMPONENT_IDS, type ComponentId, type ComponentLocation, type CountSource } from './components.js'
 import { PUBLICATION_IDS, type PublicationId } from './publications.js'
 import { DateScalar, DateTimeScalar } from './scalars.js'
 
@@ -16,6 +16,12 @@ export const ComponentIdEnum = asEnum(COMPONENT_IDS)
 registerEnumType(ComponentIdEnum, {
   name: 'ComponentId',
   description: 'The technical components of the platform that hold study records or serve the project.',
+})
+
+export const ComponentLocationEnum = asEnum<ComponentLocation>(['EXTERNAL', 'INTERNAL'])
+registerEnumType(ComponentLocationEnum, {
+  name: 'ComponentLocation',
+  description: 'EXTERNAL: outside the platform, monitored by HD4DevOps. INTERNAL: collected daily by HD4RES itself.',
 })
 
 export const PublicationIdEnum = asEnum(PUBLICATION_IDS)
@@ -43,12 +49,24 @@ export class PublicationUnderDevelopment {
   expectedAvailability!: string | null
 }
 
-/** A reference to the components subgraph's Component entity: only its key lives here. */
+/**
+ * A reference to the components subgraph's Component entity, with the
+ * catalogue's name and location (the same in every subgraph, so @shareable):
+ * a count's component name comes in the same subgraph call as the count.
+ */
 @ObjectType('Component')
 @Directive('@key(fields: "id", resolvable: false)')
 export class ComponentReference {
   @Field(() => ComponentIdEnum)
   id!: ComponentId
+
+  @Field(() => String)
+  @Directive('@shareable')
+  name!: string
+
+  @Field(() => ComponentLocationEnum)
+  @Directive('@shareable')
+  location!: ComponentLocation
 }
 
 @ObjectType()
