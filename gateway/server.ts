@@ -6,7 +6,7 @@
  * /healthz, /readyz and /metrics (metrics.ts), and serves GraphiQL where enabled.
  */
 import { randomUUID } from 'node:crypto'
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
+import { ApolloGateway } from '@apollo/gateway'
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled'
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify'
@@ -14,20 +14,20 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache'
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql'
 import { pino, type Logger } from 'pino'
-import { signIdentity, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
+import type { Identity } from '../subgraphs/kit/identity.js'
 import { registerMetricsRoute } from '../subgraphs/kit/metrics.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
 import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
-import { pooledFetcher, subgraphAgent } from './subgraphClient.js'
+import { REQUEST_ID_HEADER, subgraphAgent, subgraphCaller, SubgraphDataSource } from './subgraphClient.js'
 import { subgraphNamesIn } from './supergraphFile.js'
 import { createGatewayMetrics, type GatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
 import { cacheKey, dataVersionSource, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
 import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
 
-export const REQUEST_ID_HEADER = 'x-request-id'
+export { REQUEST_ID_HEADER, subgraphUnavailable } from './subgraphClient.js'
 export const CACHE_HEADER = 'x-hd4res-cache'
 
 declare module 'fastify' {
@@ -40,6 +40,8 @@ declare module 'fastify' {
 export interface GatewayContext {
   identity: Identity
   requestId: string
+  /** The signed identity header, made at the first subgraph call and shared by the request's others. */
+  signedIdentity?: string
   /** Where the metrics note the operation's name and outcome: the HTTP request. */
   record?: OperationRecord
 }
@@ -65,47 +67,10 @@ export interface GatewayOptions {
   performance?: GatewayPerformanceSettings
 }
 
-const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = { workers: '1', keepAlive: true, subgraphConnections: 64, documentCacheMb: 30, queryPlanCacheMb: 30 }
+const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = { workers: '1', semiSpaceMb: 32, keepAlive: true, subgraphConnections: 64, documentCacheMb: 30, queryPlanCacheMb: 30 }
 
 /** A query-plan cache that keeps nothing. */
 const noPlanCache = { get: async () => undefined, set: async () => undefined, delete: async () => undefined, clear: () => undefined }
-
-/** A subgraph that could not be reached, or did not answer in time: named, never located. */
-export function subgraphUnavailable(service: string, timedOut: boolean): GraphQLError {
-  return new GraphQLError(
-    `The ${service} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; the fields it serves are missing from this answer`,
-    { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } },
-  )
-}
-
-class GatewayDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(
-    service: string,
-    url: string,
-    private readonly secret: string,
-    fetcher: ReturnType<typeof pooledFetcher>,
-    metrics: GatewayMetrics,
-  ) {
-    super({
-      url,
-      fetcher: metrics.timeSubgraphFetch(service, async (input: string, init?: RequestInit) => {
-        try {
-          return await fetcher(input, init as never)
-        } catch (error) {
-          const name = (error as Error).name
-          throw subgraphUnavailable(service, name === 'TimeoutError' || name === 'HeadersTimeoutError' || name === 'BodyTimeoutError')
-        }
-      }) as never,
-    })
-  }
-
-  override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
-    // Health checks and schema loads run without a researcher; they never carry data.
-    const ctx = context as Partial<GatewayContext>
-    if (ctx.identity) request.http?.headers.set(IDENTITY_HEADER, signIdentity(ctx.identity, this.secret))
-    if (ctx.requestId) request.http?.headers.set(REQUEST_ID_HEADER, ctx.requestId)
-  }
-}
 
 function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } })
@@ -248,7 +213,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   // One pool of kept-alive connections per process, shared by every subgraph call (a deadline on each);
   // with HD4RES_SUBGRAPH_KEEPALIVE=off each call closes its connection (only to measure the difference).
   const agent = subgraphAgent({ connections: performance.subgraphConnections, keepAliveMs: 30_000 })
-  const subgraphFetcher = pooledFetcher(agent, limits.subgraphTimeoutMs, performance.keepAlive)
+  const callSubgraph = subgraphCaller(agent, limits.subgraphTimeoutMs, performance.keepAlive)
 
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud
   // metadata addresses at start-up: a health-data portal sends nothing out.
@@ -261,7 +226,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     buildService: ({ name }) => {
       const url = options.subgraphUrls[name]
       if (!url) throw new Error(`No address configured for subgraph "${name}"`)
-      return new GatewayDataSource(name, url, options.identitySecret, subgraphFetcher, metrics)
+      return new SubgraphDataSource(name, url, options.identitySecret, metrics.timeSubgraphFetch(name, callSubgraph))
     },
   })
   const access = createAccessResolver({ participantsUrl: options.subgraphUrls.participants!, secret: options.identitySecret })

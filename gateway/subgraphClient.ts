@@ -1,11 +1,19 @@
 /**
  * How the gateway calls its subgraphs: one undici connection pool per
  * process, kept alive between requests, and undici's `request` rather than
- * `fetch` (which builds WHATWG Request, Response and Headers objects for every
- * call). The data source only needs a small part of a fetch Response, so
- * that is all this returns. Every call has a deadline.
+ * `fetch`. The data source is this gateway's own (`SubgraphDataSource`, the
+ * GraphQLDataSource interface @apollo/gateway defines) rather than
+ * RemoteGraphQLDataSource, which builds node-fetch Headers and Request
+ * objects for every call and signs nothing: here each call is one plain
+ * header record and one JSON body, the researcher's identity is signed once
+ * per request and shared by all its subgraph calls, and every call has a
+ * deadline.
  */
+import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http'
+import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway'
+import { GraphQLError } from 'graphql'
 import { Agent, request } from 'undici'
+import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity.js'
 
 export interface SubgraphPoolSettings {
   /** Connections kept per subgraph address. */
@@ -25,55 +33,114 @@ export function subgraphAgent(settings: SubgraphPoolSettings = DEFAULT_POOL): Ag
   })
 }
 
-/** The part of a fetch Response that @apollo/gateway's data source reads. */
-export interface SubgraphResponse {
-  ok: boolean
+/** A subgraph that could not be reached, or did not answer in time: named, never located. */
+export function subgraphUnavailable(service: string, timedOut: boolean): GraphQLError {
+  return new GraphQLError(
+    `The ${service} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; the fields it serves are missing from this answer`,
+    { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } },
+  )
+}
+
+/** The request id a caller's request travels under, to the subgraphs too. */
+export const REQUEST_ID_HEADER = 'x-request-id'
+
+const TIMEOUT_ERRORS = new Set(['TimeoutError', 'HeadersTimeoutError', 'BodyTimeoutError'])
+
+export interface SubgraphAnswer {
   status: number
-  statusText: string
-  url: string
-  headers: { get(name: string): string | null }
-  json(): Promise<unknown>
-  text(): Promise<string>
+  headers: IncomingHttpHeaders
+  /** The parsed JSON body, or the text of a body that is not JSON. */
+  body: unknown
 }
 
-interface RequestInitLike {
-  method?: string
-  headers?: Iterable<[string, string]> | Record<string, string>
-  body?: string
-}
-
-function headerRecord(headers: RequestInitLike['headers']): Record<string, string> {
-  if (!headers) return {}
-  if (Symbol.iterator in headers) return Object.fromEntries(headers as Iterable<[string, string]>)
-  return headers as Record<string, string>
-}
-
-/** A fetcher for RemoteGraphQLDataSource on a shared keep-alive pool. */
-export function pooledFetcher(agent: Agent, timeoutMs: number, keepAlive = true) {
-  return async (url: string, init: RequestInitLike = {}): Promise<SubgraphResponse> => {
-    const response = await request(url, {
-      method: (init.method ?? 'POST') as 'POST',
-      headers: headerRecord(init.headers),
-      body: init.body,
-      dispatcher: agent,
-      // Only to measure what keeping connections costs: a new connection for every call.
-      reset: !keepAlive,
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-    const raw = response.headers
-    return {
-      ok: response.statusCode >= 200 && response.statusCode < 300,
-      status: response.statusCode,
-      statusText: '',
-      url,
-      headers: {
-        get: (name) => {
-          const value = raw[name.toLowerCase()]
-          return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value
-        },
-      },
-      json: () => response.body.json(),
-      text: () => response.body.text(),
+/**
+ * POSTs one JSON body on the pool. The deadline covers the wait for the
+ * answer's headers and each pause in its body (undici's own timers, cheaper
+ * than a signal per call). Unreachable or late: `subgraphUnavailable`.
+ */
+export function subgraphCaller(agent: Agent, timeoutMs: number, keepAlive = true) {
+  return async (service: string, url: string, body: string, headers: Record<string, string>): Promise<SubgraphAnswer> => {
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        headers,
+        body,
+        dispatcher: agent,
+        // Only to measure what keeping connections costs: a new connection for every call.
+        reset: !keepAlive,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+      })
+      const type = response.headers['content-type']
+      const json = typeof type === 'string' && (type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))
+      return { status: response.statusCode, headers: response.headers, body: json ? await response.body.json() : await response.body.text() }
+    } catch (error) {
+      if (error instanceof GraphQLError) throw error
+      throw subgraphUnavailable(service, TIMEOUT_ERRORS.has((error as Error).name))
     }
+  }
+}
+
+/** What the data source needs of the gateway's per-request context. */
+export interface SubgraphCallContext {
+  identity?: Identity
+  requestId?: string
+  /** The identity header, signed at the request's first subgraph call and reused by the others. */
+  signedIdentity?: string
+}
+
+type ProcessResult = Awaited<ReturnType<GraphQLDataSource['process']>>
+type CacheHint = { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' }
+
+/** The cache hint a subgraph's Cache-Control header gives (max-age, public, private). */
+export function cacheHintOf(header: string | string[] | undefined): CacheHint {
+  const hint: CacheHint = { maxAge: 0 }
+  for (const part of (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',')) {
+    const [name, value] = part.trim().toLowerCase().split('=')
+    if (name === 'max-age' && value && /^\d+$/.test(value)) hint.maxAge = Number(value)
+    else if (name === 'public') hint.scope = 'PUBLIC'
+    else if (name === 'private') hint.scope = 'PRIVATE'
+  }
+  return hint
+}
+
+export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext> {
+  constructor(
+    private readonly service: string,
+    private readonly url: string,
+    private readonly secret: string,
+    private readonly call: ReturnType<typeof subgraphCaller>,
+  ) {}
+
+  async process(options: GraphQLDataSourceProcessOptions<SubgraphCallContext>): Promise<ProcessResult> {
+    const { request } = options
+    if (!request.query) throw new Error('Missing query')
+    const headers: Record<string, string> = { 'content-type': 'application/json' }
+    if (request.http?.headers) for (const [name, value] of request.http.headers) headers[name] = value
+    // Health checks and schema loads run without a researcher; they never carry data.
+    const context = options.context as SubgraphCallContext
+    if (context.identity) headers[IDENTITY_HEADER] = context.signedIdentity ??= signIdentity(context.identity, this.secret)
+    if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId
+    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions })
+
+    const answer = await this.call(this.service, this.url, body, headers)
+    if (answer.status < 200 || answer.status >= 300) {
+      const statusText = STATUS_CODES[answer.status] ?? ''
+      throw new GraphQLError(`${answer.status}: ${statusText}`, {
+        extensions: {
+          ...(answer.status === 401 ? { code: 'UNAUTHENTICATED' } : answer.status === 403 ? { code: 'FORBIDDEN' } : {}),
+          response: { url: this.url, status: answer.status, statusText, body: answer.body },
+        },
+      })
+    }
+    if (answer.body === null || typeof answer.body !== 'object') {
+      throw new Error(`Expected JSON response body, but received: ${String(answer.body).slice(0, 200)}`)
+    }
+    // The answer's cache policy narrows the whole operation's (public only if every part is).
+    if ('incomingRequestContext' in options) {
+      const policy = options.incomingRequestContext.overallCachePolicy
+      if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(answer.headers['cache-control']))
+    }
+    return answer.body as ProcessResult
   }
 }
