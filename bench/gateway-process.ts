@@ -44,7 +44,7 @@ if (kind === 'ours') {
   const { createVerifier, DEV_AUDIENCE, DEV_ISSUER } = await import('../gateway/auth.js')
   const { readSettings } = await import('../gateway/config.js')
   const { createGateway, gatewayOptionsFrom } = await import('../gateway/server.js')
-  const { runClustered } = await import('../gateway/cluster.js')
+  const { gatewayNodeFlags, runClustered } = await import('../gateway/cluster.js')
   const settings = readSettings({
     ...config.env,
     PORT: String(port),
@@ -58,6 +58,7 @@ if (kind === 'ours') {
   // As the production entry point runs it: N workers sharing the port (and Redis, when set).
   await runClustered({
     workers: config.workers ?? 1,
+    nodeFlags: gatewayNodeFlags(settings.performance),
     log: () => undefined,
     startWorker: async () => {
       const { graphiqlEnabled: _unused, ...fromSettings } = gatewayOptionsFrom(settings)

@@ -17,7 +17,7 @@ import './tracing.js'
 import 'reflect-metadata'
 import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
-import { runClustered, workerCount } from '../gateway/cluster.js'
+import { gatewayNodeFlags, runClustered, workerCount } from '../gateway/cluster.js'
 import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
 import { readSettings, subgraphSettingsFrom, subgraphUrlVariable, type Settings } from '../gateway/config.js'
 import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     if (cluster.isPrimary) await maybeSchedule(part, settings)
     await runClustered({
       workers,
+      nodeFlags: gatewayNodeFlags(settings.performance),
       log: (line) => console.log(line),
       startWorker: async () => {
         const served = await serveGateway(settings)

@@ -2,7 +2,8 @@
  * Several gateway workers behind one port (Node's cluster module: the primary
  * holds the socket and hands connections to the workers in turn). Each worker
  * is a whole gateway; with REDIS_URL they share one response cache, without
- * it each keeps its own. A worker that dies is replaced, at most once a
+ * it each keeps its own. Workers get the gateway's Node flags (gatewayNodeFlags),
+ * so a single worker with flags runs under a primary too. A worker that dies is replaced, at most once a
  * second; SIGTERM or SIGINT on the primary stops every worker gracefully.
  */
 import cluster, { type Worker } from 'node:cluster'
@@ -19,8 +20,20 @@ export function workerCount(setting: string | undefined): number {
   return count
 }
 
+/**
+ * Node flags for the gateway's worker processes. HD4RES_GATEWAY_SEMI_SPACE_MB
+ * sizes V8's young generation: a gateway request allocates a great deal that
+ * lives only as long as the request, and with V8's default (16 MB) much of it
+ * is copied between semi-spaces, or promoted, before it dies. 0 keeps V8's default.
+ */
+export function gatewayNodeFlags(settings: { semiSpaceMb: number }): string[] {
+  return settings.semiSpaceMb > 0 ? [`--max-semi-space-size=${settings.semiSpaceMb}`] : []
+}
+
 export interface ClusterOptions {
   workers: number
+  /** Node flags for the workers; when given, even a single worker runs in a process of its own (and is replaced if it dies). */
+  nodeFlags?: string[]
   /** Runs in each worker: starts the gateway and resolves once it listens. */
   startWorker: () => Promise<{ close: () => Promise<void> }>
   log: (line: string) => void
@@ -28,7 +41,8 @@ export interface ClusterOptions {
 
 /** In the primary: forks the workers and keeps them running. In a worker: runs startWorker. */
 export async function runClustered(options: ClusterOptions): Promise<void> {
-  if (options.workers <= 1 || cluster.isWorker) {
+  const flags = (options.nodeFlags ?? []).filter((flag) => !process.execArgv.includes(flag))
+  if ((options.workers <= 1 && flags.length === 0) || cluster.isWorker) {
     const served = await options.startWorker()
     const stop = async () => {
       await served.close()
@@ -40,6 +54,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
     return
   }
 
+  cluster.setupPrimary({ execArgv: [...process.execArgv, ...flags] })
   let stopping = false
   let lastRestart = 0
   const fork = (): Promise<Worker> =>
@@ -55,7 +70,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
     })
 
   await Promise.all(Array.from({ length: options.workers }, fork))
-  options.log(`${options.workers} gateway workers ready`)
+  options.log(`${options.workers} gateway worker${options.workers > 1 ? 's' : ''} ready`)
 
   cluster.on('exit', (worker, code, signal) => {
     if (stopping) return

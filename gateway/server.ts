@@ -357,13 +357,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         if (key) reply.header(CACHE_HEADER, 'miss')
       }
     })
-    // Answers are a researcher's own unless every subgraph said they are the same for everyone.
-    graphql.addHook('onSend', async (_request, reply, payload) => {
-      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
-      return payload
-    })
-    // Keep what Apollo answered whole and without errors, for the next time.
     graphql.addHook('onSend', async (request, reply, payload) => {
+      // Answers are a researcher's own unless every subgraph said they are the same for everyone.
+      if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
+      // Keep what Apollo answered whole and without errors, for the next time.
       if (!cache || !request.cacheKey || reply.statusCode !== 200 || reply.getHeader(CACHE_HEADER) !== 'miss') return payload
       const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
       if (text && !text.includes('"errors"')) await cache.set(request.cacheKey, text, options.responseCache!.ttlSeconds)

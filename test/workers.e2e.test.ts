@@ -4,7 +4,7 @@
  * dies is replaced and the graph keeps answering; SIGTERM stops them all.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -74,8 +74,9 @@ describe('gateway workers', () => {
     await t?.close()
   })
 
-  it('runs two workers behind one port, both answering', async () => {
+  it('runs two workers behind one port, both answering, each with the gateway’s young-generation setting', async () => {
     expect(workers()).toHaveLength(2)
+    for (const pid of workers()) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=32')
     const answers = await Promise.all(Array.from({ length: 20 }, ask))
     for (const answer of answers) {
       expect(answer.status).toBe(200)
