@@ -9,38 +9,42 @@
  */
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
-import { createClient } from 'redis'
+import { createClient, RESP_TYPES } from 'redis'
 import { gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 
 export interface CacheStore {
-  get(key: string): Promise<string | undefined>
+  /** An answer's bytes, ready to send. */
+  get(key: string): Promise<Buffer | undefined>
   set(key: string, value: string, ttlSeconds: number): Promise<void>
   close(): Promise<void>
   readonly kind: 'memory' | 'redis'
 }
 
+/** Answers kept as bytes, so a hit is written out without encoding the text again. */
 export function memoryStore(maxBytes: number): CacheStore {
-  const lru = new LRUCache<string, string>({ maxSize: maxBytes, sizeCalculation: (v, k) => v.length + k.length })
+  const lru = new LRUCache<string, Buffer>({ maxSize: maxBytes, sizeCalculation: (v, k) => v.length + k.length })
   return {
     kind: 'memory',
     get: async (key) => lru.get(key),
     set: async (key, value, ttlSeconds) => {
-      lru.set(key, value, { ttl: ttlSeconds * 1000 })
+      lru.set(key, Buffer.from(value), { ttl: ttlSeconds * 1000 })
     },
     close: async () => lru.clear(),
   }
 }
 
+/** Redis keys are the SHA-256 of the cache key: short, and free of the variables' text. */
 export async function redisStore(url: string): Promise<CacheStore> {
   const client = createClient({ url, socket: { connectTimeout: 5000, reconnectStrategy: (retries) => Math.min(retries * 200, 5000) } })
   client.on('error', () => undefined) // reconnects by itself; a cache miss is the fallback
   await client.connect()
-  const prefix = 'hd4res:response:'
+  const bytes = client.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer })
+  const redisKey = (key: string) => `hd4res:response:${createHash('sha256').update(key).digest('base64url')}`
   return {
     kind: 'redis',
-    get: async (key) => (client.isReady ? ((await client.get(prefix + key)) ?? undefined) : undefined),
+    get: async (key) => (client.isReady ? ((await bytes.get(redisKey(key))) ?? undefined) : undefined),
     set: async (key, value, ttlSeconds) => {
-      if (client.isReady) await client.set(prefix + key, value, { expiration: { type: 'EX', value: ttlSeconds } })
+      if (client.isReady) await client.set(redisKey(key), value, { expiration: { type: 'EX', value: ttlSeconds } })
     },
     close: async () => {
       await client.quit().catch(() => undefined)
@@ -55,21 +59,43 @@ export interface OperationRequest {
   extensions?: { persistedQuery?: { sha256Hash?: unknown } }
 }
 
-/** The cache key of one operation for one researcher at one data version; null when it must not be cached. */
+/**
+ * What the cache remembers of a query text: its SHA-256, and whether it is a
+ * read. Frontends send the same few texts again and again; hashing and
+ * scanning each one again cost more than the rest of a cache hit. Texts are
+ * kept up to 4 MB in all.
+ */
+const queryFacts = new LRUCache<string, { hash: string; read: boolean }>({ maxSize: 4 * 2 ** 20, sizeCalculation: (_facts, query) => query.length || 1 })
+
+function factsOf(query: string): { hash: string; read: boolean } {
+  let facts = queryFacts.get(query)
+  if (!facts) {
+    // Only read operations: a document that mentions a mutation or subscription is never cached.
+    facts = { hash: createHash('sha256').update(query).digest('hex'), read: !/\b(mutation|subscription)\b/.test(query) }
+    if (query.length <= 100_000) queryFacts.set(query, facts)
+  }
+  return facts
+}
+
+/**
+ * The cache key of one operation for one researcher at one data version; null
+ * when it must not be cached. The parts are joined as JSON, so none can run
+ * into the next; who asks is their id, roles and visible projects, sorted.
+ */
 export function cacheKey(operation: OperationRequest, identity: Identity, dataVersion: string): string | null {
-  const hash =
-    typeof operation.query === 'string'
-      ? createHash('sha256').update(operation.query).digest('hex')
-      : typeof operation.extensions?.persistedQuery?.sha256Hash === 'string'
-        ? operation.extensions.persistedQuery.sha256Hash
-        : null
-  if (!hash) return null
-  // Only read operations: a document that mentions a mutation or subscription is never cached.
-  if (typeof operation.query === 'string' && /\b(mutation|subscription)\b/.test(operation.query)) return null
-  const who = [identity.sub, [...identity.roles].sort(), [...identity.projects].sort()]
-  return createHash('sha256')
-    .update(JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null, who]))
-    .digest('base64url')
+  let hash: string
+  if (typeof operation.query === 'string') {
+    const facts = factsOf(operation.query)
+    if (!facts.read) return null
+    hash = facts.hash
+  } else if (typeof operation.extensions?.persistedQuery?.sha256Hash === 'string') {
+    hash = operation.extensions.persistedQuery.sha256Hash
+  } else {
+    return null
+  }
+  const roles = identity.roles.length > 1 ? [...identity.roles].sort() : identity.roles
+  const projects = identity.projects.length > 1 ? [...identity.projects].sort() : identity.projects
+  return JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null, identity.sub, roles, projects])
 }
 
 /** The data version, asked of the participants registry and remembered for `freshnessMs`. */
