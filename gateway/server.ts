@@ -22,7 +22,7 @@ import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings, 
 import { registerGraphiQL } from './graphiql.js'
 import { REQUEST_ID_HEADER, subgraphAgent, subgraphCaller, SubgraphDataSource } from './subgraphClient.js'
 import { subgraphNamesIn } from './supergraphFile.js'
-import { createGatewayMetrics, type GatewayMetrics, type OperationRecord } from './metrics.js'
+import { createGatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
 import { cacheKey, dataVersionSource, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
 import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
