@@ -61,7 +61,7 @@ if (suites.includes('gateway')) {
     const s = find(r.workload, 'stock')
     const c = find(r.workload, 'ceiling')
     const rounds = r.rssAfterRounds.length > 0 ? r.rssAfterRounds.map((x) => fmt(x)).join(' / ') : '–'
-    return `| ${r.workload} | ${r.contender} | ${fmt(r.requestsPerSecond)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.peakRssMb === null ? '–' : fmt(r.peakRssMb)} | ${rounds} | ${s ? `${fmt(r.requestsPerSecond / s.requestsPerSecond, 2)}×` : ''} | ${c ? `${fmt((100 * r.requestsPerSecond) / c.requestsPerSecond)} %` : ''} |`
+    return `| ${r.workload} | ${r.contender} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${r.peakRssMb === null ? '–' : fmt(r.peakRssMb)} | ${rounds} | ${s ? `${fmt(r.requestsPerSecond / s.requestsPerSecond, 2)}×` : ''} | ${c ? `${fmt((100 * r.requestsPerSecond) / c.requestsPerSecond)} %` : ''} |`
   }
   const head = ['| workload | gateway | req/s | p50 ms | p99 ms | errors | peak RSS MB | RSS after each round MB | vs stock | vs ceiling |', '|---|---|---:|---:|---:|---:|---:|---|---:|---:|']
   const unableText = unable.length
