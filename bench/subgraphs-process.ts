@@ -29,7 +29,7 @@ if (fillOnly) {
   process.exit(0)
 }
 const registry = loadPublicationRegistry({ available: 'ALL' })
-const resultCache = { maxMegabytes: Number(process.env.HD4RES_SUBGRAPH_CACHE_MB ?? 64), ttlSeconds: 300 }
+const resultCache = { maxMegabytes: Number(process.env.HD4RES_SUBGRAPH_CACHE_MB ?? 64), ttlSeconds: 300, versionTrustMs: 1000 }
 const urls: Record<string, string> = {}
 for (const definition of chosen) {
   const app = await createSubgraphServer(definition, { db, registry, settings: { identitySecret: secret!, suppressionThreshold: 5, production: true, resultCache } })

@@ -70,7 +70,7 @@ const envSchema = z.object({
   HD4RES_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   HD4RES_DOCUMENT_CACHE_MB: z.coerce.number().int().min(0).default(30),
   HD4RES_QUERY_PLAN_CACHE_MB: z.coerce.number().int().min(0).default(30),
-  /** How long the gateway trusts the data version it last read before asking again. */
+  /** How long the gateway trusts the data version it last read before asking again (and a subgraph a read of the same version). */
   HD4RES_DATA_VERSION_CHECK_MS: z.coerce.number().int().min(0).default(1000),
   REDIS_URL: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -167,7 +167,7 @@ export interface Settings {
   safelistFile?: string
   responseCache: ResponseCacheSettings
   /** Each subgraph's answers within one version of the store (0 MB: off). */
-  subgraphCache: { maxMegabytes: number; ttlSeconds: number }
+  subgraphCache: { maxMegabytes: number; ttlSeconds: number; versionTrustMs: number }
   performance: GatewayPerformanceSettings
   metricsToken?: string
   backupDir: string
@@ -236,7 +236,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       redisUrl: e.REDIS_URL,
     },
     metricsToken: e.HD4RES_METRICS_TOKEN,
-    subgraphCache: { maxMegabytes: e.HD4RES_SUBGRAPH_CACHE_MB, ttlSeconds: e.HD4RES_SUBGRAPH_CACHE_TTL_SECONDS },
+    subgraphCache: { maxMegabytes: e.HD4RES_SUBGRAPH_CACHE_MB, ttlSeconds: e.HD4RES_SUBGRAPH_CACHE_TTL_SECONDS, versionTrustMs: e.HD4RES_DATA_VERSION_CHECK_MS },
     performance: {
       workers: e.HD4RES_GATEWAY_WORKERS,
       semiSpaceMb: e.HD4RES_GATEWAY_SEMI_SPACE_MB,

@@ -20,7 +20,7 @@ import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
 import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings, Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
-import { REQUEST_ID_HEADER, subgraphAgent, subgraphCaller, SubgraphDataSource } from './subgraphClient.js'
+import { REQUEST_ID_HEADER, subgraphAgent, subgraphCaller, SubgraphDataSource, type SubgraphCallContext } from './subgraphClient.js'
 import { subgraphNamesIn } from './supergraphFile.js'
 import { createGatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
@@ -34,14 +34,14 @@ declare module 'fastify' {
   interface FastifyRequest {
     researcher?: Identity
     cacheKey?: string | null
+    dataVersion?: string
   }
 }
 
-export interface GatewayContext {
+/** Per request: who asks, and what every subgraph call of the request carries (SubgraphCallContext). */
+export interface GatewayContext extends SubgraphCallContext {
   identity: Identity
   requestId: string
-  /** The signed identity header, made at the first subgraph call and shared by the request's others. */
-  signedIdentity?: string
   /** Where the metrics note the operation's name and outcome: the HTTP request. */
   record?: OperationRecord
 }
@@ -299,9 +299,8 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ? await redisStore(options.responseCache.redisUrl)
       : memoryStore(options.responseCache.maxMegabytes * 2 ** 20)
     : null
-  const dataVersion = options.responseCache
-    ? dataVersionSource(options.subgraphUrls.participants!, options.identitySecret, options.responseCache.versionCheckMs)
-    : null
+  // The store's data version: the response cache's keys, and the hint each subgraph call carries (DATA_VERSION_HEADER).
+  const dataVersion = dataVersionSource(options.subgraphUrls.participants!, options.identitySecret, options.responseCache?.versionCheckMs ?? 1000)
   app.addHook('onClose', async () => {
     await cache?.close()
     await agent.close()
@@ -349,12 +348,16 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
       request.researcher = await access.identityFor(claims)
 
-      if (cache && dataVersion && request.method === 'POST' && !Array.isArray(request.body)) {
-        const key = cacheKey(request.body as OperationRequest, request.researcher, await dataVersion())
+      if (cache && request.method === 'POST' && !Array.isArray(request.body)) {
+        request.dataVersion = await dataVersion()
+        const key = cacheKey(request.body as OperationRequest, request.researcher, request.dataVersion)
         request.cacheKey = key
         const hit = key ? await cache.get(key) : undefined
         if (hit) return reply.header(CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit)
         if (key) reply.header(CACHE_HEADER, 'miss')
+      } else {
+        // Only a hint for the subgraphs: without it they read the version themselves.
+        request.dataVersion = await dataVersion().catch(() => undefined)
       }
     })
     graphql.addHook('onSend', async (request, reply, payload) => {
@@ -370,7 +373,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       path: '/graphql',
       context: async (request) => {
         if (!request.researcher) throw unauthenticated('Missing Authorization header: send "Authorization: Bearer <token>"')
-        return { identity: request.researcher, requestId: request.id, record: request }
+        return { identity: request.researcher, requestId: request.id, dataVersion: request.dataVersion, record: request }
       },
     })
   })

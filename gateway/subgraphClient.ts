@@ -14,6 +14,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql'
 import { Agent, request } from 'undici'
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity.js'
+import { DATA_VERSION_HEADER } from '../subgraphs/kit/resultCache.js'
 
 export interface SubgraphPoolSettings {
   /** Connections kept per subgraph address. */
@@ -87,6 +88,8 @@ export interface SubgraphCallContext {
   requestId?: string
   /** The identity header, signed at the request's first subgraph call and reused by the others. */
   signedIdentity?: string
+  /** The store's data version as the gateway last read it: the subgraphs' result caches use it as a hint. */
+  dataVersion?: string
 }
 
 type ProcessResult = Awaited<ReturnType<GraphQLDataSource['process']>>
@@ -121,6 +124,7 @@ export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext
     const context = options.context as SubgraphCallContext
     if (context.identity) headers[IDENTITY_HEADER] = context.signedIdentity ??= signIdentity(context.identity, this.secret)
     if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId
+    if (context.dataVersion) headers[DATA_VERSION_HEADER] = context.dataVersion
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions })
 
     const answer = await this.call(this.service, this.url, body, headers)

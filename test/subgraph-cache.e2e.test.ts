@@ -3,7 +3,9 @@
  * answers a repeated query from memory; researchers never share an entry; an
  * import makes every entry stale at once; answers with errors are not kept.
  * Asked of the records subgraph directly (its cache header shows hits), and
- * through the gateway with the gateway's own response cache off.
+ * through the gateway with the gateway's own response cache off and the data
+ * version read for every request (HD4RES_DATA_VERSION_CHECK_MS=0; by default
+ * an import shows within that setting's second).
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -23,7 +25,7 @@ describe('the subgraph result cache', () => {
   let t: TestGraph
   let records: string
   beforeAll(async () => {
-    t = await startTestGraph({ registry: loadPublicationRegistry({ available: 'ALL' }), env: { HD4RES_SUBGRAPH_CACHE_MB: '16' } })
+    t = await startTestGraph({ registry: loadPublicationRegistry({ available: 'ALL' }), env: { HD4RES_SUBGRAPH_CACHE_MB: '16', HD4RES_DATA_VERSION_CHECK_MS: '0' } })
     records = t.graph.subgraphUrls.records!
   })
   afterAll(async () => {

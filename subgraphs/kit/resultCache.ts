@@ -3,8 +3,10 @@
  * once a day (each import bumps `ops.data_version`), so the answer to the same
  * query with the same variables for the same researcher is the same until the
  * next import. The key holds the researcher's id, roles and projects, so no
- * answer crosses researchers; the store's version is read for every request
- * (concurrent requests share one read), so an import takes effect at once.
+ * answer crosses researchers. The store's version is read for every request
+ * (concurrent requests share one read), except when the gateway's call names
+ * the version it last read and this subgraph read the same one moments ago
+ * (DATA_VERSION_HEADER), so an import takes effect as soon as the gateway sees it.
  * Entries also expire after `ttlSeconds`, for answers that move with the clock
  * (availability over the last day). Answers with errors are never kept.
  */
@@ -19,6 +21,8 @@ export interface ResultCacheSettings {
   /** Bytes of answers kept per subgraph; 0 turns the cache off. */
   maxMegabytes: number
   ttlSeconds: number
+  /** How long a version read stays good for a caller that expects that version (the gateway's hint); 0 reads every time. */
+  versionTrustMs?: number
 }
 
 declare module 'fastify' {
@@ -27,13 +31,33 @@ declare module 'fastify' {
   }
 }
 
-/** The store's version, read once for all the requests that ask at the same time. */
-export function storeVersion(db: Queryable): () => Promise<string> {
+/**
+ * The data version the gateway last read (at most HD4RES_DATA_VERSION_CHECK_MS
+ * ago), sent with each subgraph call. A subgraph that read the same version
+ * within that time answers without reading it again; otherwise it reads it.
+ * So a subgraph is never behind the gateway: an answer the gateway keeps
+ * under a version holds that version's data, or newer.
+ */
+export const DATA_VERSION_HEADER = 'x-hd4res-data-version'
+
+/**
+ * The store's version, read once for all the requests that ask at the same
+ * time. A caller that names the version it expects (the gateway's hint) is
+ * answered from the last read when that read found the same version less than
+ * `trustMs` ago; every other caller gets a fresh read.
+ */
+export function storeVersion(db: Queryable, trustMs = 0): (expected?: string) => string | Promise<string> {
   let pending: Promise<string> | null = null
-  return () => {
+  let known: { version: string; at: number } | null = null
+  return (expected) => {
+    if (expected !== undefined && known?.version === expected && Date.now() - known.at < trustMs) return known.version
     pending ??= db
       .query<{ version: string | number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
-      .then(([row]) => `${row?.store_id}:${row?.version}`)
+      .then(([row]) => {
+        const version = `${row?.store_id}:${row?.version}`
+        known = { version, at: Date.now() }
+        return version
+      })
       .finally(() => {
         pending = null
       })
@@ -61,7 +85,7 @@ export function registerResultCache(app: FastifyInstance, db: Queryable, setting
     sizeCalculation: (value, key) => value.length + key.length,
     ttl: settings.ttlSeconds * 1000,
   })
-  const version = storeVersion(db)
+  const version = storeVersion(db, settings.versionTrustMs ?? 0)
 
   app.addHook('preHandler', async (request, reply) => {
     if (request.method !== 'POST' || !request.identity || Array.isArray(request.body)) return
@@ -69,8 +93,9 @@ export function registerResultCache(app: FastifyInstance, db: Queryable, setting
     const query = cacheableQuery(body)
     if (!query) return
     const { sub, roles, projects } = request.identity
+    const hint = request.headers[DATA_VERSION_HEADER]
     const key = createHash('sha256')
-      .update(JSON.stringify([await version(), query, body?.operationName ?? null, body?.variables ?? null, sub, [...roles].sort(), [...projects].sort()]))
+      .update(JSON.stringify([await version(typeof hint === 'string' ? hint : undefined), query, body?.operationName ?? null, body?.variables ?? null, sub, [...roles].sort(), [...projects].sort()]))
       .digest('base64url')
     const hit = entries.get(key)
     if (hit !== undefined) return reply.header(SUBGRAPH_CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit)
