@@ -108,6 +108,25 @@ interface Load {
   url: string
   /** A request body and headers, drawn for each request. */
   next: () => { body: string; headers: Record<string, string> }
+  /** Every distinct request the load draws from. */
+  each?: () => { body: string; headers: Record<string, string> }[]
+}
+
+/**
+ * Sends every distinct request of a load once, 16 at a time, before a
+ * contender is measured: the subgraphs' caches are then equally warm for
+ * every contender, whichever runs first.
+ */
+async function prime(load: Load): Promise<void> {
+  const queue = load.each?.() ?? []
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      for (let item = queue.pop(); item; item = queue.pop()) {
+        const response = await fetch(load.url, { method: 'POST', headers: { 'content-type': 'application/json', ...item.headers }, body: item.body })
+        await response.arrayBuffer()
+      }
+    }),
+  )
 }
 
 interface Measured {
@@ -250,8 +269,14 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     ]
     const bodyOf = (w: Workload) => (r: Person) => JSON.stringify({ query: w.query, variables: { id: r.projects[0] } })
     const gatewayUrl = `http://127.0.0.1:${PORT}/graphql`
-    const withToken = (w: Workload, body = bodyOf(w)): Load => ({ url: gatewayUrl, next: () => { const r = pick(w.people); return { body: body(r), headers: { authorization: `Bearer ${r.token}` } } } })
-    const withIdentity = (w: Workload, url = gatewayUrl): Load => ({ url, next: () => { const r = pick(w.people); return { body: bodyOf(w)(r), headers: { [IDENTITY_HEADER]: identityOf(r) } } } })
+    const withToken = (w: Workload, body = bodyOf(w)): Load => {
+      const request = (r: Person) => ({ body: body(r), headers: { authorization: `Bearer ${r.token}` } })
+      return { url: gatewayUrl, next: () => request(pick(w.people)), each: () => w.people.map(request) }
+    }
+    const withIdentity = (w: Workload, url = gatewayUrl): Load => {
+      const request = (r: Person) => ({ body: bodyOf(w)(r), headers: { [IDENTITY_HEADER]: identityOf(r) } })
+      return { url, next: () => request(pick(w.people)), each: () => w.people.map(request) }
+    }
 
     interface Contender { label: string; kind: string; load: Load; workers?: number; env?: Record<string, string>; cache?: boolean; subgraphs?: Record<string, string>; warm?: () => Promise<void> }
     /** Starts one gateway, measures it, stops it. Null when it cannot serve the supergraph. */
@@ -284,6 +309,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
           return null
         }
         log(`${w.name}: ${c.label}…`)
+        await prime(c.load)
         const m = await measure(c.load, gateway.child)
         const memory = gatewayMemory(gateway.child)
         log(`  ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, peak RSS ${memory.peakMb.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`)
@@ -318,6 +344,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       if (ceiling) rows.push(ceiling)
       if (w.direct) {
         log(`${w.name}: the subgraph directly…`)
+        await prime(withIdentity(w, w.direct))
         const d = await measure(withIdentity(w, w.direct))
         rows.push({ workload: w.name, contender: 'direct (participants subgraph)', ...d, peakRssMb: null })
       }

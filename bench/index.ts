@@ -73,8 +73,11 @@ Run ${today} with \`${command}\`, on ${store}. Each gateway runs in a
 process of its own (\`bench/gateway-process.ts\`) in front of the same
 subgraph processes (\`bench/subgraphs-process.ts\`, one per subgraph on
 PostgreSQL); the load comes from autocannon in the harness's process,
-${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 rounds, each measurement after a
-2 s warm-up round that is not counted; all on the same machine.
+${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 rounds. Before each
+gateway's rounds: one request for every researcher the workload draws from
+(so every contender finds the subgraphs' caches equally warm, whichever runs
+first), then a 2 s warm-up round; neither is counted. All on the same machine.
+Latency percentiles come from each response's exact time.
 
 - **ours** runs as deployed: production mode, a JWT checked on every
   request (a token already verified is answered from memory until it
@@ -82,8 +85,8 @@ ${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 
   default) except for workload (a), which is uncached at the gateway; "2
   workers" is the production entry point's \`HD4RES_GATEWAY_WORKERS=2\`.
 - The **subgraphs** keep their own result caches (part of the deployed
-  system, shared by every contender alike): after the warm-up they answer
-  workload (a) from them too. The lever table's "subgraph result cache off"
+  system, shared by every contender alike): after the priming requests they
+  answer workload (a) from them too. The lever table's "subgraph result cache off"
   row shows (a) with nothing cached anywhere.
 - **stock** is a plain \`@apollo/gateway\` + \`@apollo/server\` with default
   settings; it and the peers forward the signed identity header the load
