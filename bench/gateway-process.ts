@@ -58,7 +58,7 @@ if (kind === 'ours') {
   // As the production entry point runs it: N workers sharing the port (and Redis, when set).
   await runClustered({
     workers: config.workers ?? 1,
-    nodeFlags: gatewayNodeFlags(settings.performance),
+    nodeFlags: gatewayNodeFlags(settings),
     log: () => undefined,
     startWorker: async () => {
       const { graphiqlEnabled: _unused, ...fromSettings } = gatewayOptionsFrom(settings)

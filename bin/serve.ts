@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     if (cluster.isPrimary) await maybeSchedule(part, settings)
     await runClustered({
       workers,
-      nodeFlags: gatewayNodeFlags(settings.performance),
+      nodeFlags: gatewayNodeFlags(settings),
       log: (line) => console.log(line),
       startWorker: async () => {
         const served = await serveGateway(settings)

@@ -20,14 +20,40 @@ export function workerCount(setting: string | undefined): number {
   return count
 }
 
+/** What a gateway process holds besides its caches (the supergraph, its query graphs, the servers), MB. */
+export const GATEWAY_HEAP_BASE_MB = 128
+
+interface HeapSettings {
+  performance: { semiSpaceMb: number; heapMb: string; documentCacheMb: number; queryPlanCacheMb: number }
+  responseCache: { enabled: boolean; maxMegabytes: number; redisUrl?: string }
+}
+
 /**
- * Node flags for the gateway's worker processes. HD4RES_GATEWAY_SEMI_SPACE_MB
- * sizes V8's young generation: a gateway request allocates a great deal that
- * lives only as long as the request, and with V8's default (16 MB) much of it
- * is copied between semi-spaces, or promoted, before it dies. 0 keeps V8's default.
+ * The old-generation limit of a gateway worker, MB: HD4RES_GATEWAY_HEAP_MB, or
+ * with "auto" what the process holds besides its caches plus every cache it
+ * keeps in memory at its configured size. Without a limit V8 lets garbage pile
+ * up to a large share of the machine's memory before collecting it; with one,
+ * a worker's memory stays near what it really holds. 0: no limit.
  */
-export function gatewayNodeFlags(settings: { semiSpaceMb: number }): string[] {
-  return settings.semiSpaceMb > 0 ? [`--max-semi-space-size=${settings.semiSpaceMb}`] : []
+export function gatewayHeapMb(settings: HeapSettings): number {
+  const { performance, responseCache } = settings
+  if (performance.heapMb !== 'auto') return Number(performance.heapMb)
+  const responseCacheMb = responseCache.enabled && !responseCache.redisUrl ? responseCache.maxMegabytes : 0
+  return GATEWAY_HEAP_BASE_MB + performance.documentCacheMb + performance.queryPlanCacheMb + responseCacheMb
+}
+
+/**
+ * Node flags for the gateway's worker processes: the old-generation limit
+ * (gatewayHeapMb) and, with HD4RES_GATEWAY_SEMI_SPACE_MB, V8's young
+ * generation (a gateway request allocates much that dies with it; a larger
+ * young generation copies and promotes less of it, for more memory).
+ */
+export function gatewayNodeFlags(settings: HeapSettings): string[] {
+  const flags: string[] = []
+  const heapMb = gatewayHeapMb(settings)
+  if (heapMb > 0) flags.push(`--max-old-space-size=${heapMb}`)
+  if (settings.performance.semiSpaceMb > 0) flags.push(`--max-semi-space-size=${settings.performance.semiSpaceMb}`)
+  return flags
 }
 
 export interface ClusterOptions {

@@ -65,7 +65,9 @@ const envSchema = z.object({
   HD4RES_SUBGRAPH_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
   HD4RES_GATEWAY_WORKERS: z.string().regex(/^(auto|\d+)$/, 'a whole number, or "auto"').default('1'),
   /** V8's young generation for each gateway worker, MB per semi-space; 0 keeps V8's default. */
-  HD4RES_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(32),
+  HD4RES_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(0),
+  /** Each gateway worker's old-generation limit, MB: "auto" sizes it from the caches; 0 sets none. */
+  HD4RES_GATEWAY_HEAP_MB: z.string().regex(/^(auto|\d+)$/, 'a whole number of MB, or "auto"').default('auto'),
   HD4RES_SUBGRAPH_KEEPALIVE: z.enum(['on', 'off']).default('on'),
   HD4RES_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   HD4RES_DOCUMENT_CACHE_MB: z.coerce.number().int().min(0).default(30),
@@ -134,6 +136,8 @@ export interface GatewayPerformanceSettings {
   workers: string
   /** V8 semi-space size for each worker, MB (0: V8's default). */
   semiSpaceMb: number
+  /** Old-generation limit for each worker, MB, or "auto" (cluster.ts, gatewayHeapMb). */
+  heapMb: string
   /** Keep connections to the subgraphs open between requests. */
   keepAlive: boolean
   /** Connections per subgraph address. */
@@ -240,6 +244,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     performance: {
       workers: e.HD4RES_GATEWAY_WORKERS,
       semiSpaceMb: e.HD4RES_GATEWAY_SEMI_SPACE_MB,
+      heapMb: e.HD4RES_GATEWAY_HEAP_MB,
       keepAlive: e.HD4RES_SUBGRAPH_KEEPALIVE === 'on',
       subgraphConnections: e.HD4RES_SUBGRAPH_CONNECTIONS,
       documentCacheMb: e.HD4RES_DOCUMENT_CACHE_MB,

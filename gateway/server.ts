@@ -67,7 +67,7 @@ export interface GatewayOptions {
   performance?: GatewayPerformanceSettings
 }
 
-const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = { workers: '1', semiSpaceMb: 32, keepAlive: true, subgraphConnections: 64, documentCacheMb: 30, queryPlanCacheMb: 30 }
+const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = { workers: '1', semiSpaceMb: 0, heapMb: 'auto', keepAlive: true, subgraphConnections: 64, documentCacheMb: 30, queryPlanCacheMb: 30 }
 
 /** A query-plan cache that keeps nothing. */
 const noPlanCache = { get: async () => undefined, set: async () => undefined, delete: async () => undefined, clear: () => undefined }

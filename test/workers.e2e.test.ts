@@ -74,9 +74,10 @@ describe('gateway workers', () => {
     await t?.close()
   })
 
-  it('runs two workers behind one port, both answering, each with the gateway’s young-generation setting', async () => {
+  it('runs two workers behind one port, both answering, each with the gateway’s heap limit', async () => {
     expect(workers()).toHaveLength(2)
-    for (const pid of workers()) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=32')
+    // Response cache off, documents and plans 30 MB each: 128 + 30 + 30.
+    for (const pid of workers()) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=188')
     const answers = await Promise.all(Array.from({ length: 20 }, ask))
     for (const answer of answers) {
       expect(answer.status).toBe(200)
