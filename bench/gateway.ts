@@ -356,7 +356,8 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     const leverRuns: [Workload, Contender][] = [
       [a, { label: 'ours, subgraph connections not kept alive', kind: 'ours', load: withToken(a), env: { HD4RES_SUBGRAPH_KEEPALIVE: 'off' } }],
       ...(uncachedUrls ? [[a, { label: 'ours, subgraph result cache off', kind: 'ours', load: withToken(a), subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
-      [a, { label: "ours, V8's default young generation", kind: 'ours', load: withToken(a), env: { HD4RES_GATEWAY_SEMI_SPACE_MB: '0' } }],
+      [a, { label: 'ours, no heap limit (V8 default)', kind: 'ours', load: withToken(a), env: { HD4RES_GATEWAY_HEAP_MB: '0' } }],
+      [a, { label: 'ours, young generation 32 MB (switched on)', kind: 'ours', load: withToken(a), env: { HD4RES_GATEWAY_SEMI_SPACE_MB: '32' } }],
       [a, { label: 'ours, parsed-document and query-plan caches off', kind: 'ours', load: withToken(a), env: { HD4RES_DOCUMENT_CACHE_MB: '0', HD4RES_QUERY_PLAN_CACHE_MB: '0' } }],
       [
         a,

@@ -94,7 +94,10 @@ Latency percentiles come from each response's exact time.
 - **@graphql-hive/gateway** is its runtime on \`node:http\` with default settings.
 - The **ceiling** is a bare \`node:http\` server answering the same bytes.
 - Peak RSS is the largest gateway process's high-water mark (a worker's,
-  with two); the RSS after each round shows whether memory stays flat.
+  with two); the RSS after each round shows whether memory stays flat. Each
+  worker of ours runs with an old-generation limit sized from its caches
+  (\`HD4RES_GATEWAY_HEAP_MB=auto\`: 128 MB plus the document, plan and
+  in-memory response caches' sizes).
 
 ${[...head, ...rows.map(line)].join('\n')}
 
@@ -109,9 +112,11 @@ ${unableText}
 ### Each lever of ours
 
 The same workloads with one lever changed, compare with the "ours" rows
-above: each lever switched off, except persisted queries, switched on (the
-load sends the operation's hash only, as a frontend does once the gateway
-knows it; the rows above send the text).
+above: each lever switched off, except two switched on: persisted queries
+(the load sends the operation's hash only, as a frontend does once the
+gateway knows it; the rows above send the text) and a 32 MB young
+generation (\`HD4RES_GATEWAY_SEMI_SPACE_MB\`, off by default: it costs memory
+for no clear gain).
 
 ${[...head, ...levers.map(line)].join('\n')}
 `)
