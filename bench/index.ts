@@ -73,7 +73,9 @@ Run ${today} with \`${command}\`, on ${store}. Each gateway runs in a
 process of its own (\`bench/gateway-process.ts\`) in front of the same
 subgraph processes (\`bench/subgraphs-process.ts\`, one per subgraph on
 PostgreSQL); the load comes from autocannon in the harness's process,
-${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 rounds. Before each
+${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, 16 connections, median of 3 rounds. First, 20 s of
+workload (a) through the stock gateway, not counted, so that the subgraphs'
+code is optimised before the first contender is measured. Before each
 gateway's rounds: one request for every researcher the workload draws from
 (so every contender finds the subgraphs' caches equally warm, whichever runs
 first), then a 2 s warm-up round; neither is counted. All on the same machine.
