@@ -2,9 +2,10 @@
  * Several gateway workers behind one port (Node's cluster module: the primary
  * holds the socket and hands connections to the workers in turn). Each worker
  * is a whole gateway; with REDIS_URL they share one response cache, without
- * it each keeps its own. Workers get the gateway's Node flags (gatewayNodeFlags),
- * so a single worker with flags runs under a primary too. A worker that dies is replaced, at most once a
- * second; SIGTERM or SIGINT on the primary stops every worker gracefully.
+ * it each keeps its own. Workers get the gateway's Node flags
+ * (gatewayNodeFlags), so a single worker with flags runs under a primary too.
+ * A worker that dies is replaced, at most once a second; SIGTERM or SIGINT on
+ * the primary stops every worker gracefully.
  */
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
