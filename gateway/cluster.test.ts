@@ -23,5 +23,7 @@ describe('gateway worker flags', () => {
 
   it('refuses a limit that is not a number of MB', () => {
     expect(() => settingsWith({ HD4RES_GATEWAY_HEAP_MB: 'lots' })).toThrow(/HD4RES_GATEWAY_HEAP_MB/)
+    // A limit below what the gateway holds would stop it at start-up: refused with the reason.
+    expect(() => settingsWith({ HD4RES_GATEWAY_HEAP_MB: '64' })).toThrow(/HD4RES_GATEWAY_HEAP_MB.*at least 128 MB/)
   })
 })

@@ -67,7 +67,11 @@ const envSchema = z.object({
   /** V8's young generation for each gateway worker, MB per semi-space; 0 keeps V8's default. */
   HD4RES_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(0),
   /** Each gateway worker's old-generation limit, MB: "auto" sizes it from the caches; 0 sets none. */
-  HD4RES_GATEWAY_HEAP_MB: z.string().regex(/^(auto|\d+)$/, 'a whole number of MB, or "auto"').default('auto'),
+  HD4RES_GATEWAY_HEAP_MB: z
+    .string()
+    .regex(/^(auto|\d+)$/, 'a whole number of MB, or "auto"')
+    .refine((v) => v === 'auto' || v === '0' || Number(v) >= 128, 'at least 128 MB (what a gateway holds without its caches), 0 for no limit, or "auto"')
+    .default('auto'),
   HD4RES_SUBGRAPH_KEEPALIVE: z.enum(['on', 'off']).default('on'),
   HD4RES_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   HD4RES_DOCUMENT_CACHE_MB: z.coerce.number().int().min(0).default(30),
