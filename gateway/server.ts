@@ -107,7 +107,7 @@ export function formatGatewayError(production: boolean) {
     const extensions = { ...formatted.extensions }
     const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : undefined
     const code = typeof extensions.code === 'string' ? extensions.code : 'INTERNAL_SERVER_ERROR'
-    if (code === 'SUBGRAPH_UNAVAILABLE') return { message: formatted.message, path: formatted.path, extensions: { code, serviceName: service } }
+    if (code === 'SUBGRAPH_UNAVAILABLE' || code === 'SUBGRAPH_BAD_RESPONSE') return { message: formatted.message, path: formatted.path, extensions: { code, serviceName: service } }
     if (service && TRANSPORT_FAILURE.test(formatted.message)) {
       return {
         message: `The ${service} service did not answer in time or could not be reached; the other fields are complete`,

@@ -25,6 +25,7 @@ describe('the subgraph client', () => {
       request.on('end', () => {
         if (request.url === '/refuse') return response.writeHead(403, { 'content-type': 'application/json' }).end('{"errors":[{"message":"no"}]}')
         if (request.url === '/silent') return // never answers
+        if (request.url === '/garbled') return response.setHeader('content-type', 'application/json').end('{"data": {')
         if (request.url === '/public') response.setHeader('cache-control', 'public, max-age=60')
         response.setHeader('content-type', 'application/json').end('{"data":{"ok":true}}')
       })
@@ -95,11 +96,15 @@ describe('the subgraph client', () => {
       expect(cacheHintOf('private, max-age=5')).toEqual({ maxAge: 5, scope: 'PRIVATE' })
     })
 
-    it('turns a refusal into an error with the status, and silence into SUBGRAPH_UNAVAILABLE', async () => {
+    it('turns a refusal into an error with the status, a garbled body into SUBGRAPH_BAD_RESPONSE, and silence into SUBGRAPH_UNAVAILABLE', async () => {
       await expect(source('/refuse').process(options({}))).rejects.toMatchObject({ message: '403: Forbidden', extensions: { code: 'FORBIDDEN' } })
       await expect(source('/silent', 300).process(options({}))).rejects.toMatchObject({
         message: expect.stringMatching(/^The records service did not answer in time/),
         extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'records' },
+      })
+      await expect(source('/garbled').process(options({}))).rejects.toMatchObject({
+        message: expect.stringMatching(/^The records service answered with a body that is not valid JSON/),
+        extensions: { code: 'SUBGRAPH_BAD_RESPONSE', serviceName: 'records' },
       })
       await expect(new SubgraphDataSource('records', 'http://127.0.0.1:1/graphql', SECRET, subgraphCaller(agent, 500)).process(options({}))).rejects.toMatchObject({
         message: expect.stringMatching(/^The records service could not be reached/),

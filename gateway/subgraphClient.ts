@@ -61,6 +61,9 @@ export interface SubgraphAnswer {
  */
 export function subgraphCaller(agent: Agent, timeoutMs: number, keepAlive = true) {
   return async (service: string, url: string, body: string, headers: Record<string, string>): Promise<SubgraphAnswer> => {
+    let status: number
+    let answerHeaders: IncomingHttpHeaders
+    let text: string
     try {
       const response = await request(url, {
         method: 'POST',
@@ -72,12 +75,24 @@ export function subgraphCaller(agent: Agent, timeoutMs: number, keepAlive = true
         headersTimeout: timeoutMs,
         bodyTimeout: timeoutMs,
       })
-      const type = response.headers['content-type']
-      const json = typeof type === 'string' && (type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))
-      return { status: response.statusCode, headers: response.headers, body: json ? await response.body.json() : await response.body.text() }
+      status = response.statusCode
+      answerHeaders = response.headers
+      text = await response.body.text()
     } catch (error) {
-      if (error instanceof GraphQLError) throw error
       throw subgraphUnavailable(service, TIMEOUT_ERRORS.has((error as Error).name))
+    }
+    const type = answerHeaders['content-type']
+    if (typeof type !== 'string' || !(type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))) {
+      return { status, headers: answerHeaders, body: text }
+    }
+    try {
+      return { status, headers: answerHeaders, body: JSON.parse(text) as unknown }
+    } catch (error) {
+      // It answered, but not with a readable body: not "unreachable", and the log has the reason.
+      throw new GraphQLError(`The ${service} service answered with a body that is not valid JSON; the fields it serves are missing from this answer`, {
+        extensions: { code: 'SUBGRAPH_BAD_RESPONSE', serviceName: service },
+        originalError: error as Error,
+      })
     }
   }
 }
