@@ -143,8 +143,16 @@ const WARM_UP = 2
 /** Seconds of load through one gateway before anything is measured, so that the subgraphs' code is optimised for every contender. */
 const SYSTEM_WARM_UP = 20
 
-/** A request for autocannon: its body, with the JSON content type and the load's headers. */
-const withJson = ({ body, headers }: { body: string; headers: Record<string, string> }) => ({ body, headers: { 'content-type': 'application/json', ...headers } })
+/** autocannon's request list for a load: each request a JSON POST drawn afresh from the load. */
+const drawnFrom = (load: Load): autocannon.Request[] => [
+  {
+    method: 'POST',
+    setupRequest: (request) => {
+      const { body, headers } = load.next()
+      return { ...request, body, headers: { ...request.headers, 'content-type': 'application/json', ...headers } }
+    },
+  },
+]
 
 /** The latency at a percentile, in milliseconds to two decimals (0 without any). */
 export function percentile(values: number[], p: number): number {
@@ -162,15 +170,7 @@ async function measure(load: Load, gateway?: ChildProcess): Promise<Measured> {
       url: load.url,
       connections: CONNECTIONS,
       duration: r < 0 ? WARM_UP : DURATION,
-      requests: [
-        {
-          method: 'POST',
-          setupRequest: (request) => {
-            const next = withJson(load.next())
-            return { ...request, body: next.body, headers: { ...request.headers, ...next.headers } }
-          },
-        },
-      ],
+      requests: drawnFrom(load),
     }) as Promise<autocannon.Result> & Pick<autocannon.Instance, 'on'>
     // autocannon's own percentiles are whole milliseconds; its response events carry the exact time.
     const latencies: number[] = []
@@ -334,7 +334,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       try {
         const load = withIdentity(a)
         await prime(load)
-        await autocannon({ url: load.url, connections: CONNECTIONS, duration: SYSTEM_WARM_UP, requests: [{ method: 'POST', setupRequest: (request) => { const next = withJson(load.next()); return { ...request, body: next.body, headers: { ...request.headers, ...next.headers } } } }] })
+        await autocannon({ url: load.url, connections: CONNECTIONS, duration: SYSTEM_WARM_UP, requests: drawnFrom(load) })
       } finally {
         await stop(stock.child)
       }

@@ -8,9 +8,9 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor'
 import type { ApolloServerPlugin } from '@apollo/server'
 import { Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
-import { LRUCache } from 'lru-cache'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { GatewayLimits } from './config.js'
+import { queryTextMemo } from './queryText.js'
 
 export function armor(limits: GatewayLimits): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
   const { plugins, validationRules } = new ApolloArmor({
@@ -60,21 +60,13 @@ export function rateLimits(limits: GatewayLimits): RateLimits {
   }
 }
 
+/** Token counts of the query texts seen lately; counting stops past the limit (`capped`). */
+const tokenCounts = queryTextMemo<{ count: number; capped: boolean }>()
+
 /**
  * Counts a document's tokens, stopping past the limit, before it is parsed in
  * full; a document that does not lex is left to the parser to describe.
  */
-/**
- * Token counts of the query texts seen lately: frontends send the same few
- * operations again and again, and lexing one costs more than the rest of a
- * cached answer. Counting stops past the limit (`capped`); texts are kept up
- * to 4 MB in all, so distinct hostile queries only push older entries out.
- */
-const tokenCounts = new LRUCache<string, { count: number; capped: boolean }>({
-  maxSize: 4 * 2 ** 20,
-  sizeCalculation: (_count, query) => query.length || 1,
-})
-
 function countTokens(query: string, max: number): number {
   const known = tokenCounts.get(query)
   // An exact count answers any limit; a capped one only a limit below it.
@@ -89,7 +81,7 @@ function countTokens(query: string, max: number): number {
     // Not lexable: the parser says what is wrong, with its location.
     count = 0
   }
-  if (query.length <= 100_000) tokenCounts.set(query, { count, capped: count > max })
+  tokenCounts.set(query, { count, capped: count > max })
   return count
 }
 

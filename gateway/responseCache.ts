@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { createClient, RESP_TYPES } from 'redis'
+import { queryTextMemo } from './queryText.js'
 import { gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 
 export interface CacheStore {
@@ -59,20 +60,15 @@ export interface OperationRequest {
   extensions?: { persistedQuery?: { sha256Hash?: unknown } }
 }
 
-/**
- * What the cache remembers of a query text: its SHA-256, and whether it is a
- * read. Frontends send the same few texts again and again; hashing and
- * scanning each one again cost more than the rest of a cache hit. Texts are
- * kept up to 4 MB in all.
- */
-const queryFacts = new LRUCache<string, { hash: string; read: boolean }>({ maxSize: 4 * 2 ** 20, sizeCalculation: (_facts, query) => query.length || 1 })
+/** What the cache remembers of a query text: its SHA-256, and whether it is a read. */
+const queryFacts = queryTextMemo<{ hash: string; read: boolean }>()
 
 function factsOf(query: string): { hash: string; read: boolean } {
   let facts = queryFacts.get(query)
   if (!facts) {
     // Only read operations: a document that mentions a mutation or subscription is never cached.
     facts = { hash: createHash('sha256').update(query).digest('hex'), read: !/\b(mutation|subscription)\b/.test(query) }
-    if (query.length <= 100_000) queryFacts.set(query, facts)
+    queryFacts.set(query, facts)
   }
   return facts
 }
