@@ -10,7 +10,7 @@ import type { ApolloServerPlugin } from '@apollo/server'
 import { Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { GatewayLimits } from './config.js'
-import { queryTextMemo } from './queryText.js'
+import { queryFacts } from './queryText.js'
 
 export function armor(limits: GatewayLimits): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
   const { plugins, validationRules } = new ApolloArmor({
@@ -60,15 +60,14 @@ export function rateLimits(limits: GatewayLimits): RateLimits {
   }
 }
 
-/** Token counts of the query texts seen lately; counting stops past the limit (`capped`). */
-const tokenCounts = queryTextMemo<{ count: number; capped: boolean }>()
-
 /**
  * Counts a document's tokens, stopping past the limit, before it is parsed in
- * full; a document that does not lex is left to the parser to describe.
+ * full; a document that does not lex is left to the parser to describe. The
+ * count is remembered with the text's other facts.
  */
 function countTokens(query: string, max: number): number {
-  const known = tokenCounts.get(query)
+  const facts = queryFacts(query)
+  const known = facts.tokens
   // An exact count answers any limit; a capped one only a limit below it.
   if (known && (!known.capped || known.count > max)) return known.count
   let count = 0
@@ -81,7 +80,7 @@ function countTokens(query: string, max: number): number {
     // Not lexable: the parser says what is wrong, with its location.
     count = 0
   }
-  tokenCounts.set(query, { count, capped: count > max })
+  facts.tokens = { count, capped: count > max }
   return count
 }
 

@@ -1,26 +1,39 @@
 /**
  * Facts remembered about query texts: frontends send the same few operations
  * again and again, and working a fact out of a text (lexing it, hashing it)
- * costs more than the rest of a cached answer. Each memo keeps texts up to
- * 4 MB in all, so distinct hostile queries only push older entries out, and
- * never remembers a text longer than 100,000 characters.
+ * costs more than the rest of a cached answer. One memo serves the token
+ * limit, the safelist and the response cache, so a text repeated is looked
+ * up once per request. It keeps texts up to 4 MB in all, so distinct hostile
+ * queries only push older entries out, and never remembers a text longer than
+ * 100,000 characters.
  */
+import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 
 const MEMO_BYTES = 4 * 2 ** 20
 const LONGEST_REMEMBERED = 100_000
 
-export interface QueryTextMemo<T extends object> {
-  get(query: string): T | undefined
-  set(query: string, facts: T): void
+export interface QueryFacts {
+  /** SHA-256 of the text, hex: how the safelist and the response cache name it. */
+  readonly sha256: string
+  /** No mutation or subscription anywhere in the text, so its answer may be cached. */
+  readonly read: boolean
+  /** Its tokens, once the token limit has counted them; capped when counting stopped at a limit. */
+  tokens?: { count: number; capped: boolean }
 }
 
-export function queryTextMemo<T extends object>(): QueryTextMemo<T> {
-  const entries = new LRUCache<string, T>({ maxSize: MEMO_BYTES, sizeCalculation: (_facts, query) => query.length || 1 })
-  return {
-    get: (query) => entries.get(query),
-    set: (query, facts) => {
-      if (query.length <= LONGEST_REMEMBERED) entries.set(query, facts)
-    },
+const facts = new LRUCache<string, QueryFacts>({ maxSize: MEMO_BYTES, sizeCalculation: (_facts, query) => query.length || 1 })
+
+/** What is known of a query text, worked out the first time it is seen. */
+export function queryFacts(query: string): QueryFacts {
+  let known = facts.get(query)
+  if (!known) {
+    known = {
+      sha256: createHash('sha256').update(query).digest('hex'),
+      // A word match, so a field named "mutation" also counts: such a text is merely not cached.
+      read: !/\b(mutation|subscription)\b/.test(query),
+    }
+    if (query.length <= LONGEST_REMEMBERED) facts.set(query, known)
   }
+  return known
 }

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { createClient, RESP_TYPES } from 'redis'
-import { queryTextMemo } from './queryText.js'
+import { queryFacts } from './queryText.js'
 import { gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
 
 export interface CacheStore {
@@ -60,19 +60,6 @@ export interface OperationRequest {
   extensions?: { persistedQuery?: { sha256Hash?: unknown } }
 }
 
-/** What the cache remembers of a query text: its SHA-256, and whether it is a read. */
-const queryFacts = queryTextMemo<{ hash: string; read: boolean }>()
-
-function factsOf(query: string): { hash: string; read: boolean } {
-  let facts = queryFacts.get(query)
-  if (!facts) {
-    // Only read operations: a document that mentions a mutation or subscription is never cached.
-    facts = { hash: createHash('sha256').update(query).digest('hex'), read: !/\b(mutation|subscription)\b/.test(query) }
-    queryFacts.set(query, facts)
-  }
-  return facts
-}
-
 /**
  * The cache key of one operation for one researcher at one data version; null
  * when it must not be cached. The parts are joined as JSON, so none can run
@@ -81,9 +68,9 @@ function factsOf(query: string): { hash: string; read: boolean } {
 export function cacheKey(operation: OperationRequest, identity: Identity, dataVersion: string): string | null {
   let hash: string
   if (typeof operation.query === 'string') {
-    const facts = factsOf(operation.query)
+    const facts = queryFacts(operation.query)
     if (!facts.read) return null
-    hash = facts.hash
+    hash = facts.sha256
   } else if (typeof operation.extensions?.persistedQuery?.sha256Hash === 'string') {
     hash = operation.extensions.persistedQuery.sha256Hash
   } else {

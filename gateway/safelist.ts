@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { queryFacts } from './queryText.js'
 
 export interface Safelist {
   hashes: ReadonlySet<string>
@@ -41,7 +42,7 @@ export function loadSafelist(file: string): Safelist {
 
 /** True when the document is on the list. */
 export function isSafelisted(safelist: Safelist, query: unknown): boolean {
-  return typeof query === 'string' && safelist.hashes.has(sha256(query))
+  return typeof query === 'string' && safelist.hashes.has(queryFacts(query).sha256)
 }
 
 export const NOT_SAFELISTED = 'This operation is not on the list of operations this deployment answers (HD4RES_SAFELIST_FILE)'
