@@ -1,7 +1,10 @@
 /**
  * Which projects a researcher may see, asked of the participants subgraph (the
  * registry owns memberships) and kept briefly, so a dashboard's burst of
- * requests asks once.
+ * requests asks once. While the memberships it was made from are kept, a
+ * signed-in token gets the same identity object, frozen, on each request:
+ * what is worked out from it (the response cache's key) can be remembered
+ * with it.
  */
 import { LRUCache } from 'lru-cache'
 import { GATEWAY_ROLE, gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
@@ -25,6 +28,8 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
   const base = new URL(options.participantsUrl)
   const cache = new LRUCache<string, AccessAnswer>({ max: 10_000, ttl: ACCESS_TTL_MS })
   const inFlight = new Map<string, Promise<AccessAnswer>>()
+  // Keyed by the verifier's claims object, which is one per token while the token is remembered.
+  const made = new WeakMap<TokenClaims, { answer: AccessAnswer; identity: Identity }>()
 
   async function fetchAccess(researcherId: string): Promise<AccessAnswer> {
     const url = new URL(`/internal/access/${encodeURIComponent(researcherId)}`, base)
@@ -46,12 +51,16 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
         answer = await pending
         cache.set(claims.sub, answer)
       }
-      return {
+      const known = made.get(claims)
+      if (known?.answer === answer) return known.identity
+      const identity: Identity = Object.freeze({
         sub: claims.sub,
         name: answer.displayName ?? claims.name,
-        roles: claims.roles.filter((r) => r !== GATEWAY_ROLE),
-        projects: answer.projects,
-      }
+        roles: Object.freeze(claims.roles.filter((r) => r !== GATEWAY_ROLE)) as string[],
+        projects: Object.freeze([...answer.projects]) as string[],
+      })
+      made.set(claims, { answer, identity })
+      return identity
     },
     clear: () => cache.clear(),
   }

@@ -60,10 +60,23 @@ export interface OperationRequest {
   extensions?: { persistedQuery?: { sha256Hash?: unknown } }
 }
 
+/** Who asks, as the cache key names them: their id, roles and visible projects, sorted; remembered per (frozen) identity. */
+const askers = new WeakMap<Identity, string>()
+
+function askerKey(identity: Identity): string {
+  let key = askers.get(identity)
+  if (key === undefined) {
+    key = JSON.stringify([identity.sub, [...identity.roles].sort(), [...identity.projects].sort()])
+    if (Object.isFrozen(identity)) askers.set(identity, key)
+  }
+  return key
+}
+
 /**
  * The cache key of one operation for one researcher at one data version; null
- * when it must not be cached. The parts are joined as JSON, so none can run
- * into the next; who asks is their id, roles and visible projects, sorted.
+ * when it must not be cached. The operation's parts are joined as JSON, so
+ * none can run into the next, and who asks follows after a newline, which
+ * JSON text never holds.
  */
 export function cacheKey(operation: OperationRequest, identity: Identity, dataVersion: string): string | null {
   let hash: string
@@ -76,9 +89,7 @@ export function cacheKey(operation: OperationRequest, identity: Identity, dataVe
   } else {
     return null
   }
-  const roles = identity.roles.length > 1 ? [...identity.roles].sort() : identity.roles
-  const projects = identity.projects.length > 1 ? [...identity.projects].sort() : identity.projects
-  return JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null, identity.sub, roles, projects])
+  return `${JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null])}\n${askerKey(identity)}`
 }
 
 /** The data version, asked of the participants registry and remembered for `freshnessMs`. */
