@@ -242,8 +242,10 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       return typeof given === 'string' && /^[\w.:-]{8,100}$/.test(given) ? given : randomUUID()
     },
   })
-  app.addHook('onRequest', async (request, reply) => {
+  // Hooks that need not wait for anything are plain callbacks: a cached answer passes each of them.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id)
+    done()
   })
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const described = describeHttpError(error, limits)
@@ -360,14 +362,21 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         request.dataVersion = await dataVersion().catch(() => undefined)
       }
     })
-    graphql.addHook('onSend', async (request, reply, payload) => {
+    graphql.addHook('onSend', (request, reply, payload, done) => {
       // Answers are a researcher's own unless every subgraph said they are the same for everyone.
       if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store')
       // Keep what Apollo answered whole and without errors, for the next time.
-      if (!cache || !request.cacheKey || reply.statusCode !== 200 || reply.getHeader(CACHE_HEADER) !== 'miss') return payload
+      if (!cache || !request.cacheKey || reply.statusCode !== 200 || reply.getHeader(CACHE_HEADER) !== 'miss') return done(null, payload)
       const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
-      if (text && !text.includes('"errors"')) await cache.set(request.cacheKey, text, options.responseCache!.ttlSeconds)
-      return payload
+      if (!text || text.includes('"errors"')) return done(null, payload)
+      // Stored before the answer leaves, so the next request finds it; a store that fails costs only the entry.
+      cache.set(request.cacheKey, text, options.responseCache!.ttlSeconds).then(
+        () => done(null, payload),
+        (error: unknown) => {
+          logger.warn({ requestId: request.id, err: error }, 'response cache: the answer could not be stored')
+          done(null, payload)
+        },
+      )
     })
     await graphql.register(fastifyApollo(apollo), {
       path: '/graphql',
