@@ -25,6 +25,8 @@ import { createScratchDatabase } from '../test/helpers/scratchDatabase.js'
 const root = path.resolve(import.meta.dirname, '..')
 const tsx = path.join(root, 'node_modules/.bin/tsx')
 const PORT = 4310
+/** Where a gateway measured beside another listens (the ceiling beside ours). */
+const PARTNER_PORT = 4311
 const DURATION = Number(process.env.HD4RES_BENCH_SECONDS ?? 5)
 const CONNECTIONS = 16
 const ROUNDS = 3
@@ -161,34 +163,44 @@ export function percentile(values: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 100) / 100
 }
 
-async function measure(load: Load, gateway?: ChildProcess): Promise<Measured> {
-  const rounds = []
-  const rssAfterRounds: number[] = []
+/**
+ * Measures one or more gateways with their rounds interleaved (a round of each
+ * in turn), so that contenders compared with each other meet the same machine:
+ * on a shared machine the speed available drifts over minutes, and rounds
+ * minutes apart would measure the drift as much as the gateways.
+ */
+async function measure(subjects: { load: Load; gateway?: ChildProcess }[]): Promise<Measured[]> {
+  const rounds: Omit<Measured, 'rssAfterRounds'>[][] = subjects.map(() => [])
+  const rssAfterRounds: number[][] = subjects.map(() => [])
   for (let r = -1; r < ROUNDS; r++) {
-    // The promise autocannon returns is also its event emitter (the typings show only the promise).
-    const instance = autocannon({
-      url: load.url,
-      connections: CONNECTIONS,
-      duration: r < 0 ? WARM_UP : DURATION,
-      requests: drawnFrom(load),
-    }) as Promise<autocannon.Result> & Pick<autocannon.Instance, 'on'>
-    // autocannon's own percentiles are whole milliseconds; its response events carry the exact time.
-    const latencies: number[] = []
-    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
-      if (status >= 200 && status < 300) latencies.push(ms)
-    })
-    const result = await instance
-    if (r < 0) continue
-    if (gateway) rssAfterRounds.push(gatewayMemory(gateway).rssMb)
-    rounds.push({
-      requestsPerSecond: result.requests.average,
-      p50: percentile(latencies, 0.5),
-      p99: percentile(latencies, 0.99),
-      errors: result.errors + result.non2xx + result.timeouts,
-    })
+    for (const [i, { load, gateway }] of subjects.entries()) {
+      // The promise autocannon returns is also its event emitter (the typings show only the promise).
+      const instance = autocannon({
+        url: load.url,
+        connections: CONNECTIONS,
+        duration: r < 0 ? WARM_UP : DURATION,
+        requests: drawnFrom(load),
+      }) as Promise<autocannon.Result> & Pick<autocannon.Instance, 'on'>
+      // autocannon's own percentiles are whole milliseconds; its response events carry the exact time.
+      const latencies: number[] = []
+      instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+        if (status >= 200 && status < 300) latencies.push(ms)
+      })
+      const result = await instance
+      if (r < 0) continue
+      if (gateway) rssAfterRounds[i]!.push(gatewayMemory(gateway).rssMb)
+      rounds[i]!.push({
+        requestsPerSecond: result.requests.average,
+        p50: percentile(latencies, 0.5),
+        p99: percentile(latencies, 0.99),
+        errors: result.errors + result.non2xx + result.timeouts,
+      })
+    }
   }
-  rounds.sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
-  return { ...rounds[Math.floor(rounds.length / 2)]!, rssAfterRounds }
+  return rounds.map((list, i) => {
+    const sorted = [...list].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
+    return { ...sorted[Math.floor(sorted.length / 2)]!, rssAfterRounds: rssAfterRounds[i]! }
+  })
 }
 
 export async function benchGateway(log: (line: string) => void): Promise<GatewayBenchResult> {
@@ -284,11 +296,19 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     }
 
     interface Contender { label: string; kind: string; load: Load; workers?: number; env?: Record<string, string>; cache?: boolean; subgraphs?: Record<string, string>; warm?: () => Promise<void> }
-    /** Starts one gateway, measures it, stops it. Null when it cannot serve the supergraph. */
-    const run = async (w: Workload, c: Contender): Promise<GatewayBenchRow | null> => {
+    /** Measured with a contender, its rounds interleaved with the contender's: a gateway kind started beside it, or an address called directly. */
+    interface Partner { label: string; load: Load; kind?: 'ceiling' }
+    const ceilingFile = path.join(work, 'ceiling.json')
+    const gatewayConfig = (c: Pick<Contender, 'subgraphs' | 'cache' | 'workers' | 'env'>, w: Workload) =>
+      JSON.stringify({ urls: c.subgraphs ?? urls, secret, publicJwk, cache: c.cache ?? w.cache, workers: c.workers, env: c.env, ceilingBodyFile: ceilingFile })
+    /**
+     * Starts one gateway (and its partners), measures them, stops them. No rows
+     * when the gateway cannot serve the supergraph; the contender's row first.
+     */
+    const run = async (w: Workload, c: Contender, partners: Partner[] = []): Promise<GatewayBenchRow[]> => {
       let gateway
       try {
-        gateway = await start(['bench/gateway-process.ts', c.kind, String(PORT), JSON.stringify({ urls: c.subgraphs ?? urls, secret, publicJwk, cache: c.cache ?? w.cache, workers: c.workers, env: c.env, ceilingBodyFile: path.join(work, 'ceiling.json') })])
+        gateway = await start(['bench/gateway-process.ts', c.kind, String(PORT), gatewayConfig(c, w)])
         // A contender that cannot serve says so on its first line instead of "ready".
         if (gateway.firstLine.startsWith('failed: ')) {
           await stop(gateway.child)
@@ -298,8 +318,9 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         const reason = String((error as Error).message).replace(/^.*?failed: /s, '')
         if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
         log(`${w.name}: ${c.label} cannot serve this supergraph: ${reason}`)
-        return null
+        return []
       }
+      const beside: { partner: Partner; child?: ChildProcess }[] = []
       try {
         await c.warm?.()
         // One request first: a contender that answers it with errors cannot serve this workload.
@@ -311,15 +332,24 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
           const reason = `it answers the workload's query with an error (HTTP ${answer.status}): ${message}`
           if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
           log(`${w.name}: ${c.label} cannot serve this workload: ${reason}`)
-          return null
+          return []
         }
-        log(`${w.name}: ${c.label}…`)
-        await prime(c.load)
-        const m = await measure(c.load, gateway.child)
-        const memory = gatewayMemory(gateway.child)
-        log(`  ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}, peak RSS ${memory.peakMb.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`)
-        return { workload: w.name, contender: c.label, ...m, peakRssMb: memory.peakMb }
+        for (const partner of partners) {
+          const child = partner.kind ? (await start(['bench/gateway-process.ts', partner.kind, String(PARTNER_PORT), gatewayConfig({}, w)])).child : undefined
+          beside.push({ partner, child })
+        }
+        log(`${w.name}: ${[c.label, ...partners.map((p) => p.label)].join(', interleaved with ')}…`)
+        for (const load of [c.load, ...partners.map((p) => p.load)]) await prime(load)
+        const measured = await measure([{ load: c.load, gateway: gateway.child }, ...beside.map((b) => ({ load: b.partner.load, gateway: b.child }))])
+        const memories = [gateway.child, ...beside.map((b) => b.child)].map((child) => (child ? gatewayMemory(child).peakMb : null))
+        return [c.label, ...partners.map((p) => p.label)].map((label, i) => {
+          const m = measured[i]!
+          const peak = memories[i]!
+          log(`  ${label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`)
+          return { workload: w.name, contender: label, ...m, peakRssMb: peak }
+        })
       } finally {
+        for (const b of beside) if (b.child) await stop(b.child)
         await stop(gateway.child)
       }
     }
@@ -341,6 +371,19 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     }
 
     for (const w of workloads) {
+      // The ceiling answers exactly what ours answers, for the same request: the bytes are taken first.
+      {
+        const gateway = await start(['bench/gateway-process.ts', 'ours', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false })])
+        const r = w.people[0]!
+        const sample = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: bodyOf(w)(r) })
+        writeFileSync(ceilingFile, Buffer.from(await sample.arrayBuffer()))
+        await stop(gateway.child)
+      }
+      // The targets compare ours with the ceiling and (d) with the subgraph called directly: those are measured interleaved with ours.
+      const partners: Partner[] = [
+        { label: 'ceiling (bare node:http, same bytes)', kind: 'ceiling', load: { url: `http://127.0.0.1:${PARTNER_PORT}/graphql`, next: () => ({ body: bodyOf(w)(pick(w.people)), headers: {} }) } },
+        ...(w.direct ? [{ label: 'direct (participants subgraph)', load: withIdentity(w, w.direct) }] : []),
+      ]
       const contenders: Contender[] = [
         { label: 'ours', kind: 'ours', load: withToken(w) },
         { label: 'ours, 2 workers', kind: 'ours', workers: 2, load: withToken(w) },
@@ -348,27 +391,15 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         { label: '@graphql-hive/gateway', kind: 'hive', load: withIdentity(w) },
         { label: '@mercuriusjs/gateway', kind: 'mercurius', load: withIdentity(w) },
       ]
+      const partnerRows: GatewayBenchRow[] = []
       for (const c of contenders) {
         if (unable.some((u) => u.contender === c.label)) continue
-        const row = await run(w, c)
+        const [row, ...withIt] = await run(w, c, c.label === 'ours' ? partners : [])
         if (row) rows.push(row)
-        if (row && c.label === 'ours') {
-          // The ceiling answers exactly what ours answered, for the same request.
-          const gateway = await start(['bench/gateway-process.ts', 'ours', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false })])
-          const r = w.people[0]!
-          const sample = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: bodyOf(w)(r) })
-          writeFileSync(path.join(work, 'ceiling.json'), Buffer.from(await sample.arrayBuffer()))
-          await stop(gateway.child)
-        }
+        partnerRows.push(...withIt)
       }
-      const ceiling = await run(w, { label: 'ceiling (bare node:http, same bytes)', kind: 'ceiling', load: { url: gatewayUrl, next: () => ({ body: bodyOf(w)(pick(w.people)), headers: {} }) }, env: {} })
-      if (ceiling) rows.push(ceiling)
-      if (w.direct) {
-        log(`${w.name}: the subgraph directly…`)
-        await prime(withIdentity(w, w.direct))
-        const d = await measure(withIdentity(w, w.direct))
-        rows.push({ workload: w.name, contender: 'direct (participants subgraph)', ...d, peakRssMb: null })
-      }
+      // Listed after the gateways, as before.
+      rows.push(...partnerRows)
     }
 
     // Each lever of ours, off, beside the figures above where it is on.
@@ -398,10 +429,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       ...(uncachedUrls ? [[c, { label: 'ours, response cache and subgraph result cache off', kind: 'ours', load: withToken(c), cache: false, subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
       [d, { label: 'ours, response cache off', kind: 'ours', load: withToken(d), cache: false }],
     ]
-    for (const [w, lever] of leverRuns) {
-      const row = await run(w, lever)
-      if (row) levers.push(row)
-    }
+    for (const [w, lever] of leverRuns) levers.push(...(await run(w, lever)))
   } finally {
     for (const child of running) await stop(child)
     await database.drop()

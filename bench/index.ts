@@ -79,7 +79,10 @@ code is optimised before the first contender is measured. Before each
 gateway's rounds: one request for every researcher the workload draws from
 (so every contender finds the subgraphs' caches equally warm, whichever runs
 first), then a 2 s warm-up round; neither is counted. All on the same machine.
-Latency percentiles come from each response's exact time.
+Latency percentiles come from each response's exact time. The ceiling, and
+for (d) the subgraph called directly, run beside ours with their rounds
+interleaved with ours (a round of each in turn): the targets compare them with
+ours, and on a shared machine the speed available drifts over minutes.
 
 - **ours** runs as deployed: production mode, a JWT checked on every
   request (a token already verified is answered from memory until it
@@ -94,7 +97,8 @@ Latency percentiles come from each response's exact time.
   settings; it and the peers forward the signed identity header the load
   generator sends, since the subgraphs require one (they do no sign-in).
 - **@graphql-hive/gateway** is its runtime on \`node:http\` with default settings.
-- The **ceiling** is a bare \`node:http\` server answering the same bytes.
+- The **ceiling** is a bare \`node:http\` server answering the bytes ours
+  answered to the workload's first request.
 - Peak RSS is the largest gateway process's high-water mark (a worker's,
   with two); the RSS after each round shows whether memory stays flat. Each
   worker of ours runs with an old-generation limit sized from its caches
