@@ -19,9 +19,21 @@ export interface Db extends Queryable {
   readonly engine: 'pglite' | 'postgres'
   /** Runs `work` in one transaction: all of it is written, or none of it. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>
+  /**
+   * Calls `onNotify` with the payload of each NOTIFY on `channel` (a NOTIFY
+   * sent in a transaction arrives once it commits) until the returned function
+   * is called. `onLost` says listening has stopped by itself (PostgreSQL: its
+   * connection was lost), so notifications may be missed from then on.
+   */
+  listen(channel: string, handlers: ListenHandlers): Promise<() => Promise<void>>
   /** The embedded store only: its whole data folder as a gzipped tarball, for backups. */
   dumpDataDir?(): Promise<Blob>
   close(): Promise<void>
+}
+
+export interface ListenHandlers {
+  onNotify(payload: string): void
+  onLost(error: Error): void
 }
 
 // Dates travel as 'YYYY-MM-DD' strings and int8 as numbers, on both engines,
@@ -76,6 +88,11 @@ async function openPGlite(dataDir?: string): Promise<Db> {
     exec: async (sql) => {
       await lite.exec(sql)
     },
+    listen: async (channel, { onNotify }) => {
+      // One process holds the embedded store: its notifications cannot be lost on the way.
+      const stop = await lite.listen(channel, onNotify)
+      return () => stop()
+    },
     dumpDataDir: () => lite.dumpDataDir('gzip'),
     close: () => lite.close(),
   }
@@ -127,6 +144,34 @@ async function openPostgres(connectionString: string, max: number): Promise<Db> 
     },
     exec: async (sql) => {
       await pool.query(sql)
+    },
+    // A connection of its own, outside the pool: LISTEN belongs to the session that ran it.
+    listen: async (channel, { onNotify, onLost }) => {
+      const client = new pg.Client({ connectionString })
+      let stopped = false
+      const lost = (error: Error) => {
+        if (stopped) return
+        stopped = true
+        client.end().catch(() => undefined)
+        onLost(error)
+      }
+      client.on('notification', (message) => {
+        if (message.channel === channel) onNotify(message.payload ?? '')
+      })
+      client.on('error', lost)
+      client.on('end', () => lost(new Error('the listening connection ended')))
+      try {
+        await client.connect()
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      } catch (error) {
+        stopped = true
+        await client.end().catch(() => undefined)
+        throw error
+      }
+      return async () => {
+        stopped = true
+        await client.end().catch(() => undefined)
+      }
     },
     close: () => pool.end(),
   }

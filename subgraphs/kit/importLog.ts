@@ -33,6 +33,9 @@ export const PUBLICATION_SOURCES: Record<PublicationId, ImportSource[]> = {
   REQUESTS: ['servicenow'],
 }
 
+/** The NOTIFY channel on which the store says that its data version has changed. */
+export const DATA_VERSION_CHANNEL = 'hd4res_data_version'
+
 export interface ImportRun {
   source: ImportSource
   day: string
@@ -50,6 +53,8 @@ export async function recordImportRun(db: Queryable, run: ImportRun): Promise<vo
     [run.source, run.day, run.startedAt, run.finishedAt, run.rows, run.outcome, run.message ?? null],
   )
   await db.query('UPDATE ops.data_version SET version = version + 1')
+  // Whoever listens (the participants subgraph, for the gateway) hears of it once this commits.
+  await db.query('SELECT pg_notify($1, $2)', [DATA_VERSION_CHANNEL, ''])
 }
 
 /** The last successful run's end, per source. */

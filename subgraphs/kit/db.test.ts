@@ -1,0 +1,65 @@
+/**
+ * Notifications from the store, on both engines: a NOTIFY sent in a
+ * transaction arrives once it commits and never if it rolls back; on a
+ * PostgreSQL server, a listening connection that is cut off says so.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createScratchDatabase, type ScratchDatabase } from '../../test/helpers/scratchDatabase.js'
+import { openDb, type Db } from './db.js'
+
+const engines = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)
+
+/** Waits up to 2 s for a condition that notifications make true. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition() && waited < 2000; waited += 10) await sleep(10)
+}
+
+describe.each(engines)('store notifications (%s)', (engine) => {
+  let scratch: ScratchDatabase
+  let db: Db
+  beforeAll(async () => {
+    scratch = await createScratchDatabase(engine, 'hd4res_notify')
+    db = await openDb({ databaseUrl: scratch.url, poolSize: 2 })
+  })
+  afterAll(async () => {
+    await db?.close()
+    await scratch?.drop()
+  })
+
+  it('delivers a NOTIFY once its transaction commits, and nothing from one rolled back', async () => {
+    const heard: string[] = []
+    const lost: Error[] = []
+    const stop = await db.listen('hd4res_test', { onNotify: (payload) => heard.push(payload), onLost: (error) => lost.push(error) })
+    await db
+      .transaction(async (tx) => {
+        await tx.query("SELECT pg_notify('hd4res_test', 'rolled back')")
+        throw new Error('undo')
+      })
+      .catch(() => undefined)
+    await db.transaction(async (tx) => {
+      await tx.query("SELECT pg_notify('hd4res_test', 'committed')")
+      await sleep(50)
+      expect(heard).toEqual([])
+    })
+    await until(() => heard.length > 0)
+    expect(heard).toEqual(['committed'])
+
+    await stop()
+    await db.query("SELECT pg_notify('hd4res_test', 'after')")
+    await sleep(100)
+    expect(heard).toEqual(['committed'])
+    expect(lost).toEqual([])
+  })
+
+  if (engine === 'postgres') {
+    it('says so when the listening connection is cut off', async () => {
+      const lost: Error[] = []
+      const stop = await db.listen('hd4res_cut', { onNotify: () => undefined, onLost: (error) => lost.push(error) })
+      await db.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN "hd4res_cut"'`)
+      await until(() => lost.length > 0)
+      expect(lost).toHaveLength(1)
+      await stop()
+    })
+  }
+})
