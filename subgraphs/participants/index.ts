@@ -20,11 +20,14 @@ import {
 } from './resolvers.js'
 import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
+import { versionFeed } from './versionFeed.js'
 
 /** The route the gateway asks for a researcher's memberships. */
 export const ACCESS_ROUTE = '/internal/access/:researcherId'
 /** The store's data version, bumped by every import: what response caches key on. */
 export const VERSION_ROUTE = '/internal/data-version'
+/** The same, as a stream of lines: the version now, then each change as it commits (versionFeed.ts). */
+export const VERSION_CHANGES_ROUTE = '/internal/data-version/changes'
 
 export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   name: 'participants',
@@ -52,12 +55,33 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
       ])
       return { id: researcherId, displayName: researcher?.display_name ?? null, projects }
     })
+    const readVersion = async () => {
+      const [row] = await deps.db.query<{ version: number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
+      return row ? `${row.store_id}:${row.version}` : '0'
+    }
     app.get(VERSION_ROUTE, async (request, reply) => {
       if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
         return reply.code(403).send({ error: 'only the gateway may read the data version' })
       }
-      const [row] = await deps.db.query<{ version: number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
-      return { version: row ? `${row.store_id}:${row.version}` : '0' }
+      return { version: await readVersion() }
     })
+    const feed = versionFeed(deps.db, readVersion, (message) => console.error(message))
+    app.get(VERSION_CHANGES_ROUTE, async (request, reply) => {
+      if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
+        return reply.code(403).send({ error: 'only the gateway may follow the data version' })
+      }
+      let stream
+      try {
+        stream = await feed.follow()
+      } catch (error) {
+        // The gateway reads the version meanwhile and tries again later.
+        return reply.code(503).send({ error: `the data version cannot be followed now: ${(error as Error).message}` })
+      }
+      reply.raw.once('close', () => stream.destroy())
+      // Its connection ends with it, so a server that closes (and ends its streams) is not kept open by a kept-alive socket.
+      return reply.type('application/x-ndjson').header('cache-control', 'no-store').header('connection', 'close').send(stream)
+    })
+    // Before the server waits for its connections to end: the streams would hold it open.
+    app.addHook('preClose', async () => feed.close())
   },
 }

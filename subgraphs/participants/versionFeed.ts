@@ -1,0 +1,112 @@
+/**
+ * The store's data version as a stream, for the gateway's response cache: a
+ * line of JSON (`{"version":"…"}`) once the stream opens, another whenever an
+ * import changes the version (the store's NOTIFY on DATA_VERSION_CHANNEL),
+ * and the last one again every HEARTBEAT_MS, so that a silent stream can be
+ * told from a dead one. While its stream is open the gateway trusts the
+ * version it holds; when the stream ends it polls again. Every stream ends
+ * when the feed can no longer vouch for it: the listening connection lost,
+ * the version unreadable, the server closing.
+ */
+import { PassThrough } from 'node:stream'
+import type { Db } from '../kit/db.js'
+import { DATA_VERSION_CHANNEL } from '../kit/importLog.js'
+
+/** How often an open stream repeats the version it last sent. */
+export const HEARTBEAT_MS = 15_000
+
+export interface VersionFeed {
+  /** A new stream of versions; its first line comes as soon as the version is read. Fails when the store cannot be listened to, or the feed is closed. */
+  follow(): Promise<PassThrough>
+  close(): Promise<void>
+}
+
+export function versionFeed(db: Db, readVersion: () => Promise<string>, log: (message: string) => void): VersionFeed {
+  /** Each open stream and the version it was last sent. */
+  const followers = new Map<PassThrough, string | null>()
+  let listening: Promise<() => Promise<void>> | null = null
+  let heartbeat: NodeJS.Timeout | null = null
+  let reading: Promise<void> | null = null
+  let readAgain = false
+  let closed = false
+
+  const send = (stream: PassThrough, version: string) => {
+    followers.set(stream, version)
+    stream.write(`${JSON.stringify({ version })}\n`)
+  }
+  const endAll = () => {
+    for (const stream of followers.keys()) stream.end()
+    followers.clear()
+  }
+
+  // One read at a time; a NOTIFY during a read asks for one more after it, so the last read is never older than the last NOTIFY.
+  const refresh = () => {
+    if (reading) {
+      readAgain = true
+      return
+    }
+    reading = readVersion()
+      .then((version) => {
+        for (const [stream, sent] of followers) if (sent !== version) send(stream, version)
+      })
+      .catch((error: Error) => {
+        log(`data version feed: the version could not be read (${error.message}); its streams end`)
+        endAll()
+      })
+      .finally(() => {
+        reading = null
+        if (readAgain) {
+          readAgain = false
+          refresh()
+        }
+      })
+  }
+
+  const stopListening = () => {
+    if (heartbeat) clearInterval(heartbeat)
+    heartbeat = null
+    listening = null
+  }
+  const listen = () =>
+    (listening ??= db
+      .listen(DATA_VERSION_CHANNEL, {
+        onNotify: refresh,
+        onLost: (error) => {
+          log(`data version feed: stopped listening (${error.message}); its streams end`)
+          stopListening()
+          endAll()
+        },
+      })
+      .then(
+        (stop) => {
+          heartbeat = setInterval(() => {
+            for (const [stream, sent] of followers) if (sent !== null) send(stream, sent)
+          }, HEARTBEAT_MS).unref()
+          return stop
+        },
+        (error: unknown) => {
+          listening = null
+          throw error
+        },
+      ))
+
+  return {
+    async follow() {
+      if (closed) throw new Error('the server is closing')
+      // Listening first, then the read: a change in between is not missed.
+      await listen()
+      const stream = new PassThrough()
+      followers.set(stream, null)
+      stream.on('close', () => followers.delete(stream))
+      refresh()
+      return stream
+    },
+    async close() {
+      closed = true
+      const stop = listening
+      stopListening()
+      endAll()
+      if (stop) await (await stop.catch(() => async () => undefined))()
+    },
+  }
+}
