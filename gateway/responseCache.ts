@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { createClient, RESP_TYPES } from 'redis'
 import { queryFacts } from './queryText.js'
-import { gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
+import type { Identity } from '../subgraphs/kit/identity.js'
 
 export interface CacheStore {
   /** An answer's bytes, ready to send. */
@@ -90,26 +90,4 @@ export function cacheKey(operation: OperationRequest, identity: Identity, dataVe
     return null
   }
   return `${JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null])}\n${askerKey(identity)}`
-}
-
-/** The data version, asked of the participants registry and remembered for `freshnessMs`. */
-export function dataVersionSource(participantsUrl: string, secret: string, freshnessMs: number): () => Promise<string> {
-  const url = new URL('/internal/data-version', participantsUrl)
-  let known: { version: string; at: number } | undefined
-  let pending: Promise<string> | undefined
-  const fetchVersion = async () => {
-    const header = gatewayIdentityHeader(secret)
-    const response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(2000) })
-    if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
-    const version = String(((await response.json()) as { version: string | number }).version)
-    known = { version, at: Date.now() }
-    return version
-  }
-  return async () => {
-    if (known && Date.now() - known.at < freshnessMs) return known.version
-    pending ??= fetchVersion().finally(() => {
-      pending = undefined
-    })
-    return pending
-  }
 }

@@ -24,7 +24,8 @@ import { REQUEST_ID_HEADER, subgraphAgent, subgraphCaller, SubgraphDataSource, t
 import { subgraphNamesIn } from './supergraphFile.js'
 import { createGatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
-import { cacheKey, dataVersionSource, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
+import { cacheKey, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
+import { dataVersionSource } from './dataVersion.js'
 import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
 
 export { REQUEST_ID_HEADER, subgraphUnavailable } from './subgraphClient.js'
@@ -302,8 +303,15 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       : memoryStore(options.responseCache.maxMegabytes * 2 ** 20)
     : null
   // The store's data version: the response cache's keys, and the hint each subgraph call carries (DATA_VERSION_HEADER).
-  const dataVersion = dataVersionSource(options.subgraphUrls.participants!, options.identitySecret, options.responseCache?.versionCheckMs ?? 1000)
+  // A new version may come with new memberships (a registry import): they are asked again.
+  const dataVersion = dataVersionSource({
+    participantsUrl: options.subgraphUrls.participants!,
+    secret: options.identitySecret,
+    freshnessMs: options.responseCache?.versionCheckMs ?? 1000,
+    onChange: () => access.clear(),
+  })
   app.addHook('onClose', async () => {
+    dataVersion.close()
     await cache?.close()
     await agent.close()
   })
@@ -351,7 +359,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       request.researcher = await access.identityFor(claims)
 
       if (cache && request.method === 'POST' && !Array.isArray(request.body)) {
-        request.dataVersion = await dataVersion()
+        request.dataVersion = await dataVersion.current()
         const key = cacheKey(request.body as OperationRequest, request.researcher, request.dataVersion)
         request.cacheKey = key
         const hit = key ? await cache.get(key) : undefined
@@ -359,7 +367,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         if (key) reply.header(CACHE_HEADER, 'miss')
       } else {
         // Only a hint for the subgraphs: without it they read the version themselves.
-        request.dataVersion = await dataVersion().catch(() => undefined)
+        request.dataVersion = await dataVersion.current().catch(() => undefined)
       }
     })
     graphql.addHook('onSend', (request, reply, payload, done) => {

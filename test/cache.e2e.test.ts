@@ -2,7 +2,8 @@
  * The whole-response cache: a repeated dashboard is answered from the cache,
  * two researchers with different projects never share an answer, and an
  * import makes every entry stale at once. In memory, and in Redis shared by
- * two gateway replicas when REDIS_URL is set.
+ * two gateway replicas when REDIS_URL is set. Then the same with the version
+ * followed as each import commits instead of read on every request.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,11 +14,21 @@ import { fileDocuments } from '../collectors/input.js'
 import { readSettings } from '../gateway/config.js'
 import { CACHE_HEADER, createGateway, gatewayOptionsFrom } from '../gateway/server.js'
 import { readCommittedSupergraph } from '../gateway/supergraphFile.js'
+import { gatewayIdentityHeader, IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
-import { startTestGraph, type TestGraph } from './helpers/graph.js'
+import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 
 const stores = process.env.REDIS_URL ? (['memory', 'redis'] as const) : (['memory'] as const)
 const DASHBOARD = '{ projects { id studyRecordCounts(date: "2026-11-22") { ... on StudyRecordCounts { components { component { id } count { ... on ExactCount { value } } } } } } }'
+
+/** Writes one day's HD4DevOps counts for BCFR and imports them. */
+async function importRecords(t: TestGraph, records: number) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hd4res-cache-'))
+  const file = path.join(dir, 'counts.json')
+  writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-22', projects: [{ project: 'BCFR', records }] }))
+  const [outcome] = await collectHd4devopsCounts(t.db, fileDocuments([file]))
+  expect(outcome!.status).toBe('imported')
+}
 
 async function ask(url: string, token: string, query: string) {
   const response = await fetch(url, {
@@ -71,11 +82,7 @@ describe.each(stores)('the response cache (%s)', (store) => {
   it('makes every entry stale when an import lands', async () => {
     const before = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
     expect(before.cache).toBe('hit')
-    const dir = mkdtempSync(path.join(tmpdir(), 'hd4res-cache-'))
-    const file = path.join(dir, 'counts.json')
-    writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-22', projects: [{ project: 'BCFR', records: 424242 }] }))
-    const [outcome] = await collectHd4devopsCounts(t.db, fileDocuments([file]))
-    expect(outcome!.status).toBe('imported')
+    await importRecords(t, 424242)
     const after = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
     expect(after.cache).toBe('miss')
     expect(after.body).toContain('424242')
@@ -114,4 +121,51 @@ describe.each(stores)('the response cache (%s)', (store) => {
       }
     })
   }
+})
+
+describe.each(ENGINES)('the response cache, the data version followed (%s)', (engine) => {
+  let t: TestGraph
+  beforeAll(async () => {
+    t = await startTestGraph({
+      engine,
+      registry: loadPublicationRegistry({ available: 'ALL' }),
+      // Read only every ten minutes: whatever comes sooner came by the participants subgraph's stream.
+      env: { HD4RES_RESPONSE_CACHE: 'on', HD4RES_DATA_VERSION_CHECK_MS: '600000' },
+    })
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+
+  it('lets only the gateway read or follow the data version', async () => {
+    const participants = new URL(t.graph.subgraphUrls.participants!)
+    const researcher = signIdentity({ sub: 'researcher-0001', name: 'R', roles: ['researcher'], projects: ['prj-0001'] }, t.graph.identitySecret)
+    for (const route of ['/internal/data-version', '/internal/data-version/changes']) {
+      const refused = await fetch(new URL(route, participants), { headers: { [IDENTITY_HEADER]: researcher } })
+      expect(refused.status).toBe(403)
+    }
+    const followed = await fetch(new URL('/internal/data-version/changes', participants), { headers: { [IDENTITY_HEADER]: gatewayIdentityHeader(t.graph.identitySecret) } })
+    expect(followed.status).toBe(200)
+    const reader = followed.body!.getReader()
+    const { value } = await reader.read()
+    const read = (await (await fetch(new URL('/internal/data-version', participants), { headers: { [IDENTITY_HEADER]: gatewayIdentityHeader(t.graph.identitySecret) } })).json()) as { version: string }
+    expect(JSON.parse(new TextDecoder().decode(value).split('\n')[0]!)).toEqual({ version: read.version })
+    await reader.cancel()
+  })
+
+  it('makes every entry stale as an import commits, without reading the version per request', async () => {
+    expect((await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)).cache).toBe('miss')
+    const before = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
+    expect(before.cache).toBe('hit')
+    await importRecords(t, 515151)
+    // The new version travels from the store's NOTIFY through the subgraph's stream: moments, not ten minutes.
+    let after = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
+    for (let tries = 0; after.cache === 'hit' && tries < 100; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      after = await ask(t.graph.graphqlUrl, t.demoToken, DASHBOARD)
+    }
+    expect(after.cache).toBe('miss')
+    expect(after.body).toContain('515151')
+    expect(before.body).not.toContain('515151')
+  })
 })

@@ -1,0 +1,104 @@
+/**
+ * The data version the gateway holds: followed from the participants
+ * subgraph's stream while it is open (no read per request, each change at
+ * once), read at most every `freshnessMs` while it is not, and followed again
+ * once the stream comes back.
+ */
+import { once } from 'node:events'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, describe, expect, it } from 'vitest'
+import { dataVersionSource, type DataVersion } from './dataVersion.js'
+
+/** A stand-in for the participants subgraph's two version routes. */
+async function participants(options: { stream: boolean }) {
+  const state = { version: '1', reads: 0, streams: new Set<http.ServerResponse>() }
+  const server = http.createServer((request, response) => {
+    if (request.url === '/internal/data-version') {
+      state.reads++
+      response.setHeader('content-type', 'application/json')
+      return response.end(JSON.stringify({ version: state.version }))
+    }
+    if (request.url === '/internal/data-version/changes' && options.stream) {
+      response.writeHead(200, { 'content-type': 'application/x-ndjson' })
+      response.write(`${JSON.stringify({ version: state.version })}\n`)
+      state.streams.add(response)
+      response.once('close', () => state.streams.delete(response))
+      return
+    }
+    response.statusCode = 404
+    response.end()
+  })
+  server.listen(0, '127.0.0.1')
+  await once(server, 'listening')
+  return {
+    state,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    /** A new version, pushed to every open stream. */
+    change(version: string) {
+      state.version = version
+      for (const stream of state.streams) stream.write(`${JSON.stringify({ version })}\n`)
+    },
+    endStreams() {
+      for (const stream of state.streams) stream.end()
+    },
+    close() {
+      server.closeAllConnections()
+      server.close()
+    },
+  }
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition() && waited < 3000; waited += 10) await sleep(10)
+}
+
+let source: DataVersion | undefined
+let stand: Awaited<ReturnType<typeof participants>> | undefined
+afterEach(() => {
+  source?.close()
+  stand?.close()
+})
+
+describe('the data version', () => {
+  it('is followed while the stream is open: no reads, and each change at once', async () => {
+    stand = await participants({ stream: true })
+    const changes: string[] = []
+    source = dataVersionSource({ participantsUrl: stand.url, secret: 's'.repeat(32), freshnessMs: 0, onChange: (v) => changes.push(v) })
+    await until(() => source!.following)
+    expect(source.following).toBe(true)
+    expect(await source.current()).toBe('1')
+    stand.change('2')
+    await until(() => changes.length > 0)
+    expect(await source.current()).toBe('2')
+    expect(changes).toEqual(['2'])
+    // freshnessMs 0 would read on every call: the stream made every read unneeded.
+    expect(stand.state.reads).toBe(0)
+  })
+
+  it('is read, at most every freshnessMs, while there is no stream, and followed again when it comes back', async () => {
+    stand = await participants({ stream: true })
+    source = dataVersionSource({ participantsUrl: stand.url, secret: 's'.repeat(32), freshnessMs: 60_000 })
+    await until(() => source!.following)
+    stand.endStreams()
+    await until(() => !source!.following)
+    expect(source.following).toBe(false)
+    // The last version followed is not older than freshnessMs: still trusted.
+    expect(await source.current()).toBe('1')
+    expect(stand.state.reads).toBe(0)
+    // The stream is opened again after a pause.
+    await until(() => source!.following)
+    expect(source.following).toBe(true)
+  })
+
+  it('falls back to reading when the subgraph has no stream', async () => {
+    stand = await participants({ stream: false })
+    source = dataVersionSource({ participantsUrl: stand.url, secret: 's'.repeat(32), freshnessMs: 0 })
+    expect(await source.current()).toBe('1')
+    stand.change('2')
+    expect(await source.current()).toBe('2')
+    expect(stand.state.reads).toBe(2)
+    expect(source.following).toBe(false)
+  })
+})

@@ -1,0 +1,112 @@
+/**
+ * The store's data version, as the gateway knows it: the response cache keys
+ * on it and every subgraph call carries it as a hint (DATA_VERSION_HEADER).
+ * The gateway follows the participants subgraph's stream of versions
+ * (`/internal/data-version/changes`), which names each import's version as it
+ * commits; while that stream is open the version held is trusted. While it is
+ * not (the subgraph unreachable, the stream ended, a heartbeat missed), the
+ * version is read again whenever the last read is older than `freshnessMs`,
+ * and the stream is opened again after a pause that doubles up to 30 s.
+ */
+import { setTimeout as sleep } from 'node:timers/promises'
+import { Agent, request } from 'undici'
+import { gatewayIdentityHeader, IDENTITY_HEADER } from '../subgraphs/kit/identity.js'
+import { HEARTBEAT_MS } from '../subgraphs/participants/versionFeed.js'
+
+const FIRST_RETRY_MS = 500
+const LAST_RETRY_MS = 30_000
+
+export interface DataVersionOptions {
+  participantsUrl: string
+  secret: string
+  /** How long a version read (not followed) is trusted. */
+  freshnessMs: number
+  /** Called when the version held changes, with the new one. */
+  onChange?: (version: string) => void
+}
+
+export interface DataVersion {
+  /** The version now. */
+  current(): Promise<string>
+  /** Whether the stream of versions is open (the version held is then current). */
+  readonly following: boolean
+  /** Stops following. */
+  close(): void
+}
+
+export function dataVersionSource(options: DataVersionOptions): DataVersion {
+  const base = new URL(options.participantsUrl)
+  const readUrl = new URL('/internal/data-version', base)
+  const changesUrl = new URL('/internal/data-version/changes', base)
+  const headers = () => ({ [IDENTITY_HEADER]: gatewayIdentityHeader(options.secret) })
+  const stop = new AbortController()
+  // The stream's own connection, closed with it: a connection left in a shared pool would keep the subgraph's server from closing.
+  const dispatcher = new Agent({ connections: 1 })
+  let known: { version: string; at: number } | undefined
+  let pending: Promise<string> | undefined
+  let following = false
+
+  const hold = (version: string) => {
+    const changed = known !== undefined && known.version !== version
+    known = { version, at: Date.now() }
+    if (changed) options.onChange?.(version)
+  }
+
+  const read = async () => {
+    const response = await fetch(readUrl, { headers: headers(), signal: AbortSignal.timeout(2000) })
+    if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
+    const version = String(((await response.json()) as { version: string | number }).version)
+    hold(version)
+    return version
+  }
+
+  const follow = async () => {
+    let pause = FIRST_RETRY_MS
+    while (!stop.signal.aborted) {
+      try {
+        // Three heartbeats missed: the stream is taken for dead.
+        const { statusCode, body } = await request(changesUrl, { dispatcher, headers: headers(), signal: stop.signal, headersTimeout: 5000, bodyTimeout: 3 * HEARTBEAT_MS })
+        if (statusCode !== 200) {
+          await body.dump()
+          throw new Error(`participants answered ${statusCode}`)
+        }
+        body.setEncoding('utf8')
+        let rest = ''
+        for await (const chunk of body as AsyncIterable<string>) {
+          rest += chunk
+          for (let end = rest.indexOf('\n'); end >= 0; end = rest.indexOf('\n')) {
+            const line = rest.slice(0, end)
+            rest = rest.slice(end + 1)
+            hold(String((JSON.parse(line) as { version: string | number }).version))
+            following = true
+            pause = FIRST_RETRY_MS
+          }
+        }
+      } catch {
+        // Unreachable, refused or cut off: read the version meanwhile, and try again after the pause.
+      } finally {
+        following = false
+      }
+      await sleep(pause, undefined, { signal: stop.signal }).catch(() => undefined)
+      pause = Math.min(pause * 2, LAST_RETRY_MS)
+    }
+  }
+  void follow()
+
+  return {
+    async current() {
+      if (known && (following || Date.now() - known.at < options.freshnessMs)) return known.version
+      pending ??= read().finally(() => {
+        pending = undefined
+      })
+      return pending
+    },
+    get following() {
+      return following
+    },
+    close: () => {
+      stop.abort()
+      void dispatcher.destroy().catch(() => undefined)
+    },
+  }
+}
