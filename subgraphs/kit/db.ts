@@ -147,7 +147,8 @@ async function openPostgres(connectionString: string, max: number): Promise<Db> 
     },
     // A connection of its own, outside the pool: LISTEN belongs to the session that ran it.
     listen: async (channel, { onNotify, onLost }) => {
-      const client = new pg.Client({ connectionString })
+      // TCP keep-alive, so a connection that died without a word is found out; a server that does not answer is given up on.
+      const client = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 10_000 })
       let stopped = false
       const lost = (error: Error) => {
         if (stopped) return

@@ -2,8 +2,8 @@
  * The store's data version as a stream, for the gateway's response cache: a
  * line of JSON (`{"version":"…"}`) once the stream opens, another whenever an
  * import changes the version (the store's NOTIFY on DATA_VERSION_CHANNEL),
- * and the last one again every HEARTBEAT_MS, so that a silent stream can be
- * told from a dead one. While its stream is open the gateway trusts the
+ * and the version read afresh every HEARTBEAT_MS, so that a silent stream can
+ * be told from a dead one and a notification lost on the way is made good. While its stream is open the gateway trusts the
  * version it holds; when the stream ends it polls again. Every stream ends
  * when the feed can no longer vouch for it: the listening connection lost,
  * the version unreadable, the server closing.
@@ -40,14 +40,19 @@ export function versionFeed(db: Db, readVersion: () => Promise<string>, log: (me
   }
 
   // One read at a time; a NOTIFY during a read asks for one more after it, so the last read is never older than the last NOTIFY.
-  const refresh = () => {
+  // A heartbeat is a read too, sent to every stream: a NOTIFY lost on a half-open connection shows within one heartbeat.
+  let repeatAll = false
+  const refresh = (all = false) => {
+    repeatAll ||= all
     if (reading) {
       readAgain = true
       return
     }
+    const toAll = repeatAll
+    repeatAll = false
     reading = readVersion()
       .then((version) => {
-        for (const [stream, sent] of followers) if (sent !== version) send(stream, version)
+        for (const [stream, sent] of followers) if (toAll || sent !== version) send(stream, version)
       })
       .catch((error: Error) => {
         log(`data version feed: the version could not be read (${error.message}); its streams end`)
@@ -55,7 +60,7 @@ export function versionFeed(db: Db, readVersion: () => Promise<string>, log: (me
       })
       .finally(() => {
         reading = null
-        if (readAgain) {
+        if (readAgain || repeatAll) {
           readAgain = false
           refresh()
         }
@@ -67,34 +72,43 @@ export function versionFeed(db: Db, readVersion: () => Promise<string>, log: (me
     heartbeat = null
     listening = null
   }
-  const listen = () =>
-    (listening ??= db
+  const listen = (): Promise<() => Promise<void>> => {
+    if (listening) return listening
+    const started: Promise<() => Promise<void>> = db
       .listen(DATA_VERSION_CHANNEL, {
-        onNotify: refresh,
+        onNotify: () => refresh(),
         onLost: (error) => {
+          if (listening !== started) return
           log(`data version feed: stopped listening (${error.message}); its streams end`)
           stopListening()
           endAll()
         },
       })
       .then(
-        (stop) => {
-          heartbeat = setInterval(() => {
-            for (const [stream, sent] of followers) if (sent !== null) send(stream, sent)
-          }, HEARTBEAT_MS).unref()
+        async (stop) => {
+          // Closed, or lost and started again, while this one connected: it is not needed.
+          if (closed || listening !== started) {
+            await stop()
+            throw new Error('the server is closing')
+          }
+          heartbeat = setInterval(() => refresh(true), HEARTBEAT_MS).unref()
           return stop
         },
         (error: unknown) => {
-          listening = null
+          if (listening === started) listening = null
           throw error
         },
-      ))
+      )
+    listening = started
+    return started
+  }
 
   return {
     async follow() {
       if (closed) throw new Error('the server is closing')
       // Listening first, then the read: a change in between is not missed.
       await listen()
+      if (closed) throw new Error('the server is closing')
       const stream = new PassThrough()
       followers.set(stream, null)
       stream.on('close', () => followers.delete(stream))
