@@ -12,17 +12,20 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { dataVersionSource, type DataVersion } from './dataVersion.js'
 
 /** A stand-in for the participants subgraph's two version routes. */
-async function participants(options: { stream: boolean }) {
+async function participants(options: { stream: boolean; slowReadMs?: number; firstLineAfterMs?: number }) {
   const state = { version: '1', reads: 0, streams: new Set<http.ServerResponse>() }
   const server = http.createServer((request, response) => {
     if (request.url === '/internal/data-version') {
       state.reads++
+      // What a slow read answers is what the store held when it began.
+      const version = state.version
       response.setHeader('content-type', 'application/json')
-      return response.end(JSON.stringify({ version: state.version }))
+      setTimeout(() => response.end(JSON.stringify({ version })), options.slowReadMs ?? 0)
+      return
     }
     if (request.url === '/internal/data-version/changes' && options.stream) {
       response.writeHead(200, { 'content-type': 'application/x-ndjson' })
-      response.write(`${JSON.stringify({ version: state.version })}\n`)
+      setTimeout(() => response.write(`${JSON.stringify({ version: state.version })}\n`), options.firstLineAfterMs ?? 0)
       state.streams.add(response)
       response.once('close', () => state.streams.delete(response))
       return
@@ -90,6 +93,21 @@ describe('the data version', () => {
     // The stream is opened again after a pause.
     await until(() => source!.following)
     expect(source.following).toBe(true)
+  })
+
+  it('never lets a read that began before a streamed version take its place', async () => {
+    // The stream opens at once but says nothing for 100 ms; a read takes 300 ms.
+    stand = await participants({ stream: true, slowReadMs: 300, firstLineAfterMs: 100 })
+    const changes: string[] = []
+    source = dataVersionSource({ participantsUrl: stand.url, secret: 's'.repeat(32), freshnessMs: 0, onChange: (v) => changes.push(v) })
+    // A read of version 1 begins; an import lands; the stream's first line names version 2; then the read answers 1.
+    const slow = source.current()
+    await sleep(30)
+    stand.change('2')
+    expect(await slow).toBe('2')
+    expect(source.following).toBe(true)
+    expect(await source.current()).toBe('2')
+    expect(changes).toEqual([])
   })
 
   it('falls back to reading when the subgraph has no stream', async () => {

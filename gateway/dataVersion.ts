@@ -3,8 +3,9 @@
  * on it and every subgraph call carries it as a hint (DATA_VERSION_HEADER).
  * The gateway follows the participants subgraph's stream of versions
  * (`/internal/data-version/changes`), which names each import's version as it
- * commits; while that stream is open the version held is trusted. While it is
- * not (the subgraph unreachable, the stream ended, a heartbeat missed), the
+ * commits, and reads it afresh for each heartbeat; while that stream is open
+ * and its last line is not overdue, the version held is trusted. Otherwise
+ * (the subgraph unreachable, the stream ended, a heartbeat missed), the
  * version is read again whenever the last read is older than `freshnessMs`,
  * and the stream is opened again after a pause that doubles up to 30 s.
  */
@@ -14,6 +15,8 @@ import { gatewayIdentityHeader, IDENTITY_HEADER } from '../subgraphs/kit/identit
 import { HEARTBEAT_MS } from '../subgraphs/participants/versionFeed.js'
 
 const FIRST_RETRY_MS = 500
+/** A followed version is trusted until a heartbeat is overdue (each heartbeat reads the version afresh). */
+const TRUSTED_FOLLOWED_MS = 2 * HEARTBEAT_MS
 const LAST_RETRY_MS = 30_000
 
 export interface DataVersionOptions {
@@ -45,6 +48,8 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
   let known: { version: string; at: number } | undefined
   let pending: Promise<string> | undefined
   let following = false
+  /** Versions the stream has delivered: a read that started before the last of them is older than it. */
+  let streamed = 0
 
   const hold = (version: string) => {
     const changed = known !== undefined && known.version !== version
@@ -53,9 +58,11 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
   }
 
   const read = async () => {
+    const before = streamed
     const response = await fetch(readUrl, { headers: headers(), signal: AbortSignal.timeout(2000) })
     if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
     const version = String(((await response.json()) as { version: string | number }).version)
+    if (streamed !== before) return known!.version
     hold(version)
     return version
   }
@@ -78,6 +85,7 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
             const line = rest.slice(0, end)
             rest = rest.slice(end + 1)
             hold(String((JSON.parse(line) as { version: string | number }).version))
+            streamed++
             following = true
             pause = FIRST_RETRY_MS
           }
@@ -95,7 +103,7 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
 
   return {
     async current() {
-      if (known && (following || Date.now() - known.at < options.freshnessMs)) return known.version
+      if (known && ((following && Date.now() - known.at < TRUSTED_FOLLOWED_MS) || Date.now() - known.at < options.freshnessMs)) return known.version
       pending ??= read().finally(() => {
         pending = undefined
       })
