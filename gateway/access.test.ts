@@ -13,12 +13,15 @@ let server: http.Server
 let base: string
 const asked: string[] = []
 let projects = ['prj-0002', 'prj-0001']
+let answerAfterMs = 0
 
 beforeAll(async () => {
   server = http.createServer((request, response) => {
     asked.push(request.url!)
+    // What a slow answer holds is what the registry held when it was asked.
+    const held = projects
     response.setHeader('content-type', 'application/json')
-    response.end(JSON.stringify({ id: 'researcher-0001', displayName: 'Alice', projects }))
+    setTimeout(() => response.end(JSON.stringify({ id: 'researcher-0001', displayName: 'Alice', projects: held })), answerAfterMs)
   })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
@@ -49,6 +52,24 @@ describe('the access resolver', () => {
     const after = await access.identityFor(claims)
     expect(after).not.toBe(identity)
     expect(after.projects).toEqual(['prj-0003'])
+    expect(asked).toHaveLength(2)
+  })
+
+  it('does not keep memberships asked for before they were forgotten', async () => {
+    const access = createAccessResolver({ participantsUrl: base, secret: 's'.repeat(32) })
+    const claims = { sub: 'researcher-0001', name: 'alice', roles: ['researcher'] }
+    asked.length = 0
+    projects = ['prj-0001']
+    answerAfterMs = 100
+    // Asked before an import that changes the memberships; forgotten while the answer is on its way.
+    const early = access.identityFor(claims)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    projects = ['prj-0004']
+    access.clear()
+    expect((await early).projects).toEqual(['prj-0001'])
+    answerAfterMs = 0
+    // The early answer was not kept: the next request asks again and sees the change.
+    expect((await access.identityFor(claims)).projects).toEqual(['prj-0004'])
     expect(asked).toHaveLength(2)
   })
 })

@@ -28,6 +28,8 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
   const base = new URL(options.participantsUrl)
   const cache = new LRUCache<string, AccessAnswer>({ max: 10_000, ttl: ACCESS_TTL_MS })
   const inFlight = new Map<string, Promise<AccessAnswer>>()
+  // Bumped by clear(): an answer asked for before it is used by those who waited for it, but not kept.
+  let generation = 0
   // Keyed by the verifier's claims object, which is one per token while the token is remembered.
   const made = new WeakMap<TokenClaims, { answer: AccessAnswer; identity: Identity }>()
 
@@ -45,11 +47,19 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
       if (!answer) {
         let pending = inFlight.get(claims.sub)
         if (!pending) {
-          pending = fetchAccess(claims.sub).finally(() => inFlight.delete(claims.sub))
+          const asked = generation
+          const fetching: Promise<AccessAnswer> = fetchAccess(claims.sub)
+            .then((fetched) => {
+              if (asked === generation) cache.set(claims.sub, fetched)
+              return fetched
+            })
+            .finally(() => {
+              if (inFlight.get(claims.sub) === fetching) inFlight.delete(claims.sub)
+            })
+          pending = fetching
           inFlight.set(claims.sub, pending)
         }
         answer = await pending
-        cache.set(claims.sub, answer)
       }
       const known = made.get(claims)
       if (known?.answer === answer) return known.identity
@@ -62,6 +72,10 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
       made.set(claims, { answer, identity })
       return identity
     },
-    clear: () => cache.clear(),
+    clear: () => {
+      generation++
+      inFlight.clear()
+      cache.clear()
+    },
   }
 }
