@@ -23,6 +23,8 @@ export interface QueryFacts {
 }
 
 const facts = new LRUCache<string, QueryFacts>({ maxSize: MEMO_BYTES, sizeCalculation: (_facts, query) => query.length || 1 })
+/** The same facts by the text's SHA-256, for operations sent by hash alone (automatic persisted queries). */
+const byHash = new LRUCache<string, QueryFacts>({ max: 10_000 })
 
 /** What is known of a query text, worked out the first time it is seen. */
 export function queryFacts(query: string): QueryFacts {
@@ -33,7 +35,15 @@ export function queryFacts(query: string): QueryFacts {
       // A word match, so a field named "mutation" also counts: such a text is merely not cached.
       read: !/\b(mutation|subscription)\b/.test(query),
     }
-    if (query.length <= LONGEST_REMEMBERED) facts.set(query, known)
+    if (query.length <= LONGEST_REMEMBERED) {
+      facts.set(query, known)
+      byHash.set(known.sha256, known)
+    }
   }
   return known
+}
+
+/** What is known of a text this process has seen, by its SHA-256 (hex); nothing for one it has not. */
+export function queryFactsByHash(sha256: string): QueryFacts | undefined {
+  return byHash.get(sha256)
 }

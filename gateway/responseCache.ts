@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { createClient, RESP_TYPES } from 'redis'
-import { queryFacts } from './queryText.js'
+import { queryFacts, queryFactsByHash } from './queryText.js'
 import type { Identity } from '../subgraphs/kit/identity.js'
 
 export interface CacheStore {
@@ -86,6 +86,8 @@ export function cacheKey(operation: OperationRequest, identity: Identity, dataVe
     hash = facts.sha256
   } else if (typeof operation.extensions?.persistedQuery?.sha256Hash === 'string') {
     hash = operation.extensions.persistedQuery.sha256Hash
+    // Sent by hash alone: kept only when this process has seen the text and it only reads (a mutation must run every time).
+    if (!queryFactsByHash(hash)?.read) return null
   } else {
     return null
   }
