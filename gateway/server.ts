@@ -316,7 +316,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await agent.close()
   })
 
-  await app.register(async (graphql) => {
+  const graphqlRoute = app.register(async (graphql) => {
     metrics.instrumentGraphQLRoute(graphql, CACHE_HEADER)
     // Per address, before any work; per researcher once the token is verified.
     graphql.addHook('onRequest', async (request, reply) => {
@@ -356,18 +356,18 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         if (!(error instanceof RateLimited)) throw error
         return tooManyRequests(reply, error)
       }
+      // The version first: a change it finds clears the memberships this request then asks for.
+      const cacheable = cache && request.method === 'POST' && !Array.isArray(request.body)
+      // Without the cache, only a hint for the subgraphs: without it they read the version themselves.
+      request.dataVersion = cacheable ? await dataVersion.current() : await dataVersion.current().catch(() => undefined)
       request.researcher = await access.identityFor(claims)
 
-      if (cache && request.method === 'POST' && !Array.isArray(request.body)) {
-        request.dataVersion = await dataVersion.current()
-        const key = cacheKey(request.body as OperationRequest, request.researcher, request.dataVersion)
+      if (cacheable) {
+        const key = cacheKey(request.body as OperationRequest, request.researcher, request.dataVersion!)
         request.cacheKey = key
         const hit = key ? await cache.get(key) : undefined
         if (hit) return reply.header(CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit)
         if (key) reply.header(CACHE_HEADER, 'miss')
-      } else {
-        // Only a hint for the subgraphs: without it they read the version themselves.
-        request.dataVersion = await dataVersion.current().catch(() => undefined)
       }
     })
     graphql.addHook('onSend', (request, reply, payload, done) => {
@@ -378,13 +378,11 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
       if (!text || text.includes('"errors"')) return done(null, payload)
       // Stored before the answer leaves, so the next request finds it; a store that fails costs only the entry.
-      cache.set(request.cacheKey, text, options.responseCache!.ttlSeconds).then(
-        () => done(null, payload),
-        (error: unknown) => {
-          logger.warn({ requestId: request.id, err: error }, 'response cache: the answer could not be stored')
-          done(null, payload)
-        },
-      )
+      cache
+        .set(request.cacheKey, text, options.responseCache!.ttlSeconds)
+        .catch((error: unknown) => logger.warn({ requestId: request.id, err: error }, 'response cache: the answer could not be stored'))
+        .then(() => done(null, payload))
+        .catch((error: unknown) => logger.error({ requestId: request.id, err: error }, 'the answer could not be sent'))
     })
     await graphql.register(fastifyApollo(apollo), {
       path: '/graphql',
@@ -394,6 +392,13 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       },
     })
   })
+  try {
+    await graphqlRoute
+  } catch (error) {
+    // What was opened above (the version stream, the cache's and subgraphs' connections) closes with the app.
+    await app.close().catch(() => undefined)
+    throw error
+  }
   return { app, apollo }
 }
 
