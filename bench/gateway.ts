@@ -374,10 +374,15 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       // The ceiling answers exactly what ours answers, for the same request: the bytes are taken first.
       {
         const gateway = await start(['bench/gateway-process.ts', 'ours', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false })])
-        const r = w.people[0]!
-        const sample = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: bodyOf(w)(r) })
-        writeFileSync(ceilingFile, Buffer.from(await sample.arrayBuffer()))
-        await stop(gateway.child)
+        try {
+          const r = w.people[0]!
+          const sample = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: bodyOf(w)(r) })
+          const bytes = Buffer.from(await sample.arrayBuffer())
+          if (sample.status !== 200 || bytes.includes('"errors"')) throw new Error(`${w.name}: the ceiling's sample answer is an error (HTTP ${sample.status}): ${bytes.toString('utf8', 0, 300)}`)
+          writeFileSync(ceilingFile, bytes)
+        } finally {
+          await stop(gateway.child)
+        }
       }
       // The targets compare ours with the ceiling and (d) with the subgraph called directly: those are measured interleaved with ours.
       const partners: Partner[] = [
