@@ -4,8 +4,9 @@
  * the peers (@graphql-hive/gateway, @mercuriusjs/gateway), the ceiling (a bare
  * node:http server answering the same bytes) and, for the single-subgraph
  * workload, the subgraph called directly. Each workload runs for the same
- * duration and concurrency, three rounds; the median round is reported. Then
- * each lever of ours is measured switched off.
+ * duration and concurrency, three rounds; the median round is reported. The
+ * contenders of a workload run side by side and take their rounds in turn, so
+ * that they meet the same machine. Then each lever of ours is measured.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
@@ -24,9 +25,8 @@ import { createScratchDatabase } from '../test/helpers/scratchDatabase.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const tsx = path.join(root, 'node_modules/.bin/tsx')
+/** The first gateway's port; those measured beside it take the next ones. */
 const PORT = 4310
-/** Where a gateway measured beside another listens (the ceiling beside ours). */
-const PARTNER_PORT = 4311
 const DURATION = Number(process.env.HD4RES_BENCH_SECONDS ?? 5)
 const CONNECTIONS = 16
 const ROUNDS = 3
@@ -286,9 +286,9 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     ]
     const bodyOf = (w: Workload) => (r: Person) => JSON.stringify({ query: w.query, variables: { id: r.projects[0] } })
     const gatewayUrl = `http://127.0.0.1:${PORT}/graphql`
-    const withToken = (w: Workload, body = bodyOf(w)): Load => {
+    const withToken = (w: Workload, body = bodyOf(w), url = gatewayUrl): Load => {
       const request = (r: Person) => ({ body: body(r), headers: { authorization: `Bearer ${r.token}` } })
-      return { url: gatewayUrl, next: () => request(pick(w.people)), each: () => w.people.map(request) }
+      return { url, next: () => request(pick(w.people)), each: () => w.people.map(request) }
     }
     const withIdentity = (w: Workload, url = gatewayUrl): Load => {
       const request = (r: Person) => ({ body: bodyOf(w)(r), headers: { [IDENTITY_HEADER]: identityOf(r) } })
@@ -296,31 +296,28 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     }
 
     interface Contender { label: string; kind: string; load: Load; workers?: number; env?: Record<string, string>; cache?: boolean; subgraphs?: Record<string, string>; warm?: () => Promise<void> }
-    /** Measured with a contender, its rounds interleaved with the contender's: a gateway kind started beside it, or an address called directly. */
-    interface Partner { label: string; load: Load; kind?: 'ceiling' }
     const ceilingFile = path.join(work, 'ceiling.json')
-    const gatewayConfig = (c: Pick<Contender, 'subgraphs' | 'cache' | 'workers' | 'env'>, w: Workload) =>
+    const gatewayConfig = (c: Contender, w: Workload) =>
       JSON.stringify({ urls: c.subgraphs ?? urls, secret, publicJwk, cache: c.cache ?? w.cache, workers: c.workers, env: c.env, ceilingBodyFile: ceilingFile })
-    /**
-     * Starts one gateway (and its partners), measures them, stops them. No rows
-     * when the gateway cannot serve the supergraph; the contender's row first.
-     */
-    const run = async (w: Workload, c: Contender, partners: Partner[] = []): Promise<GatewayBenchRow[]> => {
+    const cannot = (w: Workload, c: Contender, what: string, reason: string) => {
+      if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
+      log(`${w.name}: ${c.label} cannot serve this ${what}: ${reason}`)
+    }
+    /** Starts one gateway on a port and sends it one request; null (the reason noted) when it cannot serve. */
+    const launch = async (w: Workload, c: Contender, port: number): Promise<ChildProcess | null> => {
       let gateway
       try {
-        gateway = await start(['bench/gateway-process.ts', c.kind, String(PORT), gatewayConfig(c, w)])
-        // A contender that cannot serve says so on its first line instead of "ready".
-        if (gateway.firstLine.startsWith('failed: ')) {
-          await stop(gateway.child)
-          throw new Error(gateway.firstLine)
-        }
+        gateway = await start(['bench/gateway-process.ts', c.kind, String(port), gatewayConfig(c, w)])
       } catch (error) {
-        const reason = String((error as Error).message).replace(/^.*?failed: /s, '')
-        if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
-        log(`${w.name}: ${c.label} cannot serve this supergraph: ${reason}`)
-        return []
+        cannot(w, c, 'supergraph', String((error as Error).message).replace(/^.*?failed: /s, ''))
+        return null
       }
-      const beside: { partner: Partner; child?: ChildProcess }[] = []
+      // A contender that cannot serve says so on its first line instead of "ready".
+      if (gateway.firstLine.startsWith('failed: ')) {
+        await stop(gateway.child)
+        cannot(w, c, 'supergraph', gateway.firstLine.slice('failed: '.length))
+        return null
+      }
       try {
         await c.warm?.()
         // One request first: a contender that answers it with errors cannot serve this workload.
@@ -329,28 +326,43 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         const text = await answer.text()
         if (answer.status !== 200 || text.includes('"errors"')) {
           const message = (JSON.parse(text) as { errors?: { message?: string }[] }).errors?.[0]?.message ?? `HTTP ${answer.status}`
-          const reason = `it answers the workload's query with an error (HTTP ${answer.status}): ${message}`
-          if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
-          log(`${w.name}: ${c.label} cannot serve this workload: ${reason}`)
-          return []
+          await stop(gateway.child)
+          cannot(w, c, 'workload', `it answers the workload's query with an error (HTTP ${answer.status}): ${message}`)
+          return null
         }
-        for (const partner of partners) {
-          const child = partner.kind ? (await start(['bench/gateway-process.ts', partner.kind, String(PARTNER_PORT), gatewayConfig({}, w)])).child : undefined
-          beside.push({ partner, child })
+      } catch (error) {
+        await stop(gateway.child)
+        throw error
+      }
+      return gateway.child
+    }
+    /**
+     * Starts the gateways of one comparison side by side (the first on PORT,
+     * the next on PORT + 1…), measures them with their rounds interleaved, and
+     * stops them; `direct` is an address measured in the same rotation. A
+     * gateway that cannot serve is left out (and named in BENCHMARKS.md).
+     */
+    const run = async (w: Workload, contenders: Contender[], direct?: { label: string; load: Load }): Promise<GatewayBenchRow[]> => {
+      const started: { label: string; load: Load; gateway?: ChildProcess }[] = []
+      try {
+        for (const [i, c] of contenders.entries()) {
+          if (unable.some((u) => u.contender === c.label)) continue
+          const gateway = await launch(w, c, PORT + i)
+          if (gateway) started.push({ label: c.label, load: c.load, gateway })
         }
-        log(`${w.name}: ${[c.label, ...partners.map((p) => p.label)].join(', interleaved with ')}…`)
-        for (const load of [c.load, ...partners.map((p) => p.load)]) await prime(load)
-        const measured = await measure([{ load: c.load, gateway: gateway.child }, ...beside.map((b) => ({ load: b.partner.load, gateway: b.child }))])
-        const memories = [gateway.child, ...beside.map((b) => b.child)].map((child) => (child ? gatewayMemory(child).peakMb : null))
-        return [c.label, ...partners.map((p) => p.label)].map((label, i) => {
+        if (started.length === 0) return []
+        if (direct) started.push(direct)
+        log(`${w.name}: ${started.map((s) => s.label).join(' | ')}${started.length > 1 ? ', rounds interleaved' : ''}…`)
+        for (const s of started) await prime(s.load)
+        const measured = await measure(started)
+        return started.map((s, i) => {
           const m = measured[i]!
-          const peak = memories[i]!
-          log(`  ${label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`)
-          return { workload: w.name, contender: label, ...m, peakRssMb: peak }
+          const peak = s.gateway ? gatewayMemory(s.gateway).peakMb : null
+          log(`  ${s.label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`)
+          return { workload: w.name, contender: s.label, ...m, peakRssMb: peak }
         })
       } finally {
-        for (const b of beside) if (b.child) await stop(b.child)
-        await stop(gateway.child)
+        for (const s of started) if (s.gateway) await stop(s.gateway)
       }
     }
 
@@ -384,27 +396,17 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
           await stop(gateway.child)
         }
       }
-      // The targets compare ours with the ceiling and (d) with the subgraph called directly: those are measured interleaved with ours.
-      const partners: Partner[] = [
-        { label: 'ceiling (bare node:http, same bytes)', kind: 'ceiling', load: { url: `http://127.0.0.1:${PARTNER_PORT}/graphql`, next: () => ({ body: bodyOf(w)(pick(w.people)), headers: {} }) } },
-        ...(w.direct ? [{ label: 'direct (participants subgraph)', load: withIdentity(w, w.direct) }] : []),
-      ]
+      // Every gateway of the workload side by side, their rounds interleaved: the targets compare them with each other.
+      const at = (i: number) => `http://127.0.0.1:${PORT + i}/graphql`
       const contenders: Contender[] = [
-        { label: 'ours', kind: 'ours', load: withToken(w) },
-        { label: 'ours, 2 workers', kind: 'ours', workers: 2, load: withToken(w) },
-        { label: 'stock @apollo/gateway', kind: 'stock', load: withIdentity(w) },
-        { label: '@graphql-hive/gateway', kind: 'hive', load: withIdentity(w) },
-        { label: '@mercuriusjs/gateway', kind: 'mercurius', load: withIdentity(w) },
+        { label: 'ours', kind: 'ours', load: withToken(w, bodyOf(w), at(0)) },
+        { label: 'ours, 2 workers', kind: 'ours', workers: 2, load: withToken(w, bodyOf(w), at(1)) },
+        { label: 'stock @apollo/gateway', kind: 'stock', load: withIdentity(w, at(2)) },
+        { label: '@graphql-hive/gateway', kind: 'hive', load: withIdentity(w, at(3)) },
+        { label: '@mercuriusjs/gateway', kind: 'mercurius', load: withIdentity(w, at(4)) },
+        { label: 'ceiling (bare node:http, same bytes)', kind: 'ceiling', load: { url: at(5), next: () => ({ body: bodyOf(w)(pick(w.people)), headers: {} }) } },
       ]
-      const partnerRows: GatewayBenchRow[] = []
-      for (const c of contenders) {
-        if (unable.some((u) => u.contender === c.label)) continue
-        const [row, ...withIt] = await run(w, c, c.label === 'ours' ? partners : [])
-        if (row) rows.push(row)
-        partnerRows.push(...withIt)
-      }
-      // Listed after the gateways, as before.
-      rows.push(...partnerRows)
+      rows.push(...(await run(w, contenders, w.direct ? { label: 'direct (participants subgraph)', load: withIdentity(w, w.direct) } : undefined)))
     }
 
     // Each lever of ours, off, beside the figures above where it is on.
@@ -434,7 +436,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       ...(uncachedUrls ? [[c, { label: 'ours, response cache and subgraph result cache off', kind: 'ours', load: withToken(c), cache: false, subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
       [d, { label: 'ours, response cache off', kind: 'ours', load: withToken(d), cache: false }],
     ]
-    for (const [w, lever] of leverRuns) levers.push(...(await run(w, lever)))
+    for (const [w, lever] of leverRuns) levers.push(...(await run(w, [lever])))
   } finally {
     for (const child of running) await stop(child)
     await database.drop()

@@ -79,10 +79,13 @@ code is optimised before the first contender is measured. Before each
 gateway's rounds: one request for every researcher the workload draws from
 (so every contender finds the subgraphs' caches equally warm, whichever runs
 first), then a 2 s warm-up round; neither is counted. All on the same machine.
-Latency percentiles come from each response's exact time. The ceiling, and
-for (d) the subgraph called directly, run beside ours with their rounds
-interleaved with ours (a round of each in turn): the targets compare them with
-ours, and on a shared machine the speed available drifts over minutes.
+Latency percentiles come from each response's exact time. All the gateways
+of a workload (and, for (d), the subgraph called directly) run side by side,
+each idle but for its own rounds, and their rounds are interleaved (a round of
+each in turn): the targets compare them with each other, and on a shared
+machine the speed available drifts over minutes. The levers are measured one
+by one afterwards, so compare them with each other rather than with the
+table above.
 
 - **ours** runs as deployed: production mode, a JWT checked on every
   request (a token already verified is answered from memory until it
@@ -90,10 +93,9 @@ ours, and on a shared machine the speed available drifts over minutes.
   default) except for workload (a), which is uncached at the gateway; "2
   workers" is the production entry point's \`HD4RES_GATEWAY_WORKERS=2\`
   (one is the default). Here the two workers share the machine's two cores
-  with the load generator and the five subgraphs, and the ceiling is measured
-  beside the one-worker gateway only: the 2-worker rows show what a second
-  process costs or gains on a machine that has no core to spare, not how far
-  ours scales.
+  with the load generator and the five subgraphs: the 2-worker rows show what
+  a second process costs or gains on a machine that has no core to spare, not
+  how far ours scales.
 - The **subgraphs** keep their own result caches (part of the deployed
   system, shared by every contender alike): after the priming requests they
   answer workload (a) from them too. The lever table's "subgraph result cache off"
