@@ -8,6 +8,7 @@
  */
 import { LRUCache } from 'lru-cache'
 import { GATEWAY_ROLE, gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
+import { accessPath } from '../subgraphs/participants/routes.js'
 import type { TokenClaims } from './auth.js'
 
 const ACCESS_TTL_MS = 30_000
@@ -34,7 +35,7 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
   const made = new WeakMap<TokenClaims, { answer: AccessAnswer; identity: Identity }>()
 
   async function fetchAccess(researcherId: string): Promise<AccessAnswer> {
-    const url = new URL(`/internal/access/${encodeURIComponent(researcherId)}`, base)
+    const url = new URL(accessPath(researcherId), base)
     const header = gatewayIdentityHeader(options.secret)
     const response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(5_000) })
     if (!response.ok) throw new Error(`participants answered ${response.status} for memberships`)

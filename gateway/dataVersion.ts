@@ -12,7 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request } from 'undici'
 import { gatewayIdentityHeader, IDENTITY_HEADER } from '../subgraphs/kit/identity.js'
-import { HEARTBEAT_MS } from '../subgraphs/participants/versionFeed.js'
+import { HEARTBEAT_MS, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../subgraphs/participants/routes.js'
 
 const FIRST_RETRY_MS = 500
 /** A followed version is trusted until a heartbeat is overdue (each heartbeat reads the version afresh). */
@@ -39,8 +39,8 @@ export interface DataVersion {
 
 export function dataVersionSource(options: DataVersionOptions): DataVersion {
   const base = new URL(options.participantsUrl)
-  const readUrl = new URL('/internal/data-version', base)
-  const changesUrl = new URL('/internal/data-version/changes', base)
+  const readUrl = new URL(VERSION_ROUTE, base)
+  const changesUrl = new URL(VERSION_CHANGES_ROUTE, base)
   const headers = () => ({ [IDENTITY_HEADER]: gatewayIdentityHeader(options.secret) })
   const stop = new AbortController()
   // The stream's own connection, closed with it: a connection left in a shared pool would keep the subgraph's server from closing.

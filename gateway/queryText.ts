@@ -2,8 +2,8 @@
  * Facts remembered about query texts: frontends send the same few operations
  * again and again, and working a fact out of a text (lexing it, hashing it)
  * costs more than the rest of a cached answer. One memo serves the token
- * limit, the safelist and the response cache, so a text repeated is looked
- * up once per request. It keeps texts up to 4 MB in all, so distinct hostile
+ * limit, the safelist and the response cache, so each fact of a repeated text
+ * is worked out once. It keeps texts up to 4 MB in all, so distinct hostile
  * queries only push older entries out, and never remembers a text longer than
  * 100,000 characters.
  */

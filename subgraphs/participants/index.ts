@@ -20,14 +20,8 @@ import {
 } from './resolvers.js'
 import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
+import { ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from './routes.js'
 import { versionFeed } from './versionFeed.js'
-
-/** The route the gateway asks for a researcher's memberships. */
-export const ACCESS_ROUTE = '/internal/access/:researcherId'
-/** The store's data version, bumped by every import: what response caches key on. */
-export const VERSION_ROUTE = '/internal/data-version'
-/** The same, as a stream of lines: the version now, then each change as it commits (versionFeed.ts). */
-export const VERSION_CHANGES_ROUTE = '/internal/data-version/changes'
 
 export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   name: 'participants',

@@ -3,17 +3,16 @@
  * line of JSON (`{"version":"…"}`) once the stream opens, another whenever an
  * import changes the version (the store's NOTIFY on DATA_VERSION_CHANNEL),
  * and the version read afresh every HEARTBEAT_MS, so that a silent stream can
- * be told from a dead one and a notification lost on the way is made good. While its stream is open the gateway trusts the
- * version it holds; when the stream ends it polls again. Every stream ends
- * when the feed can no longer vouch for it: the listening connection lost,
- * the version unreadable, the server closing.
+ * be told from a dead one and a notification lost on the way is made good.
+ * While its stream is open the gateway trusts the version it holds; when the
+ * stream ends it polls again. Every stream ends when the feed can no longer
+ * vouch for it: the listening connection lost, the version unreadable, the
+ * server closing.
  */
 import { PassThrough } from 'node:stream'
 import type { Db } from '../kit/db.js'
 import { DATA_VERSION_CHANNEL } from '../kit/importLog.js'
-
-/** How often an open stream repeats the version it last sent. */
-export const HEARTBEAT_MS = 15_000
+import { HEARTBEAT_MS } from './routes.js'
 
 export interface VersionFeed {
   /** A new stream of versions; its first line comes as soon as the version is read. Fails when the store cannot be listened to, or the feed is closed. */
