@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
 import { ENGINES, startTestGraph, TEST_END_DATE, type TestGraph } from './helpers/graph.js'
 
-const COUNT = `__typename ... on ExactCount { value } ... on SuppressedCount { threshold } ... on NotCollected { reason }`
+const COUNT = `__typename ... on ExactCount { value lowerBound upperBound } ... on SuppressedCount { threshold } ... on NotCollected { reason }`
 const COMPONENT = 'id name location status { __typename ... on ComponentStatus { status checkedAt } }'
 
 /** One request through all five subgraphs: what a project dashboard asks. */
@@ -136,12 +136,12 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
     const res = await t.query(`{ project(id: "prj-0001") { uniqueSubjectCounts { ... on UniqueSubjectCounts { components { component { id } count { ${COUNT} } } } } } }`)
     const byId = Object.fromEntries(res.body.data!.project.uniqueSubjectCounts.components.map((c: any) => [c.component.id, c.count]))
     expect(byId.HD_INTEGRATION).toEqual({ __typename: 'SuppressedCount', threshold: 5 })
-    expect(byId.HD_DWH_STAGING).toEqual({ __typename: 'ExactCount', value: 0 })
+    expect(byId.HD_DWH_STAGING).toEqual({ __typename: 'ExactCount', value: 0, lowerBound: 0, upperBound: 0 })
     expect(byId.HD_DWH_EXPLOITATION.__typename).toBe('NotCollected')
     expect(byId.HD_DWH_EXPLOITATION.reason).toMatch(/HD DWH Exploitation/)
   })
 
-  it('withholds small per-installation subject counts, and the next smallest when the total would give one away', async () => {
+  it('withholds small per-installation subject counts, and computes the total from the installations\u2019 bands so it gives none away', async () => {
     const [row] = await t.db.query<{ day: string }>(`SELECT max(day)::text AS day FROM subjects.unique_subject_counts WHERE project_id = 'prj-0001'`)
     const day = row!.day
     await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 50 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD4DP_V2_LOCAL'`, [day])
@@ -155,16 +155,22 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
       component { id } count { ${COUNT} } installations { installation count { ${COUNT} } } } } }
       studyRecordCounts { ... on StudyRecordCounts { components { component { id } installations { installation count { ${COUNT} } } } } } } }`)
     const local = res.body.data!.project.uniqueSubjectCounts.components.find((c: any) => c.component.id === 'HD4DP_V2_LOCAL')
-    expect(local.count).toEqual({ __typename: 'ExactCount', value: 50 })
+    // 40..44 + 5..9 + 1..4: the total's range is the sum of the parts' bands, not the stored 50.
+    expect(local.count).toEqual({ __typename: 'ExactCount', value: 50, lowerBound: 46, upperBound: 57 })
     expect(local.installations).toEqual([
-      { installation: 'hd4dp.large.be', count: { __typename: 'ExactCount', value: 40 } },
-      { installation: 'hd4dp.medium.be', count: { __typename: 'SuppressedCount', threshold: 5 } },
+      { installation: 'hd4dp.large.be', count: { __typename: 'ExactCount', value: 40, lowerBound: 40, upperBound: 44 } },
+      { installation: 'hd4dp.medium.be', count: { __typename: 'ExactCount', value: 5, lowerBound: 5, upperBound: 9 } },
       { installation: 'hd4dp.small.be', count: { __typename: 'SuppressedCount', threshold: 5 } },
     ])
-    // Record counts are not about subjects: published exactly, per installation too.
+    // Record counts bound subject counts, so they are banded the same way, per installation too.
     const records = res.body.data!.project.studyRecordCounts.components.find((c: any) => c.component.id === 'HD4DP_V2_LOCAL')
     expect(records.installations.length).toBeGreaterThan(0)
-    expect(records.installations.every((i: any) => i.count.__typename === 'ExactCount')).toBe(true)
+    for (const { count } of records.installations) {
+      if (count.__typename === 'ExactCount' && count.value > 0) {
+        expect(count.value % 5).toBe(0)
+        expect(count.upperBound).toBe(count.value + 4)
+      }
+    }
   })
 
   it('withholds small subject counts in history series too', async () => {

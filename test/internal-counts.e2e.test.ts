@@ -66,23 +66,25 @@ describe.each(ENGINES)('internal-counts on %s', (engine) => {
     const [result] = await collectInternalCounts(t.db, config, [DAY])
     expect(result!.outcome).toBe('succeeded')
     const res = await t.query(`{ project(id: "prj-0001") {
-      studyRecordCounts(date: "${DAY}") { ... on StudyRecordCounts { components { component { id } source count { ... on ExactCount { value } } } } }
-      uniqueSubjectCounts(date: "${DAY}") { ... on UniqueSubjectCounts { components { component { id } count { ... on ExactCount { value } } } } } } }`)
+      studyRecordCounts(date: "${DAY}") { ... on StudyRecordCounts { components { component { id } source count { ... on ExactCount { value lowerBound upperBound } } } } }
+      uniqueSubjectCounts(date: "${DAY}") { ... on UniqueSubjectCounts { components { component { id } count { ... on ExactCount { value lowerBound upperBound } } } } } } }`)
+    // 14 records and 7 subjects, published in their bands of 5.
     const records = res.body.data!.project.studyRecordCounts.components.find((c: any) => c.component.id === 'HD_DWH_EXPLOITATION')
-    expect(records).toEqual({ component: { id: 'HD_DWH_EXPLOITATION' }, source: 'HD4RES', count: { value: 14 } })
+    expect(records).toEqual({ component: { id: 'HD_DWH_EXPLOITATION' }, source: 'HD4RES', count: { value: 10, lowerBound: 10, upperBound: 14 } })
     const subjects = res.body.data!.project.uniqueSubjectCounts.components.find((c: any) => c.component.id === 'HD_DWH_EXPLOITATION')
-    expect(subjects.count).toEqual({ value: 7 })
+    expect(subjects.count).toEqual({ value: 5, lowerBound: 5, upperBound: 9 })
   })
 
   it('computes subjects in several studies and the overlaps, small ones suppressed', async () => {
     const res = await t.query(`{ multiStudySubjectCounts(date: "${DAY}") { ... on MultiStudySubjectCounts {
-      subjectsInMultipleStudies { __typename ... on ExactCount { value } }
-      overlaps(projectId: "prj-0001") { project { code } sharedSubjects { __typename ... on ExactCount { value } ... on SuppressedCount { threshold } } } } } }`)
+      subjectsInMultipleStudies { __typename ... on ExactCount { value upperBound } }
+      overlaps(projectId: "prj-0001") { project { code } sharedSubjects { __typename ... on ExactCount { value upperBound } ... on SuppressedCount { threshold } } } } } }`)
     const figures = res.body.data!.multiStudySubjectCounts
     // pseudo-a..f are in BCFR and ORTHOPRIDE-HIP, pseudo-g in BCFR and ORTHOPRIDE-KNEE.
-    expect(figures.subjectsInMultipleStudies).toEqual({ __typename: 'ExactCount', value: 7 })
+    // 7 and 6, published in the band 5..9.
+    expect(figures.subjectsInMultipleStudies).toEqual({ __typename: 'ExactCount', value: 5, upperBound: 9 })
     expect(figures.overlaps).toEqual([
-      { project: { code: 'ORTHOPRIDE-HIP' }, sharedSubjects: { __typename: 'ExactCount', value: 6 } },
+      { project: { code: 'ORTHOPRIDE-HIP' }, sharedSubjects: { __typename: 'ExactCount', value: 5, upperBound: 9 } },
       { project: { code: 'ORTHOPRIDE-KNEE' }, sharedSubjects: { __typename: 'SuppressedCount', threshold: 5 } },
     ])
   })

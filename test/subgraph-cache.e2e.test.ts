@@ -78,13 +78,13 @@ describe('the subgraph result cache', () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), 'hd4res-subgraph-cache-'))
     const file = path.join(dir, 'counts.json')
-    writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-22', projects: [{ project: 'BCFR', records: 515151 }] }))
+    writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-22', projects: [{ project: 'BCFR', records: 515150 }] }))
     const [outcome] = await collectHd4devopsCounts(t.db, fileDocuments([file]))
     expect(outcome!.status).toBe('imported')
 
     expect((await ask('researcher-0001', [bcfr], bcfr)).cache).toBe('miss')
     const after = await t.query(query)
-    expect(JSON.stringify(before.body)).not.toContain('515151')
-    expect(JSON.stringify(after.body)).toContain('515151')
+    expect(JSON.stringify(before.body)).not.toContain('515150')
+    expect(JSON.stringify(after.body)).toContain('515150')
   })
 })

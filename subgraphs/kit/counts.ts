@@ -1,7 +1,7 @@
 /**
  * Turning daily count rows into the contract's ComponentCount and DailyCount
- * values, shared by the records and subjects subgraphs. Subject counts go
- * through small-count suppression here, so no path can skip it.
+ * values, shared by the records and subjects subgraphs. Every count goes
+ * through the subgraph's Disclosure here (disclosure.ts), so no path can skip it.
  */
 import DataLoader from 'dataloader'
 import { assertMember, badInput } from './access.js'
@@ -11,6 +11,7 @@ import { COMPONENT_IDS, componentInfo, componentRef, isComponentId, type Compone
 import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './countsStore.js'
 import { manyByKey, objectLoader } from './loaders.js'
 import { daysBetween, daysInRange } from './dates.js'
+import type { Disclosure } from './disclosure.js'
 import type { CountValueData } from './types.js'
 
 export interface ComponentCountData {
@@ -31,45 +32,6 @@ export interface SeriesData {
   points: { date: string; count: CountValueData }[]
 }
 
-/** How a raw count is published: exact for records, suppressed when small for subjects. */
-export type Publish = (value: number) => CountValueData
-
-export const exact: Publish = (value) => ({ __typename: 'ExactCount', value })
-
-export function suppressBelow(threshold: number): Publish {
-  return (value) =>
-    value > 0 && value < threshold ? { __typename: 'SuppressedCount', threshold } : { __typename: 'ExactCount', value }
-}
-
-/** How a total and its parts are published together. */
-export type PublishParts = (total: number, parts: readonly number[]) => { total: CountValueData; parts: CountValueData[] }
-
-export const exactParts: PublishParts = (total, parts) => ({ total: exact(total), parts: parts.map(exact) })
-
-/**
- * Small counts withheld in a total and its parts, primary and secondary: when
- * exactly one part is withheld and the total is published, the total minus the
- * other parts would give it away, so the next smallest published part (above
- * zero) is withheld too.
- */
-export function suppressWithParts(threshold: number): PublishParts {
-  const one = suppressBelow(threshold)
-  return (total, parts) => {
-    const published = parts.map(one)
-    const totalValue = one(total)
-    const hidden = published.filter((p) => p.__typename === 'SuppressedCount').length
-    if (hidden === 1 && totalValue.__typename === 'ExactCount') {
-      const candidates = parts
-        .map((value, index) => ({ value, index }))
-        .filter(({ value, index }) => value > 0 && published[index]!.__typename === 'ExactCount')
-        .sort((a, b) => a.value - b.value)
-      const next = candidates[0]
-      if (next) published[next.index] = { __typename: 'SuppressedCount', threshold }
-    }
-    return { total: totalValue, parts: published }
-  }
-}
-
 const flowOrder = (a: { component: ComponentRef }, b: { component: ComponentRef }) =>
   COMPONENT_IDS.indexOf(a.component.id) - COMPONENT_IDS.indexOf(b.component.id)
 
@@ -82,7 +44,7 @@ export function notCollected(componentId: ComponentId, day: string, firstDay: st
   return { __typename: 'NotCollected', reason }
 }
 
-function toDayCounts(rows: DayCountRow[], fallbackDay: string, publish: Publish, include: (id: ComponentId) => boolean): DayCountsData {
+function toDayCounts(rows: DayCountRow[], fallbackDay: string, disclosure: Disclosure, include: (id: ComponentId) => boolean): DayCountsData {
   const day = rows[0]?.day ?? fallbackDay
   const components: ComponentCountData[] = []
   for (const row of rows) {
@@ -90,7 +52,7 @@ function toDayCounts(rows: DayCountRow[], fallbackDay: string, publish: Publish,
     const id = row.component_id
     components.push({
       component: componentRef(id),
-      count: row.value === null ? notCollected(id, day, row.first_day) : publish(row.value),
+      count: row.value === null ? notCollected(id, day, row.first_day) : disclosure.cell(row.value),
       source: (row.source as ComponentCountData['source'] | null) ?? componentInfo(id).countSource,
       collectedAt: row.collected_at === null ? null : new Date(row.collected_at).toISOString(),
       installations: [],
@@ -112,17 +74,19 @@ export function validateRange(from: string, to: string): void {
 
 export interface CountLoaderOptions {
   store: CountsStore
-  publish: Publish
-  /** How a component's total and its per-installation parts are published together. */
-  publishParts: PublishParts
+  /** How every count of this publication is published (disclosure.ts). */
+  disclosure: Disclosure
   /** Which components this publication covers (subject counts leave out components without subjects). */
   include: (id: ComponentId) => boolean
   /** The day to report when a project has no counts at all. */
   today: () => string
 }
 
+/** The component whose count is also reported per installation. */
+const PER_INSTALLATION: ComponentId = 'HD4DP_V2_LOCAL'
+
 export function createCountLoaders(options: CountLoaderOptions) {
-  const { store, publish, include } = options
+  const { store, disclosure, include } = options
   return {
     /** A project's counts on a day (or its latest day), one SQL statement per batch. */
     onDay: objectLoader<DayRequest, DayCountsData>(async (requests) => {
@@ -132,7 +96,7 @@ export function createCountLoaders(options: CountLoaderOptions) {
         rows,
         (r) => r.ord,
       )
-      const days = perRequest.map((rs, i) => toDayCounts(rs, requests[i]!.date ?? options.today(), publish, include))
+      const days = perRequest.map((rs, i) => toDayCounts(rs, requests[i]!.date ?? options.today(), disclosure, include))
       // HD4DP v2 Local's count per installation: one statement for the whole batch.
       const local = days.map((d, i) => ({ projectId: requests[i]!.projectId, day: d.date }))
       const parts = manyByKey(
@@ -141,37 +105,61 @@ export function createCountLoaders(options: CountLoaderOptions) {
         (r) => r.ord,
       )
       days.forEach((d, i) => {
-        const component = d.components.find((c) => c.component.id === 'HD4DP_V2_LOCAL')
-        const raw = perRequest[i]!.find((r) => r.component_id === 'HD4DP_V2_LOCAL')
+        const component = d.components.find((c) => c.component.id === PER_INSTALLATION)
+        const raw = perRequest[i]!.find((r) => r.component_id === PER_INSTALLATION)
         if (!component || raw?.value === null || raw?.value === undefined || parts[i]!.length === 0) return
-        const published = options.publishParts(raw.value, parts[i]!.map((p) => p.value))
+        const published = disclosure.breakdown(raw.value, parts[i]!.map((p) => p.value))
         component.count = published.total
         component.installations = parts[i]!.map((p, k) => ({ installation: p.host, count: published.parts[k]! }))
       })
       return days
     }, (r) => `${r.projectId}|${r.date ?? ''}`),
 
-    /** Each project's daily series between two days, one SQL statement per batch. */
+    /** Each project's daily series between two days: one SQL statement per batch, two when HD4DP v2 Local is asked for. */
     inRange: objectLoader<RangeRequest & { components: ComponentId[] | null }, SeriesData[]>(async (requests) => {
-      const [rows, used] = await Promise.all([
+      const perInstallation = requests.map((r) => r.components === null || r.components.includes(PER_INSTALLATION))
+      const partRequests = requests.filter((_, i) => perInstallation[i])
+      const [rows, used, partRows] = await Promise.all([
         store.countsInRanges(requests),
         store.projectComponents([...new Set(requests.map((r) => r.projectId))]),
+        partRequests.length > 0 ? store.installationCountsInRanges(partRequests) : Promise.resolve([]),
       ])
       const perRequest = manyByKey(
         requests.map((_, i) => i + 1),
         rows,
         (r) => r.ord,
       )
-      return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, publish, include))
+      const partsPerRequest = manyByKey(
+        partRequests.map((_, i) => i + 1),
+        partRows,
+        (r) => r.ord,
+      )
+      let k = 0
+      return perRequest.map((rs, i) => {
+        const parts = perInstallation[i] ? partsPerRequest[k++]! : []
+        return toSeries(requests[i]!, rs, parts, used, disclosure, include)
+      })
     }, (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`),
   }
+}
+
+/** Each day's installation counts, grouped by day. */
+function partsByDay(rows: readonly { day: string; value: number }[]): Map<string, number[]> {
+  const byDay = new Map<string, number[]>()
+  for (const row of rows) {
+    const values = byDay.get(row.day)
+    if (values) values.push(row.value)
+    else byDay.set(row.day, [row.value])
+  }
+  return byDay
 }
 
 function toSeries(
   request: RangeRequest & { components: ComponentId[] | null },
   rows: RangeCountRow[],
+  partRows: readonly { day: string; value: number }[],
   used: { project_id: string; component_id: string }[],
-  publish: Publish,
+  disclosure: Disclosure,
   include: (id: ComponentId) => boolean,
 ): SeriesData[] {
   const wanted =
@@ -183,6 +171,7 @@ function toSeries(
     if (!days) byComponent.set(row.component_id, (days = new Map()))
     days.set(row.day, row.value)
   }
+  const parts = partsByDay(partRows)
   const days = daysInRange(request.from, request.to)
   const usedHere = new Set(used.filter((u) => u.project_id === request.projectId).map((u) => u.component_id))
   return [...new Set(wanted)]
@@ -194,11 +183,16 @@ function toSeries(
         __typename: 'NotCollected',
         reason: `${componentInfo(id).name} is not used by this project`,
       }
+      // The same day's total is published the same way here as in the day's counts.
+      const publish = (date: string, value: number) => {
+        const dayParts = id === PER_INSTALLATION ? parts.get(date) : undefined
+        return dayParts ? disclosure.breakdown(value, dayParts).total : disclosure.cell(value)
+      }
       return {
         component: componentRef(id),
         points: days.map((date) => {
           const value = values?.get(date)
-          if (value !== undefined) return { date, count: publish(value) }
+          if (value !== undefined) return { date, count: publish(date, value) }
           return { date, count: usedHere.has(id) ? notCollected(id, date, firstDay) : unused }
         }),
       }

@@ -69,15 +69,25 @@ export class ComponentReference {
   location!: ComponentLocation
 }
 
-@ObjectType()
+@ObjectType({
+  description:
+    'A published count. Zero is exact; larger counts of records and subjects are published in bands as wide as the suppression threshold, so the true count lies between lowerBound and upperBound.',
+})
 @Directive('@shareable')
 export class ExactCount {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The published count: the lower end of its band (a multiple of the threshold), or for a total computed from its parts, the middle of its range.' })
   value!: number
+
+  @Field(() => Int, { description: 'The true count is at least this.' })
+  lowerBound!: number
+
+  @Field(() => Int, { description: 'The true count is at most this.' })
+  upperBound!: number
 }
 
 @ObjectType({
-  description: 'The true value lies between 1 and threshold - 1 and is withheld to protect the subjects.',
+  description:
+    'Withheld to protect the subjects: the true count lies between 1 and threshold - 1 (for a total computed from withheld parts, it may be small), and no combination of published counts tells which.',
 })
 @Directive('@shareable')
 export class SuppressedCount {
@@ -93,7 +103,7 @@ export class NotCollected {
 }
 
 export type CountValueData =
-  | { __typename: 'ExactCount'; value: number }
+  | { __typename: 'ExactCount'; value: number; lowerBound: number; upperBound: number }
   | { __typename: 'SuppressedCount'; threshold: number }
   | { __typename: 'NotCollected'; reason: string }
 

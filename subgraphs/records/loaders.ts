@@ -1,7 +1,8 @@
-import { createCountLoaders, exact, exactParts } from '../kit/counts.js'
+import { createCountLoaders } from '../kit/counts.js'
 import { CountsStore } from '../kit/countsStore.js'
 import { componentInfo } from '../kit/components.js'
 import { todayUtc } from '../kit/dates.js'
+import { disclosureControl } from '../kit/disclosure.js'
 import type { SubgraphDeps } from '../kit/subgraph.js'
 
 export function createRecordsLoaders(deps: SubgraphDeps) {
@@ -9,8 +10,8 @@ export function createRecordsLoaders(deps: SubgraphDeps) {
   return {
     counts: createCountLoaders({
       store,
-      publish: exact,
-      publishParts: exactParts,
+      // Records are banded like subjects: every subject has a record, so a small record count is a small subject count.
+      disclosure: disclosureControl(deps.settings.suppressionThreshold),
       include: (id) => componentInfo(id).holdsRecords,
       today: todayUtc,
     }),

@@ -1,7 +1,8 @@
-import { createCountLoaders, suppressBelow, suppressWithParts } from '../kit/counts.js'
+import { createCountLoaders } from '../kit/counts.js'
 import { CountsStore } from '../kit/countsStore.js'
 import { componentInfo } from '../kit/components.js'
 import { todayUtc } from '../kit/dates.js'
+import { disclosureControl } from '../kit/disclosure.js'
 import { manyByKey, objectLoader } from '../kit/loaders.js'
 import type { SubgraphDeps } from '../kit/subgraph.js'
 import { SubjectsStore } from './store.js'
@@ -9,15 +10,13 @@ import { SubjectsStore } from './store.js'
 export function createSubjectsLoaders(deps: SubgraphDeps) {
   const counts = new CountsStore(deps.db, 'subjects.unique_subject_counts', 'subjects.project_components', 'subjects', 'subjects.installation_counts')
   const store = new SubjectsStore(deps.db)
-  const publish = suppressBelow(deps.settings.suppressionThreshold)
-  const publishParts = suppressWithParts(deps.settings.suppressionThreshold)
+  const disclosure = disclosureControl(deps.settings.suppressionThreshold)
   return {
     store,
-    publish,
+    disclosure,
     counts: createCountLoaders({
       store: counts,
-      publish,
-      publishParts,
+      disclosure,
       include: (id) => componentInfo(id).holdsSubjects,
       today: todayUtc,
     }),

@@ -54,7 +54,7 @@ export class MultiStudyResolver {
       __typename: 'MultiStudySubjectCounts',
       date: row?.day ?? date ?? todayUtc(),
       subjectsInMultipleStudies: row
-        ? ctx.loaders.publish(row.subjects)
+        ? ctx.loaders.disclosure.cell(row.subjects)
         : { __typename: 'NotCollected', reason: `Subjects in several studies were not computed for ${date ?? 'any day yet'}` },
     }
   }
@@ -69,6 +69,6 @@ export class MultiStudyResolver {
   ): Promise<ProjectOverlap[]> {
     assertMember(ctx.identity, projectId)
     const rows = await ctx.loaders.overlaps.load({ projectId, day: counts.date })
-    return rows.map((r) => ({ project: { id: r.otherProjectId }, sharedSubjects: ctx.loaders.publish(r.shared) }))
+    return rows.map((r) => ({ project: { id: r.otherProjectId }, sharedSubjects: ctx.loaders.disclosure.cell(r.shared) }))
   }
 }
