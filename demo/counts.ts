@@ -97,7 +97,7 @@ export async function fillDailyCounts(
   const { platform } = options
   const spans = new Map<string, [string, string, string, string]>()
   const breakdown = installationBreakdown(platform)
-  const firstBreakdownDay = addDays(platform.endDate, -(platform.size.installationDays - 1))
+  const firstBreakdownDay = addDays(platform.endDate, -(INSTALLATION_DAYS - 1))
   const parts: unknown[][] = []
   const rows = function* () {
     for (const project of platform.projects) {
@@ -131,6 +131,9 @@ export async function fillDailyCounts(
     ['text', 'text', 'text', 'date', 'int', 'timestamptz'], parts)
   return total + parts.length
 }
+
+/** Days of per-installation counts the demo keeps for HD4DP v2 Local. */
+const INSTALLATION_DAYS = 90
 
 /** Each project's HD4DP v2 Local installations, with a steady share of its records each. */
 function installationBreakdown(platform: DemoPlatform): Map<string, { id: string; host: string; weight: number }[]> {

@@ -15,13 +15,6 @@ export interface DemoSize {
   days: number
   /** Days of availability checks (every 5 minutes), ending at `endDate`. */
   availabilityDays: number
-  /**
-   * Days of HD4DP v2 Local counts per installation, ending at `endDate`. Where
-   * it is shorter than `days`, the first day with a breakdown follows days with a
-   * total only, which the disclosure guarantee does not cover (docs/privacy.md):
-   * only the benchmark platform does that, to keep its size in hand.
-   */
-  installationDays: number
   tickets: number
 }
 
@@ -34,7 +27,6 @@ export const DEMO_SIZES = {
     researchers: 10,
     days: 60,
     availabilityDays: 3,
-    installationDays: 60,
     tickets: 1200,
   },
   /** The demo platform `npm start` serves. */
@@ -45,7 +37,6 @@ export const DEMO_SIZES = {
     researchers: 60,
     days: 730,
     availabilityDays: 30,
-    installationDays: 730,
     tickets: 4000,
   },
   /** For benchmarks. */
@@ -56,7 +47,6 @@ export const DEMO_SIZES = {
     researchers: 1500,
     days: 1095,
     availabilityDays: 30,
-    installationDays: 90,
     tickets: 200_000,
   },
 } satisfies Record<string, DemoSize>

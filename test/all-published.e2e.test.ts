@@ -141,7 +141,7 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
     expect(byId.HD_DWH_EXPLOITATION.reason).toMatch(/HD DWH Exploitation/)
   })
 
-  it('withholds small per-installation subject counts, and computes the total from the installations\u2019 bands so it gives none away', async () => {
+  it('lists the installations without their counts, and publishes the total as its own band', async () => {
     const [row] = await t.db.query<{ day: string }>(`SELECT max(day)::text AS day FROM subjects.unique_subject_counts WHERE project_id = 'prj-0001'`)
     const day = row!.day
     await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 50 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD4DP_V2_LOCAL'`, [day])
@@ -155,22 +155,17 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
       component { id } count { ${COUNT} } installations { installation count { ${COUNT} } } } } }
       studyRecordCounts { ... on StudyRecordCounts { components { component { id } installations { installation count { ${COUNT} } } } } } } }`)
     const local = res.body.data!.project.uniqueSubjectCounts.components.find((c: any) => c.component.id === 'HD4DP_V2_LOCAL')
-    // 40..44 + 5..9 + 1..4: the total's range is the sum of the parts' bands, not the stored 50.
-    expect(local.count).toEqual({ __typename: 'ExactCount', value: 50, lowerBound: 46, upperBound: 57 })
+    expect(local.count).toEqual({ __typename: 'ExactCount', value: 50, lowerBound: 50, upperBound: 54 })
+    const withheld = { __typename: 'NotCollected', reason: expect.stringMatching(/^Counts per installation are not published/) }
     expect(local.installations).toEqual([
-      { installation: 'hd4dp.large.be', count: { __typename: 'ExactCount', value: 40, lowerBound: 40, upperBound: 44 } },
-      { installation: 'hd4dp.medium.be', count: { __typename: 'ExactCount', value: 5, lowerBound: 5, upperBound: 9 } },
-      { installation: 'hd4dp.small.be', count: { __typename: 'SuppressedCount', threshold: 5 } },
+      { installation: 'hd4dp.large.be', count: withheld },
+      { installation: 'hd4dp.medium.be', count: withheld },
+      { installation: 'hd4dp.small.be', count: withheld },
     ])
-    // Record counts bound subject counts, so they are banded the same way, per installation too.
+    // Record counts bound subject counts, so their installations are withheld the same way.
     const records = res.body.data!.project.studyRecordCounts.components.find((c: any) => c.component.id === 'HD4DP_V2_LOCAL')
     expect(records.installations.length).toBeGreaterThan(0)
-    for (const { count } of records.installations) {
-      if (count.__typename === 'ExactCount' && count.value > 0) {
-        expect(count.value % 5).toBe(0)
-        expect(count.upperBound).toBe(count.value + 4)
-      }
-    }
+    expect(records.installations.every((i: any) => i.count.__typename === 'NotCollected')).toBe(true)
   })
 
   it('withholds small subject counts in history series too', async () => {

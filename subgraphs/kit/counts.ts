@@ -115,49 +115,25 @@ export function createCountLoaders(options: CountLoaderOptions) {
       return days
     }, (r) => `${r.projectId}|${r.date ?? ''}`),
 
-    /** Each project's daily series between two days: one SQL statement per batch, two when HD4DP v2 Local is asked for. */
+    /** Each project's daily series between two days, one SQL statement per batch. */
     inRange: objectLoader<RangeRequest & { components: ComponentId[] | null }, SeriesData[]>(async (requests) => {
-      const perInstallation = requests.map((r) => r.components === null || r.components.includes(PER_INSTALLATION))
-      const partRequests = requests.filter((_, i) => perInstallation[i])
-      const [rows, used, partRows] = await Promise.all([
+      const [rows, used] = await Promise.all([
         store.countsInRanges(requests),
         store.projectComponents([...new Set(requests.map((r) => r.projectId))]),
-        partRequests.length > 0 ? store.installationCountsInRanges(partRequests) : Promise.resolve([]),
       ])
       const perRequest = manyByKey(
         requests.map((_, i) => i + 1),
         rows,
         (r) => r.ord,
       )
-      const partsPerRequest = manyByKey(
-        partRequests.map((_, i) => i + 1),
-        partRows,
-        (r) => r.ord,
-      )
-      let k = 0
-      return perRequest.map((rs, i) => {
-        const parts = perInstallation[i] ? partsPerRequest[k++]! : []
-        return toSeries(requests[i]!, rs, parts, used, disclosure, include)
-      })
+      return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, disclosure, include))
     }, (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`),
   }
-}
-
-/** Each day's installation counts, grouped by day. */
-function partsByDay(rows: readonly { day: string; value: number }[]): Map<string, number[]> {
-  const byDay = new Map<string, number[]>()
-  for (const row of rows) {
-    const values = byDay.get(row.day)
-    if (values) values.push(row.value)
-    else byDay.set(row.day, [row.value])
-  }
-  return byDay
 }
 
 function toSeries(
   request: RangeRequest & { components: ComponentId[] | null },
   rows: RangeCountRow[],
-  partRows: readonly { day: string; value: number }[],
   used: { project_id: string; component_id: string }[],
   disclosure: Disclosure,
   include: (id: ComponentId) => boolean,
@@ -171,7 +147,6 @@ function toSeries(
     if (!days) byComponent.set(row.component_id, (days = new Map()))
     days.set(row.day, row.value)
   }
-  const parts = partsByDay(partRows)
   const days = daysInRange(request.from, request.to)
   const usedHere = new Set(used.filter((u) => u.project_id === request.projectId).map((u) => u.component_id))
   return [...new Set(wanted)]
@@ -183,16 +158,11 @@ function toSeries(
         __typename: 'NotCollected',
         reason: `${componentInfo(id).name} is not used by this project`,
       }
-      // The same day's total is published the same way here as in the day's counts.
-      const publish = (date: string, value: number) => {
-        const dayParts = id === PER_INSTALLATION ? parts.get(date) : undefined
-        return dayParts ? disclosure.breakdown(value, dayParts).total : disclosure.cell(value)
-      }
       return {
         component: componentRef(id),
         points: days.map((date) => {
           const value = values?.get(date)
-          if (value !== undefined) return { date, count: publish(date, value) }
+          if (value !== undefined) return { date, count: disclosure.cell(value) }
           return { date, count: usedHere.has(id) ? notCollected(id, date, firstDay) : unused }
         }),
       }

@@ -60,17 +60,6 @@ export class CountsStore {
     )
   }
 
-  /** Per-installation counts of each project between two days, for HD4DP v2 Local. */
-  installationCountsInRanges(requests: readonly RangeRequest[]): Promise<{ ord: number; day: string; value: number }[]> {
-    return this.db.query(
-      `SELECT r.ord::int AS ord, i.day, i.${this.column} AS value
-       FROM unnest($1::text[], $2::date[], $3::date[]) WITH ORDINALITY AS r(project_id, from_day, to_day, ord)
-       JOIN ${this.installationsTable} i ON i.project_id = r.project_id AND i.day BETWEEN r.from_day AND r.to_day
-       ORDER BY r.ord, i.day`,
-      [requests.map((r) => r.projectId), requests.map((r) => r.from), requests.map((r) => r.to)],
-    )
-  }
-
   /** For each request, its resolved day and one row per component the project uses. */
   countsOnDays(requests: readonly DayRequest[]): Promise<DayCountRow[]> {
     return this.db.query<DayCountRow>(

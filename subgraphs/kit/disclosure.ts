@@ -10,9 +10,9 @@
  *   multiple of T, with the band it stands for as lowerBound..upperBound;
  * - records are banded exactly like subjects, since a small number of records
  *   is a small number of subjects;
- * - a total that is published beside its parts (HD4DP v2 Local and its
- *   installations) is computed from the parts' published bands, never from
- *   the raw total, so total minus parts tells nothing the parts did not.
+ * - the parts of a total (HD4DP v2 Local's installations) are withheld: no
+ *   rounding of parts survives their total and the counts further along the
+ *   path when one part is small (docs/privacy.md shows why).
  * The bands never move: the same count is always published the same way, and
  * two counts in the same band are indistinguishable, so differences between
  * days, components, records and subjects, or two paths to the same cell, can
@@ -20,22 +20,22 @@
  */
 import type { CountValueData } from './types.js'
 
-/** The range a published count stands for, both ends included. */
-export interface CountRange {
-  low: number
-  high: number
-}
-
 export interface Disclosure {
   readonly threshold: number
   /** One cell's count, as a researcher may read it. */
   cell(value: number): CountValueData
   /**
-   * A total published with its parts: each part as a cell, and the total from
-   * the parts' bands (plus the band of whatever the total has beyond their sum,
-   * or minus what they count twice), never from the raw total itself.
+   * A total reported with its parts: the total as a cell, each part withheld
+   * with the reason (they would pin a small part against the total).
    */
   breakdown(total: number, parts: readonly number[]): { total: CountValueData; parts: CountValueData[] }
+}
+
+/** What a researcher reads in place of a part's count, and why. */
+export const PART_WITHHELD: CountValueData = {
+  __typename: 'NotCollected',
+  reason:
+    'Counts per installation are not published: beside the total and the counts further along the path, they could single out the few subjects of a small site',
 }
 
 export function disclosureControl(threshold: number): Disclosure {
@@ -45,40 +45,17 @@ export function disclosureControl(threshold: number): Disclosure {
   const T = threshold
   const withheld: CountValueData = { __typename: 'SuppressedCount', threshold: T }
 
-  const band = (value: number): CountRange => {
-    if (value <= 0) return { low: 0, high: 0 }
-    if (value < T) return { low: 1, high: T - 1 }
-    const low = Math.floor(value / T) * T
-    return { low, high: low + T - 1 }
-  }
-
   const cell = (value: number): CountValueData => {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`A count must be a whole number of at least 0 (got ${value})`)
-    const { low, high } = band(value)
-    if (high === 0) return { __typename: 'ExactCount', value: 0, lowerBound: 0, upperBound: 0 }
-    if (low < T) return withheld
-    return { __typename: 'ExactCount', value: low, lowerBound: low, upperBound: high }
-  }
-
-  /** What a sum of bands can be said to be: withheld while it may be small. */
-  const fromRange = ({ low, high }: CountRange): CountValueData => {
-    if (high <= 0) return { __typename: 'ExactCount', value: 0, lowerBound: 0, upperBound: 0 }
-    if (low < T) return withheld
-    const middle = Math.round((low + high) / 2 / T) * T
-    return { __typename: 'ExactCount', value: Math.min(high, Math.max(low, middle)), lowerBound: low, upperBound: high }
+    if (value === 0) return { __typename: 'ExactCount', value: 0, lowerBound: 0, upperBound: 0 }
+    if (value < T) return withheld
+    const low = Math.floor(value / T) * T
+    return { __typename: 'ExactCount', value: low, lowerBound: low, upperBound: low + T - 1 }
   }
 
   return {
     threshold: T,
     cell,
-    breakdown(total, parts) {
-      const published = parts.map(cell)
-      const bands = parts.map(band)
-      const rest = total - parts.reduce((sum, p) => sum + p, 0)
-      const restBand = band(Math.abs(rest))
-      const low = bands.reduce((sum, b) => sum + b.low, 0) + (rest >= 0 ? restBand.low : -restBand.high)
-      const high = bands.reduce((sum, b) => sum + b.high, 0) + (rest >= 0 ? restBand.high : -restBand.low)
-      return { total: fromRange({ low: Math.max(0, low), high }), parts: published }
-    },
+    breakdown: (total, parts) => ({ total: cell(total), parts: parts.map(() => PART_WITHHELD) }),
   }
 }

@@ -75,7 +75,7 @@ export class ComponentReference {
 })
 @Directive('@shareable')
 export class ExactCount {
-  @Field(() => Int, { description: 'The published count: the lower end of its band (a multiple of the threshold), or for a total computed from its parts, the middle of its range.' })
+  @Field(() => Int, { description: 'The published count: the lower end of its band, a multiple of the threshold (zero is exact).' })
   value!: number
 
   @Field(() => Int, { description: 'The true count is at least this.' })
@@ -86,8 +86,7 @@ export class ExactCount {
 }
 
 @ObjectType({
-  description:
-    'Withheld to protect the subjects: the true count lies between 1 and threshold - 1 (for a total computed from withheld parts, it may be small), and no combination of published counts tells which.',
+  description: 'The true count lies between 1 and threshold - 1 and is withheld to protect the subjects; no combination of published counts tells which.',
 })
 @Directive('@shareable')
 export class SuppressedCount {
@@ -143,7 +142,8 @@ export class ComponentCount {
   collectedAt!: string | null
 
   @Field(() => [InstallationCount], {
-    description: 'HD4DP v2 Local only: the same count per data provider installation, where HD4DevOps reports it; empty otherwise.',
+    description:
+      'HD4DP v2 Local only: the data provider installations HD4DevOps reported for the day, each count withheld (NotCollected with the reason: beside the total they could single out a small site); empty otherwise.',
   })
   installations!: InstallationCount[]
 }
