@@ -110,7 +110,7 @@ export function createCountLoaders(options: CountLoaderOptions) {
         if (!component || raw?.value === null || raw?.value === undefined || parts[i]!.length === 0) return
         const published = disclosure.breakdown(raw.value, parts[i]!.map((p) => p.value))
         component.count = published.total
-        component.installations = parts[i]!.map((p, k) => ({ installation: p.host, count: published.parts[k]! }))
+        component.installations = published.parts.map((count, k) => ({ installation: parts[i]![k]!.host, count }))
       })
       return days
     }, (r) => `${r.projectId}|${r.date ?? ''}`),

@@ -44,6 +44,10 @@ describe('disclosure control of a total with its parts', () => {
 
   it('withholds the parts even when none is small: whether one is small would itself be told', () => {
     expect(d.breakdown(300, [100, 200]).parts).toEqual([PART_WITHHELD, PART_WITHHELD])
-    expect(d.breakdown(3, [3]).total).toEqual(S)
+  })
+
+  it('lists no part while the total is withheld: two parts with someone in each would say the total is 2 to 4', () => {
+    expect(d.breakdown(3, [1, 2])).toEqual({ total: S, parts: [] })
+    expect(d.breakdown(0, [0, 0])).toEqual({ total: zero, parts: [PART_WITHHELD, PART_WITHHELD] })
   })
 })

@@ -26,7 +26,9 @@ export interface Disclosure {
   cell(value: number): CountValueData
   /**
    * A total reported with its parts: the total as a cell, each part withheld
-   * with the reason (they would pin a small part against the total).
+   * with the reason (they would pin a small part against the total). While the
+   * total itself is withheld no part is listed: k parts, each with someone in
+   * it, would tell that the total is at least k.
    */
   breakdown(total: number, parts: readonly number[]): { total: CountValueData; parts: CountValueData[] }
 }
@@ -56,6 +58,9 @@ export function disclosureControl(threshold: number): Disclosure {
   return {
     threshold: T,
     cell,
-    breakdown: (total, parts) => ({ total: cell(total), parts: parts.map(() => PART_WITHHELD) }),
+    breakdown: (total, parts) => {
+      const published = cell(total)
+      return { total: published, parts: published.__typename === 'SuppressedCount' ? [] : parts.map(() => PART_WITHHELD) }
+    },
   }
 }
