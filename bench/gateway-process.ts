@@ -45,10 +45,18 @@ if (kind === 'ours') {
   const { readSettings } = await import('../gateway/config.js')
   const { createGateway, gatewayOptionsFrom } = await import('../gateway/server.js')
   const { gatewayNodeFlags, runClustered } = await import('../gateway/cluster.js')
+  const { mkdtempSync, rmSync } = await import('node:fs')
+  const { tmpdir } = await import('node:os')
+  const path = await import('node:path')
+  // Each gateway process its own audit spool, gone when it stops: several run side by side.
+  const spoolDir = mkdtempSync(path.join(tmpdir(), 'hd4res-bench-audit-'))
+  process.on('exit', () => rmSync(spoolDir, { recursive: true, force: true }))
   const settings = readSettings({
+    // Production mode, as deployed; a lever may ask for development mode (the audit-off lever must: production refuses it).
+    NODE_ENV: 'production',
+    HD4RES_AUDIT_SPOOL_DIR: spoolDir,
     ...config.env,
     PORT: String(port),
-    NODE_ENV: 'production',
     LOG_LEVEL: 'silent',
     HD4RES_RESPONSE_CACHE: config.cache ? 'on' : 'off',
     HD4RES_RATE_PER_RESEARCHER: '100000000',

@@ -204,6 +204,8 @@ async function measure(subjects: { load: Load; gateway?: ChildProcess }[]): Prom
 }
 
 export async function benchGateway(log: (line: string) => void): Promise<GatewayBenchResult> {
+  // HD4RES_BENCH_LEVERS=<text>: only the lever runs whose labels hold the text, without the contenders' table (a quick look at one lever).
+  const only = process.env.HD4RES_BENCH_LEVERS
   const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite'
   const size = process.env.HD4RES_BENCH_SIZE ?? (engine === 'postgres' ? 'large' : 'default')
   const database = await createScratchDatabase(engine, 'hd4res_benchgw')
@@ -382,7 +384,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       }
     }
 
-    for (const w of workloads) {
+    for (const w of only ? [] : workloads) {
       // The ceiling answers exactly what ours answers, for the same request: the bytes are taken first.
       {
         const gateway = await start(['bench/gateway-process.ts', 'ours', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false })])
@@ -436,7 +438,25 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       ...(uncachedUrls ? [[c, { label: 'ours, response cache and subgraph result cache off', kind: 'ours', load: withToken(c), cache: false, subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
       [d, { label: 'ours, response cache off', kind: 'ours', load: withToken(d), cache: false }],
     ]
-    for (const [w, lever] of leverRuns) levers.push(...(await run(w, [lever])))
+    // The audit trail on and off side by side, rounds interleaved. The off switch is refused in production, so all
+    // three run in development mode; the middle one writes every record but ships none during the rounds, so that the
+    // cost on the answer's path shows apart from the store's work of keeping the records (on this one machine).
+    const auditRuns = (w: Workload): [Workload, Contender[]] => {
+      const at = (i: number) => withToken(w, bodyOf(w), `http://127.0.0.1:${PORT + i}/graphql`)
+      return [
+        w,
+        [
+          { label: 'ours, audit on (development mode, beside the next rows)', kind: 'ours', load: at(0), env: { NODE_ENV: 'development' } },
+          { label: 'ours, audit on, shipped after the rounds (the answer’s path alone)', kind: 'ours', load: at(1), env: { NODE_ENV: 'development', HD4RES_AUDIT_SHIP_MS: '3600000' } },
+          { label: 'ours, audit off (development mode)', kind: 'ours', load: at(2), env: { NODE_ENV: 'development', HD4RES_AUDIT: 'off' } },
+        ],
+      ]
+    }
+    const pairs: [Workload, Contender[]][] = [...leverRuns.map(([w, lever]): [Workload, Contender[]] => [w, [lever]]), auditRuns(a), auditRuns(d)]
+    for (const [w, contenders] of pairs) {
+      if (only && !contenders.some((c) => c.label.includes(only))) continue
+      levers.push(...(await run(w, contenders)))
+    }
   } finally {
     for (const child of running) await stop(child)
     await database.drop()

@@ -16,6 +16,10 @@ const file = path.join(root, 'BENCHMARKS.md')
 const version = (pkg: string) => (JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const suites = process.argv[2] ? [process.argv[2]] : ['collectors', 'gateway']
+if (process.env.HD4RES_BENCH_LEVERS && process.argv[2] !== 'gateway') {
+  console.error('HD4RES_BENCH_LEVERS picks levers of the gateway suite: npm run bench -- gateway')
+  process.exit(2)
+}
 const log = (line: string) => console.log(line)
 const today = new Date().toISOString().slice(0, 10)
 const command = `${process.env.DATABASE_URL ? 'DATABASE_URL=postgres://…/postgres ' : ''}npm run bench${process.argv[2] ? ` -- ${process.argv[2]}` : ''}`
@@ -52,6 +56,14 @@ heap makes most of its process's memory. The HD4DevOps and internal rows
 together are one day for 1,000 projects across the 9 components that hold
 counts (HD MDM is monitored for status only).
 `)
+}
+
+if (suites.includes('gateway') && process.env.HD4RES_BENCH_LEVERS) {
+  // Some levers only: their rows are printed, and BENCHMARKS.md is left as it is.
+  const { levers, store } = await benchGateway(log)
+  console.log(`\nLevers matching "${process.env.HD4RES_BENCH_LEVERS}", on ${store}, ${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, median of 3 rounds:`)
+  for (const r of levers) console.log(`  ${r.workload} | ${r.contender}: ${fmt(r.requestsPerSecond)} req/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}`)
+  process.exit(0)
 }
 
 if (suites.includes('gateway')) {
@@ -129,7 +141,12 @@ above: each lever switched off, except two switched on: persisted queries
 (the load sends the operation's hash only, as a frontend does once the
 gateway knows it; the rows above send the text) and a 32 MB young
 generation (\`HD4RES_GATEWAY_SEMI_SPACE_MB\`, off by default: it costs memory
-for no clear gain).
+for no clear gain). The audit trail is measured three ways side by side,
+their rounds interleaved, all in development mode since production refuses
+to switch it off: on; on with its records shipped only after the rounds
+(the synchronous write on the answer's path alone, without the store's work
+of keeping the records, which here shares the machine); and off
+(\`HD4RES_AUDIT=off\`).
 
 ${[...head, ...levers.map(line)].join('\n')}
 `)

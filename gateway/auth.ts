@@ -9,6 +9,7 @@ import { LRUCache } from 'lru-cache'
 import {
   createLocalJWKSet,
   createRemoteJWKSet,
+  decodeJwt,
   decodeProtectedHeader,
   errors as joseErrors,
   exportJWK,
@@ -60,6 +61,22 @@ const claimAt = (payload: Record<string, unknown>, dotted: string): unknown =>
 function peekHeader(token: string): { alg?: string; kid?: string } | null {
   try {
     return decodeProtectedHeader(token) as { alg?: string; kid?: string }
+  } catch {
+    return null
+  }
+}
+
+/**
+ * The subject a bearer token names, read without verifying it: for the audit
+ * record of a refused sign-in (an expired token, say), a lead and never proof
+ * of who sent it. Null when there is no readable token.
+ */
+export function unverifiedSubject(authorization: string | undefined): string | null {
+  const token = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined
+  if (!token) return null
+  try {
+    const { sub } = decodeJwt(token)
+    return typeof sub === 'string' && sub !== '' ? sub : null
   } catch {
     return null
   }

@@ -5,7 +5,9 @@
  * it each keeps its own. Workers get the gateway's Node flags
  * (gatewayNodeFlags), so a single worker with flags runs under a primary too.
  * A worker that dies is replaced, at most once a second; SIGTERM or SIGINT on
- * the primary stops every worker gracefully.
+ * the primary stops every worker gracefully. Each worker has a slot (0, 1, …)
+ * that its replacement takes over: the audit spool file is named by it, so a
+ * replacement ships what the worker before it left unshipped.
  */
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
@@ -57,6 +59,16 @@ export function gatewayNodeFlags(settings: HeapSettings): string[] {
   return flags
 }
 
+/** Set by the primary for each worker it forks. */
+const WORKER_SLOT_VARIABLE = 'HD4RES_GATEWAY_WORKER_SLOT'
+
+/** This gateway process's slot: 0 outside a cluster; in a worker, the slot the primary gave it. */
+export function gatewayWorkerSlot(): number {
+  if (!cluster.isWorker) return 0
+  const slot = Number(process.env[WORKER_SLOT_VARIABLE])
+  return Number.isInteger(slot) && slot >= 0 ? slot : cluster.worker!.id
+}
+
 export interface ClusterOptions {
   workers: number
   /** Node flags for the workers; when given, even a single worker runs in a process of its own (and is replaced if it dies). */
@@ -84,9 +96,12 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   cluster.setupPrimary({ execArgv: [...process.execArgv, ...flags] })
   let stopping = false
   let lastRestart = 0
-  const fork = (): Promise<Worker> =>
+  /** Each worker's slot, by cluster worker id: a replacement is given the slot of the worker it replaces. */
+  const slots = new Map<number, number>()
+  const fork = (slot: number): Promise<Worker> =>
     new Promise((resolve, reject) => {
-      const worker = cluster.fork()
+      const worker = cluster.fork({ [WORKER_SLOT_VARIABLE]: String(slot) })
+      slots.set(worker.id, slot)
       const onExit = (code: number | null) => reject(new Error(`A gateway worker exited with ${code} before it was ready`))
       worker.once('exit', onExit)
       worker.on('message', (message: { ready?: boolean }) => {
@@ -96,7 +111,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
       })
     })
 
-  await Promise.all(Array.from({ length: options.workers }, fork))
+  await Promise.all(Array.from({ length: options.workers }, (_, slot) => fork(slot)))
   options.log(`${options.workers} gateway worker${options.workers > 1 ? 's' : ''} ready`)
 
   cluster.on('exit', (worker, code, signal) => {
@@ -104,7 +119,9 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
     options.log(`gateway worker ${worker.process.pid} stopped (${signal ?? code}); starting another`)
     const wait = Math.max(0, lastRestart + 1000 - Date.now())
     lastRestart = Date.now() + wait
-    setTimeout(() => void fork().catch((error: Error) => options.log(error.message)), wait)
+    const slot = slots.get(worker.id) ?? 0
+    slots.delete(worker.id)
+    setTimeout(() => void fork(slot).catch((error: Error) => options.log(error.message)), wait)
   })
 
   const stopAll = async () => {

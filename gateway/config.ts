@@ -5,6 +5,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 import type { SubgraphSettings } from '../subgraphs/kit/subgraph.js'
+import { AUDIT_RETENTION_DAYS_DEFAULT } from '../subgraphs/participants/auditRecord.js'
 
 const optionalText = z.string().trim().min(1).optional()
 
@@ -80,6 +81,14 @@ const envSchema = z.object({
   HD4RES_DATA_VERSION_CHECK_MS: z.coerce.number().int().min(0).default(1000),
   REDIS_URL: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The audit trail: off only for the benchmark's lever, never in production. */
+  HD4RES_AUDIT: z.enum(['on', 'off']).default('on'),
+  HD4RES_AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(AUDIT_RETENTION_DAYS_DEFAULT),
+  /** Where each gateway process keeps its spool of audit records until they are shipped; <HD4RES_DATA_DIR>/audit when absent. */
+  HD4RES_AUDIT_SPOOL_DIR: optionalText,
+  HD4RES_AUDIT_SHIP_MS: z.coerce.number().int().min(50).max(3_600_000).default(1000),
+  /** Also write each audit record to the log, as a JSON line at info level, for a log store. */
+  HD4RES_AUDIT_LOG: z.enum(['on', 'off']).default('off'),
   /** The collectors' configuration file, for `collect all` and the schedule. */
   HD4RES_COLLECTORS_CONFIG: optionalText,
   /** A cron expression (UTC): run `collect all` inside the served process. Off when absent. */
@@ -152,6 +161,18 @@ export interface GatewayPerformanceSettings {
   queryPlanCacheMb: number
 }
 
+export interface AuditSettings {
+  enabled: boolean
+  /** Days the participants subgraph keeps audit records. */
+  retentionDays: number
+  /** The spool folder when HD4RES_AUDIT_SPOOL_DIR sets one; otherwise the entry point chooses (auditSpoolDir). */
+  spoolDir?: string
+  /** How often each gateway ships its spool, milliseconds. */
+  shipIntervalMs: number
+  /** Each record also to the log (info), for a log store. */
+  logLines: boolean
+}
+
 export interface Settings {
   port: number
   host: string
@@ -180,6 +201,7 @@ export interface Settings {
   metricsToken?: string
   backupDir: string
   logLevel: string
+  audit: AuditSettings
   /**
    * Subgraph addresses by name, from every HD4RES_SUBGRAPH_<NAME>_URL set; the
    * committed supergraph says which ones a gateway needs.
@@ -200,6 +222,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const oidcParts = [e.HD4RES_OIDC_ISSUER, e.HD4RES_OIDC_AUDIENCE, e.HD4RES_OIDC_JWKS_URL]
   if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
     throw new Error('Set all of HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL, or none')
+  }
+  if (e.NODE_ENV === 'production' && e.HD4RES_AUDIT === 'off') {
+    throw new Error('HD4RES_AUDIT=off is refused with NODE_ENV=production: every answered operation must leave an audit record (the switch exists only to measure its cost)')
   }
   return {
     port: e.PORT,
@@ -256,6 +281,13 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     backupDir: path.resolve(e.HD4RES_BACKUP_DIR ?? (e.NODE_ENV === 'production' ? '/backup' : path.join(e.HD4RES_DATA_DIR, 'backups'))),
     logLevel: e.LOG_LEVEL,
+    audit: {
+      enabled: e.HD4RES_AUDIT === 'on',
+      retentionDays: e.HD4RES_AUDIT_RETENTION_DAYS,
+      spoolDir: e.HD4RES_AUDIT_SPOOL_DIR ? path.resolve(e.HD4RES_AUDIT_SPOOL_DIR) : undefined,
+      shipIntervalMs: e.HD4RES_AUDIT_SHIP_MS,
+      logLines: e.HD4RES_AUDIT_LOG === 'on',
+    },
     subgraphUrls: subgraphs.urls,
   }
 }
@@ -269,5 +301,11 @@ export function subgraphSettingsFrom(settings: Settings, identitySecret: string)
     platformListsRole: settings.platformListsRole,
     resultCache: settings.subgraphCache,
     metricsToken: settings.metricsToken,
+    auditRetentionDays: settings.audit.retentionDays,
   }
+}
+
+/** The audit spool folder: HD4RES_AUDIT_SPOOL_DIR, or `audit` in the data folder, beside the embedded store. */
+export function auditSpoolDir(settings: Pick<Settings, 'audit' | 'dataDir'>): string {
+  return settings.audit.spoolDir ?? path.join(settings.dataDir, 'audit')
 }

@@ -5,6 +5,8 @@
  * tests both start the graph through here.
  */
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { fillDemo, isEmpty } from '../demo/fill.js'
@@ -49,6 +51,8 @@ export interface EmbeddedGraph {
   stopSubgraph(name: string): Promise<void>
   /** Starts it again on the same address. */
   startSubgraph(name: string): Promise<void>
+  /** Ships the gateway's audit spool now; true once the store holds every record. */
+  flushAudit(): Promise<boolean>
   close(): Promise<void>
 }
 
@@ -95,6 +99,13 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     const verifier = settings.oidc ? oidcVerifier(settings.oidc, settings.oidcAlgorithms, settings.claims) : issuer!.verifier
     const demoToken = issuer ? await issuer.sign(DEMO_RESEARCHER) : undefined
     const { graphiqlEnabled, ...fromSettings } = gatewayOptionsFrom(settings)
+    // A store in memory leaves nothing behind, its audit spool included (unless a folder is named for it):
+    // several graphs may then run side by side, each with its own.
+    if (fromSettings.audit && options.inMemory && !settings.audit.spoolDir) {
+      const spoolDir = mkdtempSync(path.join(tmpdir(), 'hd4res-audit-'))
+      fromSettings.audit = { ...fromSettings.audit, spoolDir }
+      closers.push(async () => rmSync(spoolDir, { recursive: true, force: true }))
+    }
     const gateway = await createGateway({
       ...fromSettings,
       supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
@@ -130,6 +141,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
         subgraphServers[name] = app
         closers.push(() => app.close())
       },
+      flushAudit: () => gateway.flushAudit(),
       token: async (claims = DEMO_RESEARCHER, lifetime) => {
         if (!issuer) throw new Error('Tokens come from the OIDC provider when one is configured')
         return issuer.sign(claims, lifetime)

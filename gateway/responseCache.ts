@@ -12,6 +12,7 @@ import { LRUCache } from 'lru-cache'
 import { createClient, RESP_TYPES } from 'redis'
 import { queryFacts, queryFactsByHash } from './queryText.js'
 import type { Identity } from '../subgraphs/kit/identity.js'
+import { readsFrom, type Reads } from '../subgraphs/kit/reads.js'
 
 export interface CacheStore {
   /** An answer's bytes, ready to send. */
@@ -92,4 +93,33 @@ export function cacheKey(operation: OperationRequest, identity: Identity, dataVe
     return null
   }
   return `${JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null])}\n${askerKey(identity)}`
+}
+
+/**
+ * An entry keeps what its answer read beside it, so that an answer from the
+ * cache is audited with the projects and publications it shows: a tag, the
+ * reads as JSON, a newline, then the answer's bytes as they are sent.
+ */
+const READS_TAG = 'hd4res-reads:'
+const READS_TAG_BYTES = Buffer.from(READS_TAG)
+
+export function cachedAnswer(answer: string, reads: Partial<Reads> | undefined): string {
+  return `${READS_TAG}${JSON.stringify(reads ?? {})}\n${answer}`
+}
+
+/**
+ * The answer's bytes and what it read. Null for an entry that does not say
+ * what it read (stored by an older gateway): it is treated as a miss, so the
+ * operation runs and is audited in full.
+ */
+export function readCachedAnswer(entry: Buffer): { answer: Buffer; reads: Partial<Reads> } | null {
+  if (!entry.subarray(0, READS_TAG_BYTES.length).equals(READS_TAG_BYTES)) return null
+  const newline = entry.indexOf(0x0a, READS_TAG_BYTES.length)
+  if (newline < 0) return null
+  try {
+    const reads = readsFrom(JSON.parse(entry.toString('utf8', READS_TAG_BYTES.length, newline)))
+    return reads ? { answer: entry.subarray(newline + 1), reads } : null
+  } catch {
+    return null
+  }
 }

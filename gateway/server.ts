@@ -2,8 +2,9 @@
  * The HTTP front door: Apollo Server with @apollo/gateway on fastify. It signs
  * researchers in, asks the registry which projects they may see, and forwards
  * each subgraph request with a signed identity header and the request id. It
- * refuses hostile requests before anything executes (protection.ts), answers
- * /healthz, /readyz and /metrics (metrics.ts), and serves GraphiQL where enabled.
+ * refuses hostile requests before anything executes (protection.ts), leaves
+ * an audit record of every answer (audit.ts), answers /healthz, /readyz and
+ * /metrics (metrics.ts), and serves GraphiQL where enabled.
  */
 import { randomUUID } from 'node:crypto'
 import { ApolloGateway } from '@apollo/gateway'
@@ -18,13 +19,15 @@ import type { Identity } from '../subgraphs/kit/identity.js'
 import { registerMetricsRoute } from '../subgraphs/kit/metrics.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
-import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings, Settings } from './config.js'
+import { createAuditTrail, RequestAudit, type AuditOptions } from './audit.js'
+import { gatewayWorkerSlot } from './cluster.js'
+import { auditSpoolDir, type GatewayLimits, type GatewayPerformanceSettings, type ResponseCacheSettings, type Settings } from './config.js'
 import { registerGraphiQL } from './graphiql.js'
 import { REQUEST_ID_HEADER, subgraphAgent, subgraphCaller, SubgraphDataSource, type SubgraphCallContext } from './subgraphClient.js'
 import { subgraphNamesIn } from './supergraphFile.js'
 import { createGatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
-import { cacheKey, memoryStore, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
+import { cacheKey, cachedAnswer, memoryStore, readCachedAnswer, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
 import { dataVersionSource } from './dataVersion.js'
 import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
 
@@ -45,6 +48,8 @@ export interface GatewayContext extends SubgraphCallContext {
   requestId: string
   /** Where the metrics note the operation's name and outcome: the HTTP request. */
   record?: OperationRecord
+  /** Where the audit trail notes each operation and what it read; absent when the audit is off. */
+  audit?: RequestAudit
 }
 
 export interface GatewayOptions {
@@ -66,6 +71,8 @@ export interface GatewayOptions {
   metricsToken?: string
   /** Connection pool and document/plan cache sizes; the defaults when absent. */
   performance?: GatewayPerformanceSettings
+  /** The audit trail's spool and shipping; no audit records when absent (HD4RES_AUDIT=off, for the benchmark only). */
+  audit?: AuditOptions
 }
 
 const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = { workers: '1', semiSpaceMb: 0, heapMb: 'auto', keepAlive: true, subgraphConnections: 64, documentCacheMb: 30, queryPlanCacheMb: 30 }
@@ -203,6 +210,8 @@ function describeHttpError(error: FastifyError, limits: GatewayLimits) {
 export interface RunningGateway {
   app: FastifyInstance
   apollo: ApolloServer<GatewayContext>
+  /** Ships the audit spool now; true when the store has every record (always, with the audit off). */
+  flushAudit(): Promise<boolean>
 }
 
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
@@ -233,6 +242,9 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
   const access = createAccessResolver({ participantsUrl: options.subgraphUrls.participants!, secret: options.identitySecret })
   const rates = rateLimits(limits)
   const protection = armor(limits)
+  const audit = options.audit
+    ? createAuditTrail({ ...options.audit, participantsUrl: options.subgraphUrls.participants!, identitySecret: options.identitySecret, logger, registry: metrics.registry })
+    : null
 
   const app = Fastify({
     logger: false,
@@ -272,6 +284,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
       requestIdPlugin(logger),
       metrics.plugin,
+      ...(audit ? [audit.plugin] : []),
     ],
   })
   await apollo.start()
@@ -310,8 +323,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     freshnessMs: options.responseCache?.versionCheckMs ?? 1000,
     onChange: () => access.clear(),
   })
+  // Opened last, once nothing before can fail: the spool holds a lock that only closing the app lets go.
+  audit?.open()
   app.addHook('onClose', async () => {
     dataVersion.close()
+    // Its last shipping round, while the participants subgraph may still answer.
+    await audit?.close()
     await cache?.close()
     await agent.close()
   })
@@ -328,6 +345,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       }
     })
     graphql.addHook('preHandler', async (request, reply) => {
+      if (audit) request.audit = new RequestAudit(request.body)
       if (Array.isArray(request.body) && request.body.length > limits.maxBatch) {
         return reply.code(400).send(
           httpError(400, 'BATCH_TOO_LARGE', `A batch may hold at most ${limits.maxBatch} operations (HD4RES_MAX_BATCH); this one holds ${request.body.length}`).body,
@@ -350,6 +368,7 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
         if (!(error instanceof AuthError)) throw error
         return reply.code(401).send(httpError(401, 'UNAUTHENTICATED', error.message).body)
       }
+      if (request.audit) request.audit.claims = claims
       try {
         await rates.researcher(claims.sub)
       } catch (error) {
@@ -365,8 +384,12 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       if (cacheable) {
         const key = cacheKey(request.body as OperationRequest, request.researcher, request.dataVersion!)
         request.cacheKey = key
-        const hit = key ? await cache.get(key) : undefined
-        if (hit) return reply.header(CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit)
+        const entry = key ? await cache.get(key) : undefined
+        const hit = entry ? readCachedAnswer(entry) : null
+        if (hit) {
+          if (request.audit) request.audit.cachedReads = hit.reads
+          return reply.header(CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit.answer)
+        }
         if (key) reply.header(CACHE_HEADER, 'miss')
       }
     })
@@ -378,17 +401,20 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
       const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : null
       if (!text || text.includes('"errors"')) return done(null, payload)
       // Stored before the answer leaves, so the next request finds it; a store that fails costs only the entry.
+      // What the answer read is kept with it: an answer from the cache is audited with it.
       cache
-        .set(request.cacheKey, text, options.responseCache!.ttlSeconds)
+        .set(request.cacheKey, cachedAnswer(text, request.audit?.operations[0]?.reads?.toJSON()), options.responseCache!.ttlSeconds)
         .catch((error: unknown) => logger.warn({ requestId: request.id, err: error }, 'response cache: the answer could not be stored'))
         .then(() => done(null, payload))
         .catch((error: unknown) => logger.error({ requestId: request.id, err: error }, 'the answer could not be sent'))
     })
+    // The last step before an answer leaves, whatever answered it: its audit record, written to the spool.
+    audit?.instrumentGraphQLRoute(graphql, CACHE_HEADER)
     await graphql.register(fastifyApollo(apollo), {
       path: '/graphql',
       context: async (request) => {
         if (!request.researcher) throw unauthenticated('Missing Authorization header: send "Authorization: Bearer <token>"')
-        return { identity: request.researcher, requestId: request.id, dataVersion: request.dataVersion, record: request }
+        return { identity: request.researcher, requestId: request.id, dataVersion: request.dataVersion, record: request, audit: request.audit }
       },
     })
   })
@@ -399,14 +425,18 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     await app.close().catch(() => undefined)
     throw error
   }
-  return { app, apollo }
+  return { app, apollo, flushAudit: async () => (audit ? audit.flush() : true) }
 }
 
 /** The options that come straight from the settings, shared by `npm start` and `serve -- gateway`. */
 export function gatewayOptionsFrom(
   settings: Settings,
-): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache' | 'metricsToken' | 'performance'> & { graphiqlEnabled: boolean } {
+): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache' | 'metricsToken' | 'performance' | 'audit'> & { graphiqlEnabled: boolean } {
   return {
+    // One spool per gateway process: a cluster worker's replacement takes over its slot, and what it left unshipped.
+    audit: settings.audit.enabled
+      ? { spoolDir: auditSpoolDir(settings), spoolName: `gateway-${gatewayWorkerSlot()}`, shipIntervalMs: settings.audit.shipIntervalMs, logLines: settings.audit.logLines }
+      : undefined,
     metricsToken: settings.metricsToken,
     performance: settings.performance,
     responseCache: settings.responseCache,

@@ -14,6 +14,7 @@ import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo
 import { GraphQLError } from 'graphql'
 import { Agent, request } from 'undici'
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity.js'
+import { takeReads, type Reads } from '../subgraphs/kit/reads.js'
 import { DATA_VERSION_HEADER } from '../subgraphs/kit/resultCache.js'
 
 export interface SubgraphPoolSettings {
@@ -105,6 +106,8 @@ export interface SubgraphCallContext {
   signedIdentity?: string
   /** The store's data version as the gateway last read it: the subgraphs' result caches use it as a hint. */
   dataVersion?: string
+  /** Where what each subgraph answer read goes, for the operation's audit record (audit.ts). */
+  audit?: { noteReads(operation: object, reads: Partial<Reads>): void }
 }
 
 type ProcessResult = Awaited<ReturnType<GraphQLDataSource['process']>>
@@ -155,11 +158,16 @@ export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext
     if (answer.body === null || typeof answer.body !== 'object') {
       throw new Error(`Expected JSON response body, but received: ${String(answer.body).slice(0, 200)}`)
     }
+    const incoming = 'incomingRequestContext' in options ? options.incomingRequestContext : undefined
     // The answer's cache policy narrows the whole operation's (public only if every part is).
-    if ('incomingRequestContext' in options) {
-      const policy = options.incomingRequestContext.overallCachePolicy
+    if (incoming) {
+      const policy = incoming.overallCachePolicy
       if (policy && 'restrict' in policy) policy.restrict(cacheHintOf(answer.headers['cache-control']))
     }
+    // What the subgraph read is for the audit trail, never for the researcher: taken out of the answer whatever happens.
+    // It is noted by operation: the metrics object of the operation's request context is the one the server's own context holds.
+    const reads = takeReads(answer.body)
+    if (reads && context.audit) context.audit.noteReads(incoming?.metrics ?? context, reads)
     return answer.body as ProcessResult
   }
 }

@@ -31,7 +31,8 @@ describe('npm start’s graph', () => {
   it('keeps its data and its issuer key across a restart, without filling the store twice', async () => {
     graph = await startEmbeddedGraph({ settings: settings(), demo })
     const token = await graph.token()
-    expect(readdirSync(dataDir).sort()).toEqual(['dev-issuer.json', 'pglite'])
+    // The store, the issuer's key, and the gateway's audit spool.
+    expect(readdirSync(dataDir).sort()).toEqual(['audit', 'dev-issuer.json', 'pglite'])
     await graph.db.query(`UPDATE participants.projects SET name = 'Renamed before restart' WHERE id = 'prj-0001'`)
     const before = (await graph.db.query<{ n: number }>('SELECT count(*)::int AS n FROM support.tickets'))[0]!.n
     await graph.close()

@@ -103,6 +103,7 @@ const REFUSAL_CODES = new Set([
   'UNSUPPORTED_MEDIA_TYPE',
   'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
+  'AUDIT_UNAVAILABLE',
 ])
 
 export interface ErrorLike {

@@ -81,6 +81,22 @@ export class PublicationRegistry {
     }
   }
 
+  /**
+   * This registry as one request sees it: every publication that answers
+   * with data (underDevelopment gives null) is noted in `reads`, for the
+   * audit trail. Every field that serves a publication asks underDevelopment
+   * first, so the request's reads list each publication it served.
+   */
+  observedBy(reads: { publications: Set<string> }): PublicationRegistry {
+    const view = Object.create(this) as PublicationRegistry
+    view.underDevelopment = (id) => {
+      const value = this.underDevelopment(id)
+      if (value === null) reads.publications.add(id)
+      return value
+    }
+    return view
+  }
+
   /** A copy with some publications' states switched, for overrides and tests. */
   withStates(states: Partial<Record<PublicationId, PublicationState>>): PublicationRegistry {
     return new PublicationRegistry(this.list().map((e) => ({ ...e, state: states[e.id] ?? e.state })))

@@ -13,6 +13,7 @@ import type { Db } from './db.js'
 import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from './identity.js'
 import { instrumentSubgraph, METRICS_PATH, outcomeOfErrors } from './metrics.js'
 import type { PublicationRegistry } from './publications.js'
+import { READS_EXTENSION, startReadLog, type ReadLog } from './reads.js'
 import { registerResultCache, type ResultCacheSettings } from './resultCache.js'
 
 export interface SubgraphSettings {
@@ -28,6 +29,8 @@ export interface SubgraphSettings {
   metricsToken?: string
   /** Answers kept within one version of the store (resultCache.ts); off when absent or 0 MB. */
   resultCache?: ResultCacheSettings
+  /** Days the audit trail keeps its records (participants deletes older ones); 400 when absent. */
+  auditRetentionDays?: number
 }
 
 export interface SubgraphDeps {
@@ -38,9 +41,12 @@ export interface SubgraphDeps {
 
 export interface SubgraphContext<Loaders> {
   identity: Identity
+  /** The registry as this request sees it: the publications that answer with data are noted in `reads`. */
   registry: PublicationRegistry
   settings: SubgraphSettings
   loaders: Loaders
+  /** What this request read (projects checked, publications served), returned to the gateway for the audit trail. */
+  reads: ReadLog
 }
 
 export interface BuiltSchema {
@@ -161,12 +167,22 @@ export async function createSubgraphServer<L>(
       const formatted = mercurius.defaultErrorFormatter(checked, context)
       return { ...formatted, statusCode: 200 }
     },
-    context: (request): SubgraphContext<L> => ({
-      identity: request.identity!,
-      registry: deps.registry,
-      settings: deps.settings,
-      loaders: definition.createLoaders(deps, request.identity!),
-    }),
+    context: (request): SubgraphContext<L> => {
+      const reads = startReadLog(request.identity!)
+      return {
+        identity: request.identity!,
+        registry: deps.registry.observedBy(reads),
+        settings: deps.settings,
+        loaders: definition.createLoaders(deps, request.identity!),
+        reads,
+      }
+    },
+  })
+  // What the request read travels back in the answer's extensions, for the gateway's audit trail; it is set
+  // before the answer is serialised, so the result cache keeps it with the answer and a cached answer says it too.
+  app.graphql.addHook('onResolution', (execution, context) => {
+    const reads = (context as Partial<SubgraphContext<L>>).reads
+    if (reads && !reads.empty) execution.extensions = { ...execution.extensions, [READS_EXTENSION]: { read: reads.toJSON() } }
   })
 
   definition.routes?.(app, deps)

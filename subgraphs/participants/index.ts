@@ -1,7 +1,9 @@
 /**
  * participants: the project registry. Owns ResearchProject's core fields,
  * `projects`, `project(id)`, `me`, `publications`, and who provides and uses
- * the data. Also tells the gateway which projects a researcher belongs to.
+ * the data. Also tells the gateway which projects a researcher belongs to,
+ * and keeps the audit trail the gateways ship to it (auditIntake.ts), which
+ * operators read with `auditRecords`.
  */
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,6 +20,8 @@ import {
   ResearcherResolver,
   resolveProjectReference,
 } from './resolvers.js'
+import { AuditResolver } from './audit.js'
+import { registerAuditIntake } from './auditIntake.js'
 import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
 import { ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from './routes.js'
@@ -28,7 +32,7 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   async buildSchema() {
     const schema = await buildTypeGraphQLSubgraph({
-      resolvers: [ProjectResolver, ResearcherResolver, IndividualResolver, PublicationResolver, DataUserResolver, CollectorRunResolver],
+      resolvers: [ProjectResolver, ResearcherResolver, IndividualResolver, PublicationResolver, DataUserResolver, CollectorRunResolver, AuditResolver],
       referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectReference as never } },
     })
     return { schema, sdl: printSubgraphSchema(schema) }
@@ -77,5 +81,6 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
     })
     // Before the server waits for its connections to end: the streams would hold it open.
     app.addHook('preClose', async () => feed.close())
+    registerAuditIntake(app, deps, { info: (message) => console.log(message), warn: (message) => console.error(message) })
   },
 }

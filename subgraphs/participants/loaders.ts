@@ -3,6 +3,7 @@ import DataLoader from 'dataloader'
 import type { SubgraphDeps } from '../kit/subgraph.js'
 import { manyByKey, oneByKey } from '../kit/loaders.js'
 import { lastCollectedBySource } from '../kit/importLog.js'
+import { AuditStore } from './auditStore.js'
 import { ParticipantsStore, type IndividualRow, type OrganisationRow, type ProjectRow } from './store.js'
 
 export function createParticipantsLoaders(deps: SubgraphDeps) {
@@ -10,6 +11,7 @@ export function createParticipantsLoaders(deps: SubgraphDeps) {
   let lastCollected: ReturnType<typeof lastCollectedBySource> | undefined
   return {
     store,
+    audit: new AuditStore(deps.db),
     project: new DataLoader<string, ProjectRow | null>(async (ids) =>
       oneByKey(ids, await store.projectsByIds(ids), (r) => r.id),
     ),

@@ -2,7 +2,7 @@
 import 'reflect-metadata'
 import { GraphQLError } from 'graphql'
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
-import { assertMember, isMember } from '../kit/access.js'
+import { assertMember, checkMember } from '../kit/access.js'
 import { PUBLICATION_SOURCES } from '../kit/importLog.js'
 import type { SubgraphContext } from '../kit/subgraph.js'
 import type { ParticipantsLoaders } from './loaders.js'
@@ -53,8 +53,9 @@ async function visibleProjects(ctx: Ctx): Promise<ResearchProject[]> {
 
 /**
  * Resolves a ResearchProject reference from another subgraph (a project that
- * shares subjects with one of the researcher's own, say). Its code and name are
- * registry facts; its data fields check membership one by one.
+ * shares subjects with one of the researcher's own, say). Its id, code and
+ * name are registry facts anyone signed in may see; every other field checks
+ * membership (its description answers null to a non-member).
  */
 export async function resolveProjectReference(reference: { id: string }, ctx: Ctx): Promise<ResearchProject | null> {
   const row = await ctx.loaders.project.load(reference.id)
@@ -73,8 +74,14 @@ export class ProjectResolver {
     description: 'One research project; null when it does not exist or the researcher may not see it.',
   })
   async project(@Arg('id', () => ID) id: string, @Ctx() ctx: Ctx): Promise<ResearchProject | null> {
-    if (!isMember(ctx.identity, id)) return null
+    if (!checkMember(ctx.identity, id)) return null
     return resolveProjectReference({ id }, ctx)
+  }
+
+  // Project data, not a registry fact: a project reached through overlaps shows only its id, code and name.
+  @FieldResolver(() => String, { nullable: true })
+  description(@Root() project: ResearchProject, @Ctx() ctx: Ctx): string | null {
+    return checkMember(ctx.identity, project.id) ? project.description : null
   }
 
   @FieldResolver(() => OrganisationListResult)

@@ -37,6 +37,10 @@ export class ParticipantsStore {
     )
   }
 
+  projectIdByCode(code: string): Promise<string | undefined> {
+    return this.db.query<{ id: string }>('SELECT id FROM participants.projects WHERE code = $1', [code]).then((rows) => rows[0]?.id)
+  }
+
   researcher(id: string): Promise<ResearcherRow | undefined> {
     return this.db
       .query<ResearcherRow>('SELECT id, display_name FROM participants.researchers WHERE id = $1', [id])

@@ -30,7 +30,10 @@ export class ResearchProject {
   @Field(() => String)
   name!: string
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    nullable: true,
+    description: 'What the project is about; null for a project the researcher is not a member of (one reached through overlaps, say).',
+  })
   description!: string | null
 }
 
