@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevIssuer } from '../gateway/auth.js'
-import { subgraphUrlVariable } from '../gateway/config.js'
+import { gatewayProcessEnv } from './helpers/gatewayProcess.js'
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -40,22 +40,7 @@ describe.each(ENGINES)('the audit record of a gateway killed right after answeri
 
   /** `npm run serve -- gateway` as one process (no heap flag, so no cluster primary in between), until it listens. */
   async function startGateway(env: Record<string, string>): Promise<{ child: ChildProcess; graphqlUrl: string }> {
-    const childEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'development',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      HD4RES_DATA_DIR: dataDir,
-      HD4RES_AUDIT_SPOOL_DIR: spoolDir,
-      HD4RES_IDENTITY_SECRET: t.graph.identitySecret,
-      HD4RES_GATEWAY_HEAP_MB: '0',
-      HD4RES_RESPONSE_CACHE: 'off',
-      HD4RES_COLLECT_SCHEDULE: '',
-      REDIS_URL: '',
-      ...env,
-    }
-    for (const [name, url] of Object.entries(t.graph.subgraphUrls)) childEnv[subgraphUrlVariable(name)] = url
+    const childEnv = gatewayProcessEnv(t, dataDir, { HD4RES_AUDIT_SPOOL_DIR: spoolDir, HD4RES_GATEWAY_HEAP_MB: '0', ...env })
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serve.ts', 'gateway'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
     children.push(child)
     let output = ''

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevIssuer } from '../gateway/auth.js'
-import { subgraphUrlVariable } from '../gateway/config.js'
+import { gatewayProcessEnv } from './helpers/gatewayProcess.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 import { descendants } from './helpers/processTree.js'
 
@@ -49,20 +49,7 @@ describe('gateway workers', () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'hd4res-workers-'))
     // The workers verify tokens with the development issuer kept in this folder.
     token = await (await loadDevIssuer(dataDir)).sign({ sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] })
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'development',
-      PORT: '0',
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      HD4RES_DATA_DIR: dataDir,
-      HD4RES_IDENTITY_SECRET: t.graph.identitySecret,
-      HD4RES_GATEWAY_WORKERS: '2',
-      HD4RES_RESPONSE_CACHE: 'off',
-      HD4RES_COLLECT_SCHEDULE: '',
-      REDIS_URL: '',
-    }
-    for (const [name, url] of Object.entries(t.graph.subgraphUrls)) env[subgraphUrlVariable(name)] = url
+    const env = gatewayProcessEnv(t, dataDir, { HD4RES_GATEWAY_WORKERS: '2' })
     child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bin/serve.ts', 'gateway'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))

@@ -1,0 +1,25 @@
+/**
+ * The environment of `npm run serve -- gateway` started as its own process in
+ * front of a test graph's subgraphs: development mode, any free port, quiet,
+ * no response cache, no collector schedule, no Redis; `extra` adds or overrides.
+ */
+import { subgraphUrlVariable } from '../../gateway/config.js'
+import type { TestGraph } from './graph.js'
+
+export function gatewayProcessEnv(t: TestGraph, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'development',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    HD4RES_DATA_DIR: dataDir,
+    HD4RES_IDENTITY_SECRET: t.graph.identitySecret,
+    HD4RES_RESPONSE_CACHE: 'off',
+    HD4RES_COLLECT_SCHEDULE: '',
+    REDIS_URL: '',
+    ...extra,
+  }
+  for (const [name, url] of Object.entries(t.graph.subgraphUrls)) env[subgraphUrlVariable(name)] = url
+  return env
+}
