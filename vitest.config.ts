@@ -10,7 +10,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts', 'subgraphs/**/*.test.ts', 'gateway/**/*.test.ts', 'collectors/**/*.test.ts'],
+    include: ['{test,platform,gateway,subgraphs,collectors,demo,compose,launch}/**/*.test.ts'],
     // Each end-to-end file boots a whole graph: give it room, and run files in separate processes.
     testTimeout: 60_000,
     hookTimeout: 180_000,

@@ -16,8 +16,8 @@ import { readFileSync } from 'node:fs'
 import http, { type IncomingHttpHeaders } from 'node:http'
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import type { JWK } from 'jose'
-import { placeholderUrl, readCommittedSupergraph } from '../gateway/supergraphFile.js'
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
+import { placeholderUrl, readCommittedSupergraph } from '../platform/supergraphFile.js'
+import { IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
 
 const [kind, portText, configText] = process.argv.slice(2)
 const port = Number(portText)
@@ -42,7 +42,7 @@ const supergraphWithAddresses = () =>
 if (kind === 'ours') {
   const { createLocalJWKSet } = await import('jose')
   const { createVerifier, DEV_AUDIENCE, DEV_ISSUER } = await import('../gateway/auth.js')
-  const { readSettings } = await import('../gateway/config.js')
+  const { readSettings } = await import('../platform/settings.js')
   const { createGateway, gatewayOptionsFrom } = await import('../gateway/server.js')
   const { gatewayNodeFlags, runClustered } = await import('../gateway/cluster.js')
   const { mkdtempSync, rmSync } = await import('node:fs')

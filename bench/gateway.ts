@@ -19,7 +19,7 @@ import { DEV_AUDIENCE, DEV_ISSUER } from '../gateway/auth.js'
 import { COMPONENT_IDS } from '../subgraphs/kit/components.js'
 import { SUBGRAPHS } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/db.js'
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
+import { IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
 import { descendants } from '../test/helpers/processTree.js'
 import { createScratchDatabase } from '../test/helpers/scratchDatabase.js'
 

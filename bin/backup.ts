@@ -3,7 +3,7 @@
  * npm run restore -- <file>      reads one back into an empty store (DATABASE_URL, or HD4RES_DATA_DIR)
  */
 import path from 'node:path'
-import { readSettings } from '../gateway/config.js'
+import { readSettings } from '../platform/settings.js'
 import { backup, restore } from '../subgraphs/kit/backup.js'
 
 const settings = readSettings()

@@ -21,7 +21,7 @@ import { fileDocuments, folderDocuments, urlDocuments, type SourceDocument } fro
 import { collectInternalCounts } from '../collectors/internal.js'
 import { collectServiceNow, TICKET_TABLES, type ServiceNowInput } from '../collectors/servicenow/collect.js'
 import type { TicketTable } from '../collectors/servicenow/mapping.js'
-import { readSettings } from '../gateway/config.js'
+import { readSettings } from '../platform/settings.js'
 import { migrateAll } from '../subgraphs/index.js'
 import { COMPONENTS } from '../subgraphs/kit/components.js'
 import { openDb } from '../subgraphs/kit/db.js'

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { Kind, parse, type DocumentNode } from 'graphql'
 import { parse as parseYaml } from 'yaml'
-import { subgraphUrlVariable } from '../gateway/config.js'
+import { subgraphUrlVariable } from '../platform/settings.js'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const TEMPLATES = path.join(ROOT, 'scaffold')

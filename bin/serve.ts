@@ -19,10 +19,10 @@ import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
 import { gatewayNodeFlags, runClustered, workerCount } from '../gateway/cluster.js'
 import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
-import { readSettings, subgraphSettingsFrom, subgraphUrlVariable, type Settings } from '../gateway/config.js'
+import { readSettings, subgraphSettingsFrom, subgraphUrlVariable, type Settings } from '../platform/settings.js'
 import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
-import { readCommittedSupergraph, subgraphNamesIn } from '../gateway/supergraphFile.js'
-import { secretsOf } from '../subgraphs/kit/identity.js'
+import { readCommittedSupergraph, subgraphNamesIn } from '../platform/supergraphFile.js'
+import { secretsOf } from '../platform/identity.js'
 
 // The subgraphs' and collectors' modules load only in the processes that serve them,
 // so a gateway process carries none of their code.

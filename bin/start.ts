@@ -5,7 +5,7 @@
 // First of all: tracing (when OTEL_* asks for it) must be on before the servers' modules load.
 import './tracing.js'
 import 'reflect-metadata'
-import { readSettings } from '../gateway/config.js'
+import { readSettings } from '../platform/settings.js'
 import { DEMO_RESEARCHER, startEmbeddedGraph } from '../gateway/launcher.js'
 
 const settings = readSettings()

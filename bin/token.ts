@@ -1,7 +1,7 @@
 /** npm run token -- <researcher-id> [--name "Display Name"] [--roles researcher,operator] [--lifetime 12h] */
 import { parseArgs } from 'node:util'
 import { loadDevIssuer } from '../gateway/auth.js'
-import { readSettings } from '../gateway/config.js'
+import { readSettings } from '../platform/settings.js'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,

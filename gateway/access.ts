@@ -7,8 +7,8 @@
  * with it.
  */
 import { LRUCache } from 'lru-cache'
-import { GATEWAY_ROLE, gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../subgraphs/kit/identity.js'
-import { accessPath } from '../subgraphs/participants/routes.js'
+import { GATEWAY_ROLE, gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../platform/identity.js'
+import { accessPath } from '../platform/routes.js'
 import type { TokenClaims } from './auth.js'
 
 const ACCESS_TTL_MS = 30_000

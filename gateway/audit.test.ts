@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { auditLine } from './audit.js'
-import { ReadLog, takeReads } from '../subgraphs/kit/reads.js'
-import { auditSpoolDir, readSettings, subgraphSettingsFrom } from './config.js'
+import { ReadLog, takeReads } from '../platform/reads.js'
+import { auditSpoolDir, readSettings, subgraphSettingsFrom } from '../platform/settings.js'
 import { cachedAnswer, readCachedAnswer } from './responseCache.js'
 
 describe('audit settings', () => {

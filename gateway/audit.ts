@@ -18,9 +18,9 @@ import type { GraphQLFormattedError } from 'graphql'
 import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import { request } from 'undici'
-import { gatewayIdentityHeader, IDENTITY_HEADER } from '../subgraphs/kit/identity.js'
-import { refusalOutcome } from '../subgraphs/kit/metrics.js'
-import { ReadLog, type Reads } from '../subgraphs/kit/reads.js'
+import { gatewayIdentityHeader, IDENTITY_HEADER } from '../platform/identity.js'
+import { refusalOutcome } from '../platform/metrics.js'
+import { ReadLog, type Reads } from '../platform/reads.js'
 import {
   AUDIT_FORMAT,
   AUDIT_LIST_MAX,
@@ -28,8 +28,8 @@ import {
   type AuditOutcome,
   type AuditRecord,
   type AuditShipAnswer,
-} from '../subgraphs/participants/auditRecord.js'
-import { AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../subgraphs/participants/routes.js'
+} from '../platform/auditRecord.js'
+import { AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../platform/routes.js'
 import { unverifiedSubject, type TokenClaims } from './auth.js'
 import { AuditSpool } from './auditSpool.js'
 import { queryFacts } from './queryText.js'

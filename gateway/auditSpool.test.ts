@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { AuditShipAnswer } from '../subgraphs/participants/auditRecord.js'
+import type { AuditShipAnswer } from '../platform/auditRecord.js'
 import { AuditSpool, type AuditSpoolOptions } from './auditSpool.js'
 
 /** No process has this id: above Linux's largest (pid_max is at most 2^22). */

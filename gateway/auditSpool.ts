@@ -41,7 +41,7 @@ import {
   writeSync,
 } from 'node:fs'
 import path from 'node:path'
-import type { AuditShipAnswer } from '../subgraphs/participants/auditRecord.js'
+import type { AuditShipAnswer } from '../platform/auditRecord.js'
 
 /**
  * Sends whole lines, as they are in the file (one JSON record each, each

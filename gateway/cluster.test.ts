@@ -3,7 +3,7 @@
  * memory at its configured size, and the flags say what the settings say.
  */
 import { describe, expect, it } from 'vitest'
-import { readSettings } from './config.js'
+import { readSettings } from '../platform/settings.js'
 import { gatewayHeapMb, gatewayNodeFlags, GATEWAY_HEAP_BASE_MB } from './cluster.js'
 
 const settingsWith = (env: Record<string, string>) => readSettings({ PORT: '0', LOG_LEVEL: 'silent', REDIS_URL: '', ...env })

@@ -11,8 +11,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request } from 'undici'
-import { gatewayIdentityHeader, IDENTITY_HEADER } from '../subgraphs/kit/identity.js'
-import { HEARTBEAT_MS, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../subgraphs/participants/routes.js'
+import { gatewayIdentityHeader, IDENTITY_HEADER } from '../platform/identity.js'
+import { HEARTBEAT_MS, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../platform/routes.js'
 
 const FIRST_RETRY_MS = 500
 /** A followed version is trusted until a heartbeat is overdue (each heartbeat reads the version afresh). */

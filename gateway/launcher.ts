@@ -16,9 +16,9 @@ import { openDb, type Db } from '../subgraphs/kit/db.js'
 import { loadPublicationRegistry, type PublicationRegistry } from '../subgraphs/kit/publications.js'
 import { createSubgraphServer, type SubgraphDeps } from '../subgraphs/kit/subgraph.js'
 import { loadDevIssuer, oidcVerifier, type DevIssuer } from './auth.js'
-import { subgraphSettingsFrom, type Settings } from './config.js'
+import { subgraphSettingsFrom, type Settings } from '../platform/settings.js'
 import { createGateway, gatewayOptionsFrom } from './server.js'
-import { readCommittedSupergraph } from './supergraphFile.js'
+import { readCommittedSupergraph } from '../platform/supergraphFile.js'
 
 export const DEMO_RESEARCHER = { sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] }
 

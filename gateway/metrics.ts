@@ -19,7 +19,7 @@ import {
   RequestMetrics,
   UNKNOWN_OPERATION,
   worseOutcome,
-} from '../subgraphs/kit/metrics.js'
+} from '../platform/metrics.js'
 
 /** Where the Apollo plugin notes what it learnt of the operation: the HTTP request itself. */
 export interface OperationRecord {

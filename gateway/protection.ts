@@ -9,7 +9,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor'
 import type { ApolloServerPlugin } from '@apollo/server'
 import { Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
-import type { GatewayLimits } from './config.js'
+import type { GatewayLimits } from '../platform/settings.js'
 import { queryFacts } from './queryText.js'
 
 export function armor(limits: GatewayLimits): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {

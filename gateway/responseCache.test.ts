@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import type { Identity } from '../subgraphs/kit/identity.js'
+import type { Identity } from '../platform/identity.js'
 import { cacheKey } from './responseCache.js'
 
 const query = 'query Dashboard($id: ID!) { project(id: $id) { code } }'

@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { createClient, RESP_TYPES } from 'redis'
 import { queryFacts, queryFactsByHash } from './queryText.js'
-import type { Identity } from '../subgraphs/kit/identity.js'
-import { readsFrom, type Reads } from '../subgraphs/kit/reads.js'
+import type { Identity } from '../platform/identity.js'
+import { readsFrom, type Reads } from '../platform/reads.js'
 
 export interface CacheStore {
   /** An answer's bytes, ready to send. */

@@ -8,7 +8,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { IDENTITY_HEADER, verifyIdentity } from '../subgraphs/kit/identity.js'
+import { IDENTITY_HEADER, verifyIdentity } from '../platform/identity.js'
 import { cacheHintOf, subgraphAgent, subgraphCaller, SubgraphDataSource, type SubgraphCallContext } from './subgraphClient.js'
 
 const SECRET = 's'.repeat(40)

@@ -13,9 +13,9 @@ import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http'
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway'
 import { GraphQLError } from 'graphql'
 import { Agent, request } from 'undici'
-import { IDENTITY_HEADER, signIdentity, type Identity } from '../subgraphs/kit/identity.js'
-import { takeReads, type Reads } from '../subgraphs/kit/reads.js'
-import { DATA_VERSION_HEADER } from '../subgraphs/kit/resultCache.js'
+import { IDENTITY_HEADER, signIdentity, type Identity } from '../platform/identity.js'
+import { takeReads, type Reads } from '../platform/reads.js'
+import { DATA_VERSION_HEADER, REQUEST_ID_HEADER } from '../platform/headers.js'
 
 export interface SubgraphPoolSettings {
   /** Connections kept per subgraph address. */
@@ -43,8 +43,6 @@ export function subgraphUnavailable(service: string, timedOut: boolean): GraphQL
   )
 }
 
-/** The request id a caller's request travels under, to the subgraphs too. */
-export const REQUEST_ID_HEADER = 'x-request-id'
 
 const TIMEOUT_ERRORS = new Set(['TimeoutError', 'HeadersTimeoutError', 'BodyTimeoutError'])
 

@@ -15,9 +15,9 @@ import { z } from 'zod'
 import { isIsoDate } from '../subgraphs/kit/scalars.js'
 import { SUBGRAPHS } from '../subgraphs/index.js'
 
-import { placeholderUrl, SCHEMA_DIR } from './supergraphFile.js'
+import { placeholderUrl, SCHEMA_DIR } from '../platform/supergraphFile.js'
 
-export { placeholderUrl, readCommittedSupergraph, SCHEMA_DIR, SUPERGRAPH_FILE } from './supergraphFile.js'
+export { placeholderUrl, readCommittedSupergraph, SCHEMA_DIR, SUPERGRAPH_FILE } from '../platform/supergraphFile.js'
 export const API_SCHEMA_FILE = path.join(SCHEMA_DIR, 'api.graphql')
 
 

@@ -7,11 +7,11 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { gatewayIdentityHeader, IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
+import { gatewayIdentityHeader, IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
-import { AUDIT_FORMAT } from '../subgraphs/participants/auditRecord.js'
+import { AUDIT_FORMAT } from '../platform/auditRecord.js'
 import { purgeAuditLog, type AuditRow } from '../subgraphs/participants/auditStore.js'
-import { AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../subgraphs/participants/routes.js'
+import { AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../platform/routes.js'
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 
 const OVERVIEW = `query Overview($id: ID!) { project(id: $id) { code studyRecordCounts { __typename } incidents(first: 1) { __typename } } }`

@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readSettings } from '../gateway/config.js'
+import { readSettings } from '../platform/settings.js'
 import { startEmbeddedGraph, type EmbeddedGraph } from '../gateway/launcher.js'
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hd4res-start-'))

@@ -13,9 +13,9 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectHd4devopsCounts } from '../collectors/hd4devops.js'
 import { fileDocuments } from '../collectors/input.js'
-import { IDENTITY_HEADER, signIdentity } from '../subgraphs/kit/identity.js'
+import { IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
-import { SUBGRAPH_CACHE_HEADER } from '../subgraphs/kit/resultCache.js'
+import { SUBGRAPH_CACHE_HEADER } from '../platform/headers.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 
 const ENTITY_COUNTS = `query ($reps: [_Any!]!) { _entities(representations: $reps) { ... on ResearchProject {

@@ -5,7 +5,7 @@
  */
 import DataLoader from 'dataloader'
 import { assertMember, badInput } from './access.js'
-import type { Identity } from './identity.js'
+import type { Identity } from '../../platform/identity.js'
 import type { PublicationId, PublicationRegistry } from './publications.js'
 import { COMPONENT_IDS, componentInfo, componentRef, isComponentId, type ComponentId, type ComponentRef } from './components.js'
 import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './countsStore.js'

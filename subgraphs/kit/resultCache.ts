@@ -10,35 +10,18 @@
  * Entries also expire after `ttlSeconds`, for answers that move with the clock
  * (availability over the last day). Answers with errors are never kept.
  */
+import { DATA_VERSION_HEADER, SUBGRAPH_CACHE_HEADER } from '../../platform/headers.js'
+import type { ResultCacheSettings } from '../../platform/settings.js'
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { LRUCache } from 'lru-cache'
 import type { Queryable } from './db.js'
-
-export const SUBGRAPH_CACHE_HEADER = 'x-hd4res-subgraph-cache'
-
-export interface ResultCacheSettings {
-  /** Bytes of answers kept per subgraph; 0 turns the cache off. */
-  maxMegabytes: number
-  ttlSeconds: number
-  /** How long a version read stays good for a caller that expects that version (the gateway's hint); 0 reads every time. */
-  versionTrustMs?: number
-}
 
 declare module 'fastify' {
   interface FastifyRequest {
     resultKey?: string
   }
 }
-
-/**
- * The data version the gateway last read (at most HD4RES_DATA_VERSION_CHECK_MS
- * ago), sent with each subgraph call. A subgraph that read the same version
- * within that time answers without reading it again; otherwise it reads it.
- * So a subgraph is never behind the gateway: an answer the gateway keeps
- * under a version holds that version's data, or newer.
- */
-export const DATA_VERSION_HEADER = 'x-hd4res-data-version'
 
 /**
  * The store's version, read once for all the requests that ask at the same

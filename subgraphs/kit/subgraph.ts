@@ -10,28 +10,14 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import mercurius, { type IResolvers } from 'mercurius'
 import { GraphQLError, type GraphQLSchema } from 'graphql'
 import type { Db } from './db.js'
-import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from './identity.js'
-import { instrumentSubgraph, METRICS_PATH, outcomeOfErrors } from './metrics.js'
+import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from '../../platform/identity.js'
+import { METRICS_PATH, outcomeOfErrors } from '../../platform/metrics.js'
+import { instrumentSubgraph } from './metrics.js'
 import type { PublicationRegistry } from './publications.js'
-import { READS_EXTENSION, startReadLog, type ReadLog } from './reads.js'
-import { registerResultCache, type ResultCacheSettings } from './resultCache.js'
+import { READS_EXTENSION, startReadLog, type ReadLog } from '../../platform/reads.js'
+import type { SubgraphSettings } from '../../platform/settings.js'
+import { registerResultCache } from './resultCache.js'
 
-export interface SubgraphSettings {
-  /** The secret shared with the gateway for the signed identity header. */
-  identitySecret: string
-  /** Subject counts from 1 to threshold - 1 are withheld. */
-  suppressionThreshold: number
-  /** Outside development, unexpected errors (a failed SQL statement, say) keep only their code. */
-  production?: boolean
-  /** The token role that may read platform-wide lists (data users); researcher by default. */
-  platformListsRole?: string
-  /** The bearer token /metrics asks for; HD4RES_METRICS_TOKEN when not given. */
-  metricsToken?: string
-  /** Answers kept within one version of the store (resultCache.ts); off when absent or 0 MB. */
-  resultCache?: ResultCacheSettings
-  /** Days the audit trail keeps its records (participants deletes older ones); 400 when absent. */
-  auditRetentionDays?: number
-}
 
 export interface SubgraphDeps {
   db: Db

@@ -13,7 +13,7 @@ import { DateTimeScalar } from '../kit/scalars.js'
 import type { SubgraphContext } from '../kit/subgraph.js'
 import { PublicationIdEnum } from '../kit/types.js'
 import type { ParticipantsLoaders } from './loaders.js'
-import { AUDIT_TEXT_MAX } from './auditRecord.js'
+import { AUDIT_TEXT_MAX } from '../../platform/auditRecord.js'
 import type { AuditRow } from './auditStore.js'
 import { OPERATOR_ROLE } from './operations.js'
 

@@ -6,11 +6,11 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
-import { GATEWAY_ROLE } from '../kit/identity.js'
+import { GATEWAY_ROLE } from '../../platform/identity.js'
 import type { SubgraphDeps } from '../kit/subgraph.js'
-import { AUDIT_RETENTION_DAYS_DEFAULT, auditRecordSchema, type AuditRecord, type AuditShipAnswer } from './auditRecord.js'
+import { AUDIT_RETENTION_DAYS_DEFAULT, auditRecordSchema, type AuditRecord, type AuditShipAnswer } from '../../platform/auditRecord.js'
 import { AuditStore, purgeAuditLog } from './auditStore.js'
-import { AUDIT_BATCH_MAX_BYTES, AUDIT_LINES_TYPE, AUDIT_ROUTE } from './routes.js'
+import { AUDIT_BATCH_MAX_BYTES, AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../../platform/routes.js'
 
 const PURGE_FIRST_MS = 10_000
 const PURGE_EVERY_MS = 3_600_000

@@ -8,7 +8,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { printSubgraphSchema } from '@apollo/subgraph'
-import { GATEWAY_ROLE } from '../kit/identity.js'
+import { GATEWAY_ROLE } from '../../platform/identity.js'
 import type { SubgraphDefinition } from '../kit/subgraph.js'
 import { buildTypeGraphQLSubgraph } from '../kit/typegraphql.js'
 import { createParticipantsLoaders, type ParticipantsLoaders } from './loaders.js'
@@ -24,7 +24,7 @@ import { AuditResolver } from './audit.js'
 import { registerAuditIntake } from './auditIntake.js'
 import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
-import { ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from './routes.js'
+import { ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../../platform/routes.js'
 import { versionFeed } from './versionFeed.js'
 
 export const participants: SubgraphDefinition<ParticipantsLoaders> = {

@@ -12,7 +12,7 @@
 import { PassThrough } from 'node:stream'
 import type { Db } from '../kit/db.js'
 import { DATA_VERSION_CHANNEL } from '../kit/importLog.js'
-import { HEARTBEAT_MS } from './routes.js'
+import { HEARTBEAT_MS } from '../../platform/routes.js'
 
 export interface VersionFeed {
   /** A new stream of versions; its first line comes as soon as the version is read. Fails when the store cannot be listened to, or the feed is closed. */

@@ -3,7 +3,7 @@
  * front of a test graph's subgraphs: development mode, any free port, quiet,
  * no response cache, no collector schedule, no Redis; `extra` adds or overrides.
  */
-import { subgraphUrlVariable } from '../../gateway/config.js'
+import { subgraphUrlVariable } from '../../platform/settings.js'
 import type { TestGraph } from './graph.js'
 
 export function gatewayProcessEnv(t: TestGraph, dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -3,7 +3,7 @@
  * 'postgres' engine, in a fresh database on the server named by DATABASE_URL,
  * and talks to it over HTTP as a frontend would.
  */
-import { readSettings } from '../../gateway/config.js'
+import { readSettings } from '../../platform/settings.js'
 import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../../gateway/launcher.js'
 import { openDb, type Db } from '../../subgraphs/kit/db.js'
 import type { PublicationRegistry } from '../../subgraphs/kit/publications.js'

@@ -17,7 +17,7 @@
  * cells are pinned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readSettings } from '../../gateway/config.js'
+import { readSettings } from '../../platform/settings.js'
 import { collectHd4devopsCounts, type CountsDocument } from '../../collectors/hd4devops.js'
 import type { SourceDocument } from '../../collectors/input.js'
 import { collectInternalCounts, type InternalCountsConfig } from '../../collectors/internal.js'

@@ -7,7 +7,7 @@
  * 1..T-1 may come out narrower than "between 1 and T-1".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { readSettings } from '../../gateway/config.js'
+import { readSettings } from '../../platform/settings.js'
 import { loadPublicationRegistry } from '../../subgraphs/kit/publications.js'
 import { ENGINES, startTestGraph, type TestGraph } from '../helpers/graph.js'
 import { crawl, LOCAL, readTruth, type Crawl, type PublishedCount } from './observe.js'

@@ -11,7 +11,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 
 type KeyLike = CryptoKey
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { signIdentity, IDENTITY_HEADER } from '../../subgraphs/kit/identity.js'
+import { signIdentity, IDENTITY_HEADER } from '../../platform/identity.js'
 import { loadPublicationRegistry } from '../../subgraphs/kit/publications.js'
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../helpers/graph.js'
 

@@ -4,8 +4,34 @@
  */
 import path from 'node:path'
 import { z } from 'zod'
-import type { SubgraphSettings } from '../subgraphs/kit/subgraph.js'
-import { AUDIT_RETENTION_DAYS_DEFAULT } from '../subgraphs/participants/auditRecord.js'
+import { AUDIT_RETENTION_DAYS_DEFAULT } from './auditRecord.js'
+
+/** How a subgraph's result cache is sized (subgraphs/kit/resultCache.ts). */
+export interface ResultCacheSettings {
+  /** Bytes of answers kept per subgraph; 0 turns the cache off. */
+  maxMegabytes: number
+  ttlSeconds: number
+  /** How long a version read stays good for a caller that expects that version (the gateway's hint); 0 reads every time. */
+  versionTrustMs?: number
+}
+
+/** What every subgraph is given of the settings (subgraphSettingsFrom). */
+export interface SubgraphSettings {
+  /** The secret shared with the gateway for the signed identity header. */
+  identitySecret: string
+  /** Subject counts from 1 to threshold - 1 are withheld. */
+  suppressionThreshold: number
+  /** Outside development, unexpected errors (a failed SQL statement, say) keep only their code. */
+  production?: boolean
+  /** The token role that may read platform-wide lists (data users); researcher by default. */
+  platformListsRole?: string
+  /** The bearer token /metrics asks for; HD4RES_METRICS_TOKEN when not given. */
+  metricsToken?: string
+  /** Answers kept within one version of the store (resultCache.ts); off when absent or 0 MB. */
+  resultCache?: ResultCacheSettings
+  /** Days the audit trail keeps its records (participants deletes older ones); 400 when absent. */
+  auditRetentionDays?: number
+}
 
 const optionalText = z.string().trim().min(1).optional()
 
