@@ -55,6 +55,8 @@ if (kind === 'ours') {
     // Production mode, as deployed; a lever may ask for development mode (the audit-off lever must: production refuses it).
     NODE_ENV: 'production',
     HD4RES_AUDIT_SPOOL_DIR: spoolDir,
+    // The harness reads /metrics to wait for the audit spool's shipping between rounds (bench/gateway.ts, auditSettled).
+    HD4RES_METRICS_TOKEN: 'bench-metrics-token-0123456789',
     ...config.env,
     PORT: String(port),
     LOG_LEVEL: 'silent',

@@ -163,17 +163,44 @@ export function percentile(values: number[], p: number): number {
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! * 100) / 100
 }
 
+/** The bearer token the harness reads our gateways' /metrics with. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789'
+
+/**
+ * Waits until a gateway of ours has shipped its audit spool, or has stopped
+ * shipping (one that holds its spool back until after the rounds): until its
+ * unshipped bytes are 0, or the same twice 500 ms apart. At most 60 s.
+ */
+export async function auditSettled(gatewayUrl: string): Promise<void> {
+  const metricsUrl = new URL('/metrics', gatewayUrl)
+  const unshipped = async () => {
+    const response = await fetch(metricsUrl, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+    const match = /^hd4res_gateway_audit_unshipped_bytes(?:\{[^}]*\})? (\d+)/m.exec(await response.text())
+    return match ? Number(match[1]) : 0
+  }
+  const until = Date.now() + 60_000
+  let before = await unshipped()
+  while (before > 0 && Date.now() < until) {
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    const now = await unshipped()
+    if (now === before) return
+    before = now
+  }
+}
+
 /**
  * Measures one or more gateways with their rounds interleaved (a round of each
  * in turn), so that contenders compared with each other meet the same machine:
  * on a shared machine the speed available drifts over minutes, and rounds
  * minutes apart would measure the drift as much as the gateways.
  */
-async function measure(subjects: { load: Load; gateway?: ChildProcess }[]): Promise<Measured[]> {
+async function measure(subjects: { load: Load; gateway?: ChildProcess; settle?: () => Promise<void> }[]): Promise<Measured[]> {
   const rounds: Omit<Measured, 'rssAfterRounds'>[][] = subjects.map(() => [])
   const rssAfterRounds: number[][] = subjects.map(() => [])
   for (let r = -1; r < ROUNDS; r++) {
     for (const [i, { load, gateway }] of subjects.entries()) {
+      // Work a contender left behind (ours ships its audit spool after its round) must not fall in another's round.
+      await Promise.all(subjects.map((s) => s.settle?.()))
       // The promise autocannon returns is also its event emitter (the typings show only the promise).
       const instance = autocannon({
         url: load.url,
@@ -345,12 +372,12 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
      * gateway that cannot serve is left out (and named in BENCHMARKS.md).
      */
     const run = async (w: Workload, contenders: Contender[], direct?: { label: string; load: Load }): Promise<GatewayBenchRow[]> => {
-      const started: { label: string; load: Load; gateway?: ChildProcess }[] = []
+      const started: { label: string; load: Load; gateway?: ChildProcess; settle?: () => Promise<void> }[] = []
       try {
         for (const [i, c] of contenders.entries()) {
           if (unable.some((u) => u.contender === c.label)) continue
           const gateway = await launch(w, c, PORT + i)
-          if (gateway) started.push({ label: c.label, load: c.load, gateway })
+          if (gateway) started.push({ label: c.label, load: c.load, gateway, settle: c.kind === 'ours' ? () => auditSettled(c.load.url) : undefined })
         }
         if (started.length === 0) return []
         if (direct) started.push(direct)

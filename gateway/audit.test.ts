@@ -84,7 +84,20 @@ describe('an audit record as a line', () => {
       clientAddress: '::1',
     }
     expect(auditLine(record)).toBe(`${JSON.stringify(record)}\n`)
-    const refused = { ...record, batchIndex: null, researcherId: null, operationName: null, operationHash: null, outcome: 'refused' as const, fromCache: true, clientAddress: null }
+    const refused = {
+      ...record,
+      batchIndex: null,
+      researcherId: null,
+      operationName: null,
+      operationHash: null,
+      outcome: 'refused' as const,
+      fromCache: true,
+      clientAddress: null,
+      // Lists whose entries JSON must escape: quotes, backslashes, control and non-ASCII characters.
+      roles: ['ro"le', 'back\\slash'],
+      projects: ['line\nbreak', 'tab\tand\u0001'],
+      errorCodes: ['caf\u00e9', '\u2029'],
+    }
     expect(auditLine(refused)).toBe(`${JSON.stringify(refused)}\n`)
     expect(auditLine(refused).indexOf('\n')).toBe(auditLine(refused).length - 1)
   })

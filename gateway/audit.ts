@@ -51,6 +51,15 @@ declare module 'fastify' {
   }
 }
 
+/** An answer ready to leave, waiting for its audit records to be written. */
+interface WaitingAnswer {
+  request: FastifyRequest
+  reply: FastifyReply
+  payload: unknown
+  records: AuditRecord[]
+  done: (error: Error | null, payload: unknown) => void
+}
+
 /** One operation Apollo answered, as noted when its response was ready. */
 interface AnsweredOperation {
   batchIndex: number | null
@@ -186,7 +195,15 @@ function record(request: RequestFacts, operation: OperationFacts): AuditRecord {
   }
 }
 
-const json = (value: string | null) => (value === null ? 'null' : JSON.stringify(value))
+/** Text JSON writes as it is between quotes: printable ASCII but for the quote and the backslash (ids, names, roles, codes). */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/
+const json = (value: string | null) => (value === null ? 'null' : PLAIN.test(value) ? `"${value}"` : JSON.stringify(value))
+function jsonList(values: readonly string[]): string {
+  if (values.length === 0) return '[]'
+  let text = json(values[0]!)
+  for (let i = 1; i < values.length; i++) text += `,${json(values[i]!)}`
+  return `[${text}]`
+}
 
 /**
  * A record as its JSON line, written out by hand: JSON.stringify walks any
@@ -194,7 +211,19 @@ const json = (value: string | null) => (value === null ? 'null' : JSON.stringify
  * same text JSON.stringify gives (a unit test compares them).
  */
 export function auditLine(r: AuditRecord): string {
-  return `{"format":${json(r.format)},"id":${json(r.id)},"at":${json(r.at)},"requestId":${json(r.requestId)},"batchIndex":${r.batchIndex === null ? 'null' : r.batchIndex},"researcherId":${json(r.researcherId)},"claimedResearcherId":${json(r.claimedResearcherId)},"roles":${JSON.stringify(r.roles)},"operationName":${json(r.operationName)},"operationHash":${json(r.operationHash)},"projects":${JSON.stringify(r.projects)},"deniedProjects":${JSON.stringify(r.deniedProjects)},"publications":${JSON.stringify(r.publications)},"outcome":${json(r.outcome)},"httpStatus":${r.httpStatus},"errorCodes":${JSON.stringify(r.errorCodes)},"fromCache":${r.fromCache},"clientAddress":${json(r.clientAddress)}}\n`
+  return `{"format":${json(r.format)},"id":${json(r.id)},"at":${json(r.at)},"requestId":${json(r.requestId)},"batchIndex":${r.batchIndex === null ? 'null' : r.batchIndex},"researcherId":${json(r.researcherId)},"claimedResearcherId":${json(r.claimedResearcherId)},"roles":${jsonList(r.roles)},"operationName":${json(r.operationName)},"operationHash":${json(r.operationHash)},"projects":${jsonList(r.projects)},"deniedProjects":${jsonList(r.deniedProjects)},"publications":${jsonList(r.publications)},"outcome":${json(r.outcome)},"httpStatus":${r.httpStatus},"errorCodes":${jsonList(r.errorCodes)},"fromCache":${r.fromCache},"clientAddress":${json(r.clientAddress)}}\n`
+}
+
+let lastMs = 0
+let lastIso = ''
+/** The time as ISO text; answers within one millisecond share one. */
+function isoNow(): string {
+  const ms = Date.now()
+  if (ms !== lastMs) {
+    lastMs = ms
+    lastIso = new Date(ms).toISOString()
+  }
+  return lastIso
 }
 
 /** The records of one answered HTTP request; `payload` is what is about to be sent. */
@@ -205,7 +234,7 @@ export function recordsOf(request: FastifyRequest, reply: FastifyReply, payload:
   const researcherId = textOrNull(identity?.sub ?? claims?.sub)
   const httpStatus = reply.statusCode
   const facts: RequestFacts = {
-    at: new Date().toISOString(),
+    at: isoNow(),
     requestId: clip(request.id),
     researcherId,
     // Turned away before the token was verified: the subject it names, as a lead.
@@ -293,6 +322,38 @@ export function createAuditTrail(
     },
   })
 
+  /** Answers whose records are not written yet, with those records' lines: written together, then sent. */
+  let waiting: WaitingAnswer[] = []
+  let lines = ''
+  /** The response cache's header, which a withheld answer must not keep. */
+  let cacheHeaderName = ''
+  const withhold = (answer: WaitingAnswer, error: unknown) => {
+    const { request, reply, records, done } = answer
+    failures.inc()
+    request.graphqlOutcome = refusalOutcome('AUDIT_UNAVAILABLE')
+    logger.error({ requestId: request.id, err: error, audit: records }, 'audit: the record could not be written to the spool; the answer is withheld')
+    reply.code(503).type('application/json; charset=utf-8').removeHeader(cacheHeaderName)
+    const body = { errors: [{ message: `The answer cannot be given now: its audit record could not be written (request ${request.id})`, extensions: { code: 'AUDIT_UNAVAILABLE' } }] }
+    done(null, JSON.stringify(body))
+  }
+  const writeWaiting = () => {
+    const answers = waiting
+    const text = lines
+    waiting = []
+    lines = ''
+    try {
+      if (!spool) throw new Error('the audit spool is not open')
+      spool.append(text)
+    } catch (error) {
+      for (const answer of answers) withhold(answer, error)
+      return
+    }
+    for (const { records, payload, done } of answers) {
+      if (options.logLines) for (const record of records) logger.info({ audit: record }, 'audit')
+      done(null, payload)
+    }
+  }
+
   // One listener for every request: what it needs arrives with each call.
   const listener: GraphQLRequestListener<{ audit?: RequestAudit }> = {
     async willSendResponse({ contextValue, request, response, queryHash, operationName, metrics }) {
@@ -324,22 +385,13 @@ export function createAuditTrail(
     },
 
     instrumentGraphQLRoute(scope, cacheHeader) {
+      cacheHeaderName = cacheHeader
       scope.addHook('onSend', (request, reply, payload, done) => {
         const records = recordsOf(request, reply, payload, cacheHeader)
-        const lines = records.length === 1 ? auditLine(records[0]!) : records.map(auditLine).join('')
-        try {
-          if (!spool) throw new Error('the audit spool is not open')
-          spool.append(lines)
-        } catch (error) {
-          failures.inc()
-          request.graphqlOutcome = refusalOutcome('AUDIT_UNAVAILABLE')
-          logger.error({ requestId: request.id, err: error, audit: records }, 'audit: the record could not be written to the spool; the answer is withheld')
-          reply.code(503).type('application/json; charset=utf-8').removeHeader(cacheHeader)
-          const body = { errors: [{ message: `The answer cannot be given now: its audit record could not be written (request ${request.id})`, extensions: { code: 'AUDIT_UNAVAILABLE' } }] }
-          return done(null, JSON.stringify(body))
-        }
-        if (options.logLines) for (const record of records) logger.info({ audit: record }, 'audit')
-        done(null, payload)
+        waiting.push({ request, reply, payload, records, done })
+        lines += records.length === 1 ? auditLine(records[0]!) : records.map(auditLine).join('')
+        // The answers of this turn of the event loop wait for one write of all their records.
+        if (waiting.length === 1) setImmediate(writeWaiting)
       })
     },
 
