@@ -43,7 +43,7 @@ if (kind === 'ours') {
   const { createLocalJWKSet } = await import('jose')
   const { createVerifier, DEV_AUDIENCE, DEV_ISSUER } = await import('../gateway/auth.js')
   const { readSettings } = await import('../platform/settings.js')
-  const { createGateway, gatewayOptionsFrom } = await import('../gateway/server.js')
+  const { gatewayFromSettings } = await import('../launch/gateway.js')
   const { gatewayNodeFlags, runClustered } = await import('../gateway/cluster.js')
   const { mkdtempSync, rmSync } = await import('node:fs')
   const { tmpdir } = await import('node:os')
@@ -71,10 +71,8 @@ if (kind === 'ours') {
     nodeFlags: gatewayNodeFlags(settings),
     log: () => undefined,
     startWorker: async () => {
-      const { graphiqlEnabled: _unused, ...fromSettings } = gatewayOptionsFrom(settings)
-      void _unused
-      const { app } = await createGateway({
-        ...fromSettings,
+      // GraphiQL is off outside development, and these run in production mode (or ask for no page).
+      const { app } = await gatewayFromSettings({ ...settings, graphiql: false }, {
         supergraphSdl: readCommittedSupergraph(),
         subgraphUrls: config.urls,
         identitySecret: config.secret,

@@ -18,7 +18,7 @@ import {
   SUPERGRAPH_FILE,
   unrecordedAdvice,
   unrecordedBreakingChanges,
-} from '../gateway/supergraph.js'
+} from '../compose/supergraph.js'
 
 const check = process.argv.includes('--check')
 

@@ -6,7 +6,7 @@
  */
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { writeFixtures } from '../collectors/fixtures.js'
+import { writeFixtures } from '../demo/sources.js'
 import { DEMO_SIZES, yesterday, type DemoSizeName } from '../demo/platform.js'
 import { isIsoDate } from '../subgraphs/kit/scalars.js'
 

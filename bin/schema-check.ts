@@ -26,7 +26,7 @@ import {
   unrecordedAdvice,
   unrecordedBreakingChanges,
   type SchemaChange,
-} from '../gateway/supergraph.js'
+} from '../compose/supergraph.js'
 
 const relative = (file: string) => path.relative(process.cwd(), file) || file
 const apiFile = relative(API_SCHEMA_FILE)

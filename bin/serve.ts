@@ -18,9 +18,9 @@ import 'reflect-metadata'
 import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
 import { gatewayNodeFlags, runClustered, workerCount } from '../gateway/cluster.js'
-import { loadDevIssuer, oidcVerifier } from '../gateway/auth.js'
-import { readSettings, subgraphSettingsFrom, subgraphUrlVariable, type Settings } from '../platform/settings.js'
-import { createGateway, gatewayOptionsFrom } from '../gateway/server.js'
+import { loadDevIssuer } from '../gateway/auth.js'
+import { gatewayFromSettings, verifierFrom } from '../launch/gateway.js'
+import { readSettings, subgraphUrlVariable, type Settings } from '../platform/settings.js'
 import { readCommittedSupergraph, subgraphNamesIn } from '../platform/supergraphFile.js'
 import { secretsOf } from '../platform/identity.js'
 
@@ -29,8 +29,8 @@ import { secretsOf } from '../platform/identity.js'
 const subgraphModules = async () => ({
   ...(await import('../subgraphs/index.js')),
   ...(await import('../subgraphs/kit/db.js')),
-  ...(await import('../subgraphs/kit/publications.js')),
   ...(await import('../subgraphs/kit/subgraph.js')),
+  ...(await import('../launch/subgraph.js')),
 })
 
 function requireSecret(settings: Settings): string {
@@ -42,7 +42,7 @@ function requireSecret(settings: Settings): string {
 }
 
 async function serveSubgraph(name: string, settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
-  const { subgraphByName, openDb, migrateAll, loadPublicationRegistry, createSubgraphServer } = await subgraphModules()
+  const { subgraphByName, openDb, migrateAll, createSubgraphServer, subgraphDepsFrom } = await subgraphModules()
   const definition = subgraphByName(name)
   if (!settings.databaseUrl) {
     throw new Error('A subgraph in its own process needs PostgreSQL: set DATABASE_URL (the embedded store serves one process only; use npm start)')
@@ -50,12 +50,7 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
   const identitySecret = requireSecret(settings)
   const db = await openDb({ databaseUrl: settings.databaseUrl })
   await migrateAll(db, [definition])
-  const registry = loadPublicationRegistry({ overrideFile: settings.publicationsFile, available: settings.publicationsAvailable })
-  const app = await createSubgraphServer(definition, {
-    db,
-    registry,
-    settings: subgraphSettingsFrom(settings, identitySecret),
-  })
+  const app = await createSubgraphServer(definition, subgraphDepsFrom(settings, db, identitySecret))
   return {
     app,
     close: async () => {
@@ -79,16 +74,8 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   if (settings.production && !settings.oidc) {
     throw new Error('In production the gateway needs an OIDC provider: set HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL')
   }
-  const verifier = settings.oidc ? oidcVerifier(settings.oidc, settings.oidcAlgorithms, settings.claims) : (await loadDevIssuer(settings.dataDir)).verifier
-  const { graphiqlEnabled, ...fromSettings } = gatewayOptionsFrom(settings)
-  const { app } = await createGateway({
-    ...fromSettings,
-    supergraphSdl,
-    subgraphUrls,
-    identitySecret,
-    verifier,
-    graphiql: { enabled: graphiqlEnabled },
-  })
+  const issuer = settings.oidc ? null : await loadDevIssuer(settings.dataDir)
+  const { app } = await gatewayFromSettings(settings, { supergraphSdl, subgraphUrls, identitySecret, verifier: verifierFrom(settings, issuer) })
   return { app, close: () => app.close() }
 }
 

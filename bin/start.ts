@@ -6,7 +6,7 @@
 import './tracing.js'
 import 'reflect-metadata'
 import { readSettings } from '../platform/settings.js'
-import { DEMO_RESEARCHER, startEmbeddedGraph } from '../gateway/launcher.js'
+import { DEMO_RESEARCHER, startEmbeddedGraph } from '../launch/embedded.js'
 
 const settings = readSettings()
 const started = Date.now()

@@ -1,12 +1,12 @@
 /**
  * Imported first by the entry points (npm start, npm run serve), before any
  * server module loads: starts OpenTelemetry tracing when the OTEL_* variables
- * ask for it (gateway/tracing.ts), and sends the pending spans on the way out.
+ * ask for it (platform/tracing.ts), and sends the pending spans on the way out.
  * The service is "hd4res" for the whole graph in one process, and
  * "hd4res-<part>" for `serve -- <part>`, unless OTEL_SERVICE_NAME names it.
  */
 import path from 'node:path'
-import { startTracing } from '../gateway/tracing.js'
+import { startTracing } from '../platform/tracing.js'
 
 const script = process.argv[1] ?? ''
 const part = path.basename(script, path.extname(script)) === 'serve' ? process.argv[2] : undefined

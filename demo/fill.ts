@@ -5,11 +5,11 @@
 import type { Db } from '../subgraphs/kit/db.js'
 import { addDays } from '../subgraphs/kit/dates.js'
 import { IMPORT_SOURCES, recordImportRun } from '../subgraphs/kit/importLog.js'
-import { fillComponents } from '../subgraphs/components/demo.js'
-import { fillParticipants } from '../subgraphs/participants/demo.js'
-import { fillRecords } from '../subgraphs/records/demo.js'
-import { fillSubjects } from '../subgraphs/subjects/demo.js'
-import { fillSupport } from '../subgraphs/support/demo.js'
+import { fillComponents } from './components.js'
+import { fillParticipants } from './participants.js'
+import { fillRecords } from './records.js'
+import { fillSubjects } from './subjects.js'
+import { fillSupport } from './support.js'
 import { generatePlatform, type DemoOptions, type DemoPlatform } from './platform.js'
 
 export interface FillResult {

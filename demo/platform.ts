@@ -1,7 +1,7 @@
 /**
  * The demo platform: a deterministic, realistic picture of healthdata.be that
  * every subgraph's demo filler reads. Same seed and size, same platform.
- * Each subgraph writes only its own tables from it (see subgraphs/<name>/demo.ts).
+ * Each subgraph writes only its own tables from it (see demo/<name>.ts; no subgraph imports demo/).
  */
 import { COMPONENT_IDS, type ComponentId } from '../subgraphs/kit/components.js'
 import { addDays, Random } from './random.js'

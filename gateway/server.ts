@@ -14,14 +14,13 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify'
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache'
 import { GraphQLError, type DocumentNode, type GraphQLFormattedError } from 'graphql'
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
 import type { Identity } from '../platform/identity.js'
 import { registerMetricsRoute } from '../platform/metrics.js'
 import { createAccessResolver } from './access.js'
 import { AuthError, type Verifier } from './auth.js'
 import { createAuditTrail, RequestAudit, type AuditOptions } from './audit.js'
-import { gatewayWorkerSlot } from './cluster.js'
-import { auditSpoolDir, type GatewayLimits, type GatewayPerformanceSettings, type ResponseCacheSettings, type Settings } from '../platform/settings.js'
+import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings } from '../platform/settings.js'
 import { registerGraphiQL } from './graphiql.js'
 import { REQUEST_ID_HEADER } from '../platform/headers.js'
 import { subgraphAgent, subgraphCaller, SubgraphDataSource, type SubgraphCallContext } from './subgraphClient.js'
@@ -30,7 +29,7 @@ import { createGatewayMetrics, type OperationRecord } from './metrics.js'
 import { armor, RateLimited, rateLimits, tooManyTokens } from './protection.js'
 import { cacheKey, cachedAnswer, memoryStore, readCachedAnswer, redisStore, type CacheStore, type OperationRequest } from './responseCache.js'
 import { dataVersionSource } from './dataVersion.js'
-import { isSafelisted, loadSafelist, NOT_SAFELISTED, type Safelist } from './safelist.js'
+import { isSafelisted, NOT_SAFELISTED, type Safelist } from './safelist.js'
 
 export { subgraphUnavailable } from './subgraphClient.js'
 export const CACHE_HEADER = 'x-hd4res-cache'
@@ -427,25 +426,4 @@ export async function createGateway(options: GatewayOptions): Promise<RunningGat
     throw error
   }
   return { app, apollo, flushAudit: async () => (audit ? audit.flush() : true) }
-}
-
-/** The options that come straight from the settings, shared by `npm start` and `serve -- gateway`. */
-export function gatewayOptionsFrom(
-  settings: Settings,
-): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache' | 'metricsToken' | 'performance' | 'audit'> & { graphiqlEnabled: boolean } {
-  return {
-    // One spool per gateway process: a cluster worker's replacement takes over its slot, and what it left unshipped.
-    audit: settings.audit.enabled
-      ? { spoolDir: auditSpoolDir(settings), spoolName: `gateway-${gatewayWorkerSlot()}`, shipIntervalMs: settings.audit.shipIntervalMs, logLines: settings.audit.logLines }
-      : undefined,
-    metricsToken: settings.metricsToken,
-    performance: settings.performance,
-    responseCache: settings.responseCache,
-    limits: settings.limits,
-    logger: pino({ name: 'hd4res-gateway', level: settings.logLevel }),
-    production: settings.production,
-    introspection: settings.introspection,
-    safelist: settings.safelistFile ? loadSafelist(settings.safelistFile) : undefined,
-    graphiqlEnabled: settings.graphiql,
-  }
 }

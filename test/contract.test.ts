@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { API_SCHEMA_FILE, composeSupergraph, SUPERGRAPH_FILE } from '../gateway/supergraph.js'
+import { API_SCHEMA_FILE, composeSupergraph, SUPERGRAPH_FILE } from '../compose/supergraph.js'
 import { contractProblemsFromSdl } from './contract.js'
 
 const shared = path.resolve(import.meta.dirname, '../../shared/contract/hd4res.graphql')

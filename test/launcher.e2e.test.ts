@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readSettings } from '../platform/settings.js'
-import { startEmbeddedGraph, type EmbeddedGraph } from '../gateway/launcher.js'
+import { startEmbeddedGraph, type EmbeddedGraph } from '../launch/embedded.js'
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'hd4res-start-'))
 const settings = () => readSettings({ PORT: '0', HD4RES_DATA_DIR: dataDir, HD4RES_DEMO_SIZE: 'small' })

@@ -12,7 +12,7 @@ import path from 'node:path'
 import { SpanKind } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTracing, tracingRequested } from '../gateway/tracing.js'
+import { startTracing, tracingRequested } from '../platform/tracing.js'
 import type { TestGraph } from './helpers/graph.js'
 
 // Tracing first: node:http is instrumented as it is required, so the graph's

@@ -18,7 +18,7 @@ import {
   recordTemplate,
   unrecordedAdvice,
   unrecordedBreakingChanges,
-} from '../gateway/supergraph.js'
+} from '../compose/supergraph.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const temporary: string[] = []

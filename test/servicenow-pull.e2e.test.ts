@@ -4,7 +4,7 @@
  * imports every record exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { serviceNowRecords } from '../collectors/fixtures.js'
+import { serviceNowRecords } from '../demo/sources.js'
 import { collectServiceNow } from '../collectors/servicenow/collect.js'
 import { startServiceNowStandin, type ServiceNowStandin } from './helpers/servicenowStandin.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'

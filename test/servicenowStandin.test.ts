@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { serviceNowRecords } from '../collectors/fixtures.js'
+import { serviceNowRecords } from '../demo/sources.js'
 import { startServiceNowStandin, type ServiceNowStandin, type StandinOptions } from './helpers/servicenowStandin.js'
 
 const FIXTURE = { size: 'small', seed: 11, endDate: '2026-11-21' } as const

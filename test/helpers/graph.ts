@@ -4,7 +4,7 @@
  * and talks to it over HTTP as a frontend would.
  */
 import { readSettings } from '../../platform/settings.js'
-import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../../gateway/launcher.js'
+import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../../launch/embedded.js'
 import { openDb, type Db } from '../../subgraphs/kit/db.js'
 import type { PublicationRegistry } from '../../subgraphs/kit/publications.js'
 import { createScratchDatabase } from './scratchDatabase.js'

@@ -3,11 +3,11 @@
  * every five minutes, up to `until`. Each day's checks depend only on the seed,
  * the component and the day, so a later fill extends an earlier one.
  */
-import type { Queryable } from '../kit/db.js'
-import { COMPONENTS } from '../kit/components.js'
-import type { DemoPlatform } from '../../demo/platform.js'
-import { insertRows, insertStream } from '../../demo/insert.js'
-import { Random } from '../../demo/random.js'
+import type { Queryable } from '../subgraphs/kit/db.js'
+import { COMPONENTS } from '../subgraphs/kit/components.js'
+import type { DemoPlatform } from './platform.js'
+import { insertRows, insertStream } from './insert.js'
+import { Random } from './random.js'
 
 const FIVE_MINUTES = 5 * 60_000
 const DAY = 86_400_000

@@ -13,11 +13,12 @@ import { fillDemo, isEmpty } from '../demo/fill.js'
 import type { DemoOptions } from '../demo/platform.js'
 import { SUBGRAPHS, migrateAll } from '../subgraphs/index.js'
 import { openDb, type Db } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry, type PublicationRegistry } from '../subgraphs/kit/publications.js'
-import { createSubgraphServer, type SubgraphDeps } from '../subgraphs/kit/subgraph.js'
-import { loadDevIssuer, oidcVerifier, type DevIssuer } from './auth.js'
-import { subgraphSettingsFrom, type Settings } from '../platform/settings.js'
-import { createGateway, gatewayOptionsFrom } from './server.js'
+import type { PublicationRegistry } from '../subgraphs/kit/publications.js'
+import { createSubgraphServer } from '../subgraphs/kit/subgraph.js'
+import { loadDevIssuer, type DevIssuer } from '../gateway/auth.js'
+import type { Settings } from '../platform/settings.js'
+import { gatewayFromSettings, verifierFrom } from './gateway.js'
+import { registryFrom, subgraphDepsFrom } from './subgraph.js'
 import { readCommittedSupergraph } from '../platform/supergraphFile.js'
 
 export const DEMO_RESEARCHER = { sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] }
@@ -70,19 +71,13 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     if (options.demo !== false && (await isEmpty(db))) {
       await fillDemo(db, { size: settings.demoSize, ...(options.demo ?? {}) })
     }
-    const registry =
-      options.registry ??
-      loadPublicationRegistry({ overrideFile: settings.publicationsFile, available: settings.publicationsAvailable })
+    const registry = options.registry ?? registryFrom(settings)
     if (settings.production && !settings.identitySecret) {
       throw new Error('In production, set HD4RES_IDENTITY_SECRET (at least 32 characters), shared by the gateway and the subgraphs')
     }
     // In one process the secret never leaves memory; a fresh one per start is enough.
     const identitySecret = settings.identitySecret ?? randomBytes(32).toString('base64url')
-    const deps: SubgraphDeps = {
-      db,
-      registry,
-      settings: subgraphSettingsFrom(settings, identitySecret),
-    }
+    const deps = subgraphDepsFrom(settings, db, identitySecret, registry)
     const subgraphUrls: Record<string, string> = {}
     const subgraphServers: Record<string, FastifyInstance> = {}
     for (const definition of SUBGRAPHS) {
@@ -96,23 +91,21 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     }
 
     const issuer = settings.oidc ? null : await loadDevIssuer(options.inMemory ? null : settings.dataDir)
-    const verifier = settings.oidc ? oidcVerifier(settings.oidc, settings.oidcAlgorithms, settings.claims) : issuer!.verifier
     const demoToken = issuer ? await issuer.sign(DEMO_RESEARCHER) : undefined
-    const { graphiqlEnabled, ...fromSettings } = gatewayOptionsFrom(settings)
     // A store in memory leaves nothing behind, its audit spool included (unless a folder is named for it):
     // several graphs may then run side by side, each with its own.
-    if (fromSettings.audit && options.inMemory && !settings.audit.spoolDir) {
-      const spoolDir = mkdtempSync(path.join(tmpdir(), 'hd4res-audit-'))
-      fromSettings.audit = { ...fromSettings.audit, spoolDir }
+    let auditSpoolDir: string | undefined
+    if (settings.audit.enabled && options.inMemory && !settings.audit.spoolDir) {
+      const spoolDir = (auditSpoolDir = mkdtempSync(path.join(tmpdir(), 'hd4res-audit-')))
       closers.push(async () => rmSync(spoolDir, { recursive: true, force: true }))
     }
-    const gateway = await createGateway({
-      ...fromSettings,
+    const gateway = await gatewayFromSettings(settings, {
       supergraphSdl: options.supergraphSdl ?? readCommittedSupergraph(),
       subgraphUrls,
       identitySecret,
-      verifier,
-      graphiql: { enabled: graphiqlEnabled, token: demoToken },
+      verifier: verifierFrom(settings, issuer),
+      graphiqlToken: demoToken,
+      auditSpoolDir,
     })
     closers.unshift(() => gateway.app.close())
     await gateway.app.listen({ port: settings.port, host: settings.host })

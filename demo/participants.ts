@@ -1,7 +1,7 @@
 /** Fills the project registry from the demo platform. */
-import type { Queryable } from '../kit/db.js'
-import type { DemoPlatform } from '../../demo/platform.js'
-import { insertRows } from '../../demo/insert.js'
+import type { Queryable } from '../subgraphs/kit/db.js'
+import type { DemoPlatform } from './platform.js'
+import { insertRows } from './insert.js'
 
 export async function fillParticipants(db: Queryable, platform: DemoPlatform): Promise<void> {
   const orgs = platform.organisations

@@ -6,9 +6,9 @@ import { fileURLToPath } from 'node:url'
 import Ajv2020 from 'ajv/dist/2020.js'
 import addFormats from 'ajv-formats'
 import { afterAll, describe, expect, it } from 'vitest'
-import { projectDailyCounts } from '../demo/counts.js'
-import { generatePlatform } from '../demo/platform.js'
-import { addDays } from '../demo/random.js'
+import { projectDailyCounts } from './counts.js'
+import { generatePlatform } from './platform.js'
+import { addDays } from './random.js'
 import {
   awkwardServiceNowCases,
   awkwardServiceNowRecords,
@@ -20,11 +20,11 @@ import {
   serviceNowRecordStream,
   writeFixtures,
   type CountsDocument,
-} from './fixtures.js'
-import { INCIDENT_STATES, lookup, PRIORITIES, REQUEST_STATES, REQUEST_TASK_STATES } from './servicenow/mapping.js'
+} from './sources.js'
+import { INCIDENT_STATES, lookup, PRIORITIES, REQUEST_STATES, REQUEST_TASK_STATES } from '../collectors/servicenow/mapping.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const schema = (name: string) => JSON.parse(readFileSync(path.join(here, 'schemas', `${name}.schema.json`), 'utf8'))
+const schema = (name: string) => JSON.parse(readFileSync(path.join(here, '../collectors/schemas', `${name}.schema.json`), 'utf8'))
 const ajv = new Ajv2020({ allErrors: true, strict: true })
 ;(addFormats as unknown as (a: Ajv2020) => void)(ajv)
 const validateCounts = ajv.compile(schema('hd4devops-counts'))

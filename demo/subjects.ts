@@ -2,12 +2,12 @@
  * Fills unique-subject counts, subjects in several studies and project overlaps
  * from the demo platform. Overlaps are kept for the last 90 days.
  */
-import type { Queryable } from '../kit/db.js'
-import { addDays } from '../kit/dates.js'
-import { collectedAtFor, fillDailyCounts } from '../../demo/counts.js'
-import type { DemoPlatform } from '../../demo/platform.js'
-import { insertRows } from '../../demo/insert.js'
-import { Random } from '../../demo/random.js'
+import type { Queryable } from '../subgraphs/kit/db.js'
+import { addDays } from '../subgraphs/kit/dates.js'
+import { collectedAtFor, fillDailyCounts } from './counts.js'
+import type { DemoPlatform } from './platform.js'
+import { insertRows } from './insert.js'
+import { Random } from './random.js'
 
 const OVERLAP_DAYS = 90
 

@@ -2,11 +2,11 @@
  * Fills incidents and requests as the daily ServiceNow extract would: numbers
  * like INC0010001 and REQ0010001, older tickets mostly closed, recent ones open.
  */
-import type { Queryable } from '../kit/db.js'
-import { componentInfo } from '../kit/components.js'
-import type { DemoPlatform } from '../../demo/platform.js'
-import { insertRows } from '../../demo/insert.js'
-import { Random } from '../../demo/random.js'
+import type { Queryable } from '../subgraphs/kit/db.js'
+import { componentInfo } from '../subgraphs/kit/components.js'
+import type { DemoPlatform } from './platform.js'
+import { insertRows } from './insert.js'
+import { Random } from './random.js'
 
 const HOUR = 3_600_000
 const DAY = 24 * HOUR

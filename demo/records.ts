@@ -1,7 +1,7 @@
 /** Fills study record counts from the demo platform. */
-import type { Queryable } from '../kit/db.js'
-import { fillDailyCounts } from '../../demo/counts.js'
-import type { DemoPlatform } from '../../demo/platform.js'
+import type { Queryable } from '../subgraphs/kit/db.js'
+import { fillDailyCounts } from './counts.js'
+import type { DemoPlatform } from './platform.js'
 
 export function fillRecords(db: Queryable, platform: DemoPlatform): Promise<number> {
   return fillDailyCounts(db, { platform, schema: 'records', table: 'study_record_counts', column: 'records', value: (c) => c.records })

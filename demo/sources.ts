@@ -9,7 +9,7 @@ import { once } from 'node:events'
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { finished } from 'node:stream/promises'
-import { projectDailyCounts } from '../demo/counts.js'
+import { projectDailyCounts } from './counts.js'
 import {
   DEMO_SIZES,
   generatePlatform,
@@ -18,8 +18,8 @@ import {
   type DemoPlatform,
   type DemoProject,
   type DemoSizeName,
-} from '../demo/platform.js'
-import { addDays, Random } from '../demo/random.js'
+} from './platform.js'
+import { addDays, Random } from './random.js'
 import { COMPONENT_IDS, COMPONENTS, type ComponentId } from '../subgraphs/kit/components.js'
 import { isIsoDate } from '../subgraphs/kit/scalars.js'
 
