@@ -1,6 +1,20 @@
-// Lint: typescript-eslint's recommended rules, on every TypeScript file.
+// Lint: typescript-eslint's recommended rules on every TypeScript file, and the
+// rooms' boundaries (docs/architecture.md): what each folder may import.
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+
+/** A folder's forbidden neighbours, each with the reason the lint error gives. */
+const keepOut = (rooms) => ({
+  'no-restricted-imports': [
+    'error',
+    {
+      patterns: rooms.map(([room, why]) => ({ group: [`**/${room}/*`, `**/${room}/**`], message: why })),
+    },
+  ],
+})
+
+const PROTOCOL = 'what the gateway and the subgraphs share lives in platform/'
+const ROOTS = 'composition roots (launch/) and tools (compose/, bin/, bench/) import the parts, never the other way round'
 
 export default tseslint.config(
   { ignores: ['node_modules/', '.data/', 'scratch/', 'schema/', 'coverage/', 'client/generated/', 'subgraphs/*/generated/'] },
@@ -15,5 +29,41 @@ export default tseslint.config(
     // Tests read loosely shaped GraphQL answers.
     files: ['test/**/*.ts', '**/*.test.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['platform/**/*.ts'],
+    rules: keepOut([
+      ['gateway', 'platform/ is shared by every part: it imports none of them'],
+      ['subgraphs', 'platform/ is shared by every part: it imports none of them'],
+      ['demo', ROOTS],
+      ['launch', ROOTS],
+      ['compose', ROOTS],
+      ['collectors', ROOTS],
+      ['bin', ROOTS],
+    ]),
+  },
+  {
+    files: ['gateway/**/*.ts'],
+    ignores: ['gateway/**/*.test.ts'],
+    rules: keepOut([
+      ['subgraphs', `the gateway talks to the subgraphs over HTTP only; ${PROTOCOL}`],
+      ['demo', ROOTS],
+      ['launch', ROOTS],
+      ['compose', ROOTS],
+      ['collectors', ROOTS],
+      ['bin', ROOTS],
+    ]),
+  },
+  {
+    files: ['subgraphs/**/*.ts'],
+    ignores: ['subgraphs/**/*.test.ts'],
+    rules: keepOut([
+      ['gateway', `a subgraph answers the gateway over HTTP and never imports it; ${PROTOCOL}`],
+      ['demo', 'demo data flows one way: demo/ writes through the subgraphs, no subgraph imports demo/'],
+      ['launch', ROOTS],
+      ['compose', ROOTS],
+      ['collectors', ROOTS],
+      ['bin', ROOTS],
+    ]),
   },
 )
