@@ -19,10 +19,10 @@ import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
 import { gatewayNodeFlags, runClustered, workerCount } from '../gateway/cluster.js'
 import { loadDevIssuer } from '../gateway/auth.js'
+import { checkSettings, type Part } from '../launch/checks.js'
 import { gatewayFromSettings, verifierFrom } from '../launch/gateway.js'
 import { readSettings, subgraphUrlVariable, type Settings } from '../platform/settings.js'
 import { readCommittedSupergraph, subgraphNamesIn } from '../platform/supergraphFile.js'
-import { secretsOf } from '../platform/identity.js'
 
 // The subgraphs' and collectors' modules load only in the processes that serve them,
 // so a gateway process carries none of their code.
@@ -33,21 +33,16 @@ const subgraphModules = async () => ({
   ...(await import('../launch/subgraph.js')),
 })
 
-function requireSecret(settings: Settings): string {
-  const secrets = settings.identitySecret ? secretsOf(settings.identitySecret) : []
-  if (secrets.length === 0 || secrets.some((s) => s.length < 32)) {
-    throw new Error('Set HD4RES_IDENTITY_SECRET (at least 32 characters; during a rotation "new,old"), the same for the gateway and every subgraph')
-  }
+/** The shared secret, once the part's settings are known to be enough (checks.ts). */
+function requireSecret(settings: Settings, part: Part): string {
+  checkSettings(settings, part)
   return settings.identitySecret!
 }
 
 async function serveSubgraph(name: string, settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
   const { subgraphByName, openDb, migrateAll, createSubgraphServer, subgraphDepsFrom } = await subgraphModules()
   const definition = subgraphByName(name)
-  if (!settings.databaseUrl) {
-    throw new Error('A subgraph in its own process needs PostgreSQL: set DATABASE_URL (the embedded store serves one process only; use npm start)')
-  }
-  const identitySecret = requireSecret(settings)
+  const identitySecret = requireSecret(settings, 'subgraph')
   const db = await openDb({ databaseUrl: settings.databaseUrl })
   await migrateAll(db, [definition])
   const app = await createSubgraphServer(definition, subgraphDepsFrom(settings, db, identitySecret))
@@ -61,7 +56,7 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
 }
 
 async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
-  const identitySecret = requireSecret(settings)
+  const identitySecret = requireSecret(settings, 'gateway')
   // The supergraph says which addresses the gateway needs; a variable naming no subgraph is a typo or a leftover.
   const supergraphSdl = readCommittedSupergraph()
   const names = subgraphNamesIn(supergraphSdl)
@@ -71,9 +66,6 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
     console.warn(`${subgraphUrlVariable(name)} names no subgraph (expected one of ${names.join(', ')}); ignored`)
   }
   const subgraphUrls = Object.fromEntries(names.map((name) => [name, settings.subgraphUrls[name]!]))
-  if (settings.production && !settings.oidc) {
-    throw new Error('In production the gateway needs an OIDC provider: set HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL')
-  }
   const issuer = settings.oidc ? null : await loadDevIssuer(settings.dataDir)
   const { app } = await gatewayFromSettings(settings, { supergraphSdl, subgraphUrls, identitySecret, verifier: verifierFrom(settings, issuer) })
   return { app, close: () => app.close() }

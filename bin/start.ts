@@ -5,17 +5,31 @@
 // First of all: tracing (when OTEL_* asks for it) must be on before the servers' modules load.
 import './tracing.js'
 import 'reflect-metadata'
-import { readSettings } from '../platform/settings.js'
-import { DEMO_RESEARCHER, startEmbeddedGraph } from '../launch/embedded.js'
+import { SettingsProblem } from '../launch/checks.js'
+import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../launch/embedded.js'
+import { readSettings, type Settings } from '../platform/settings.js'
 
-const settings = readSettings()
+/** A start that cannot go on says why in a line or a list, and exits 1; the stack only when the log level asks for it. */
+function refuse(error: unknown): never {
+  const debugging = /^(debug|trace)$/.test(process.env.LOG_LEVEL ?? '')
+  console.error(error instanceof SettingsProblem || !debugging ? (error as Error).message : (error as Error).stack)
+  process.exit(1)
+}
+
+let settings: Settings
+let graph: EmbeddedGraph
 const started = Date.now()
-console.log(
-  settings.databaseUrl
-    ? 'Starting the HD4RES v2 graph on PostgreSQL…'
-    : `Starting the HD4RES v2 graph on the embedded store in ${settings.dataDir} (the first start fills it with demo data)…`,
-)
-const graph = await startEmbeddedGraph({ settings })
+try {
+  settings = readSettings()
+  console.log(
+    settings.databaseUrl
+      ? 'Starting the HD4RES v2 graph on PostgreSQL…'
+      : `Starting the HD4RES v2 graph on the embedded store in ${settings.dataDir} (the first start fills it with demo data)…`,
+  )
+  graph = await startEmbeddedGraph({ settings })
+} catch (error) {
+  refuse(error)
+}
 const token = graph.issuer ? await graph.token() : null
 console.log(`
 HD4RES v2 researcher graph is up (${((Date.now() - started) / 1000).toFixed(1)} s).

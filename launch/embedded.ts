@@ -17,6 +17,7 @@ import type { PublicationRegistry } from '../subgraphs/kit/publications.js'
 import { createSubgraphServer } from '../subgraphs/kit/subgraph.js'
 import { loadDevIssuer, type DevIssuer } from '../gateway/auth.js'
 import type { Settings } from '../platform/settings.js'
+import { checkSettings } from './checks.js'
 import { gatewayFromSettings, verifierFrom } from './gateway.js'
 import { registryFrom, subgraphDepsFrom } from './subgraph.js'
 import { readCommittedSupergraph } from '../platform/supergraphFile.js'
@@ -59,6 +60,8 @@ export interface EmbeddedGraph {
 
 export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise<EmbeddedGraph> {
   const { settings } = options
+  // Before anything is opened or written: a start bound to fail leaves the store as it was.
+  checkSettings(settings, 'embedded')
   const db =
     options.db ??
     (await openDb({
@@ -72,9 +75,6 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       await fillDemo(db, { size: settings.demoSize, ...(options.demo ?? {}) })
     }
     const registry = options.registry ?? registryFrom(settings)
-    if (settings.production && !settings.identitySecret) {
-      throw new Error('In production, set HD4RES_IDENTITY_SECRET (at least 32 characters), shared by the gateway and the subgraphs')
-    }
     // In one process the secret never leaves memory; a fresh one per start is enough.
     const identitySecret = settings.identitySecret ?? randomBytes(32).toString('base64url')
     const deps = subgraphDepsFrom(settings, db, identitySecret, registry)
