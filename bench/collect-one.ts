@@ -11,7 +11,7 @@ import { collectHd4devopsCounts } from '../collectors/hd4devops.js'
 import { folderDocuments } from '../collectors/input.js'
 import { collectInternalCounts } from '../collectors/internal.js'
 import { collectServiceNow } from '../collectors/servicenow/collect.js'
-import { openDb } from '../subgraphs/kit/db.js'
+import { openDb } from '../subgraphs/kit/store/db.js'
 
 const [kind, store, input] = process.argv.slice(2)
 if (!kind || !store || !input) {

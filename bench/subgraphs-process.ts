@@ -13,9 +13,9 @@ import 'reflect-metadata'
 import { fillDemo, isEmpty } from '../demo/fill.js'
 import type { DemoSizeName } from '../demo/platform.js'
 import { migrateAll, SUBGRAPHS } from '../subgraphs/index.js'
-import { openDb } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
-import { createSubgraphServer } from '../subgraphs/kit/subgraph.js'
+import { openDb } from '../subgraphs/kit/store/db.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
+import { createSubgraphServer } from '../subgraphs/kit/server/subgraph.js'
 
 const [databaseUrl, size, secret, ...rest] = process.argv.slice(2)
 const fillOnly = rest.includes('--fill-only')

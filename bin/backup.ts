@@ -4,7 +4,7 @@
  */
 import path from 'node:path'
 import { readSettings } from '../platform/settings.js'
-import { backup, restore } from '../subgraphs/kit/backup.js'
+import { backup, restore } from '../subgraphs/kit/store/backup.js'
 
 const settings = readSettings()
 const target = { databaseUrl: settings.databaseUrl, dataDir: path.join(settings.dataDir, 'pglite') }

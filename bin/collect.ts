@@ -23,16 +23,16 @@ import { collectServiceNow, TICKET_TABLES, type ServiceNowInput } from '../colle
 import type { TicketTable } from '../collectors/servicenow/mapping.js'
 import { readSettings } from '../platform/settings.js'
 import { migrateAll } from '../subgraphs/index.js'
-import { COMPONENTS } from '../subgraphs/kit/components.js'
-import { openDb } from '../subgraphs/kit/db.js'
+import { COMPONENTS } from '../subgraphs/kit/catalogue/components.js'
+import { openDb } from '../subgraphs/kit/store/db.js'
 import { daysInRange, todayUtc } from '../subgraphs/kit/dates.js'
-import { isIsoDate } from '../subgraphs/kit/scalars.js'
+import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
 const SOURCES = ['hd4devops-counts', 'hd4devops-availability', 'internal-counts', 'servicenow', 'all', 'runs'] as const
 
 function usage(message?: string): never {
   if (message) console.error(message)
-  console.error(`Usage: npm run collect -- <${SOURCES.join('|')}> [options]; see bin/collect.ts or the README`)
+  console.error(`Usage: npm run collect -- <${SOURCES.join('|')}> [options]; see docs/collectors.md`)
   process.exit(2)
 }
 

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { writeFixtures } from '../demo/sources.js'
 import { DEMO_SIZES, yesterday, type DemoSizeName } from '../demo/platform.js'
-import { isIsoDate } from '../subgraphs/kit/scalars.js'
+import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
 const USAGE =
   'usage: npm run fixtures -- --out <dir> [--size small|default|large] [--seed N] [--end-date YYYY-MM-DD] [--days N]'

@@ -34,8 +34,7 @@ See subgraphs/README.md.`
 /** The files the scaffold edits to register a subgraph and its publication. */
 const FILES = {
   index: 'subgraphs/index.ts',
-  publications: 'subgraphs/kit/publications.ts',
-  importLog: 'subgraphs/kit/importLog.ts',
+  publications: 'subgraphs/kit/catalogue/publications.ts',
   registry: 'config/publications.yaml',
   supergraph: 'schema/supergraph.graphql',
   api: 'schema/api.graphql',
@@ -153,10 +152,12 @@ function checkNotTaken(names: Names): void {
   }
 }
 
+const PUBLICATIONS_TABLE = /(export const PUBLICATIONS = \{\n[\s\S]*?\n)(\} as const satisfies )/
+
 function publicationIds(): string[] {
-  const list = /export const PUBLICATION_IDS = \[([\s\S]*?)\] as const/.exec(read(FILES.publications))
-  if (!list) throw new Refusal(`${FILES.publications} has no "export const PUBLICATION_IDS = [ … ] as const" to add the publication to.`)
-  return [...list[1]!.matchAll(/'([A-Z0-9_]+)'/g)].map((m) => m[1]!)
+  const table = PUBLICATIONS_TABLE.exec(read(FILES.publications))
+  if (!table) throw new Refusal(`${FILES.publications} has no "export const PUBLICATIONS = { … } as const satisfies …" to add the publication to.`)
+  return [...table[1]!.matchAll(/^\s+([A-Z0-9_]+):/gm)].map((m) => m[1]!)
 }
 
 const REGISTERED_BLOCK = /(const REGISTERED = \{\n)([\s\S]*?)(\} satisfies )/
@@ -271,17 +272,10 @@ function registerSubgraph(index: string, names: Names): string | null {
   return withEntry
 }
 
-function registerPublicationId(text: string, names: Names): string | null {
-  const list = /(export const PUBLICATION_IDS = \[[\s\S]*?)(\] as const)/
-  if (!list.test(text)) return null
-  return text.replace(list, (_whole, body: string, close: string) => `${body}  '${names.PUBLICATION}',\n${close}`)
-}
-
-function registerSources(text: string, names: Names): string | null {
-  const record = /(export const PUBLICATION_SOURCES: Record<PublicationId, ImportSource\[\]> = \{[\s\S]*?\n)(\})/
-  if (!record.test(text)) return null
-  // No collector feeds it yet: add its import source here when one does.
-  return text.replace(record, (_whole, body: string, close: string) => `${body}  ${names.PUBLICATION}: [],\n${close}`)
+function registerPublication(text: string, names: Names): string | null {
+  if (!PUBLICATIONS_TABLE.test(text)) return null
+  // No collector feeds it yet: its import source goes in `sources` when one does.
+  return text.replace(PUBLICATIONS_TABLE, (_whole, body: string, close: string) => `${body}  ${names.PUBLICATION}: { sources: [] },\n${close}`)
 }
 
 function registerPublicationEntry(text: string, names: Names): string {
@@ -377,8 +371,7 @@ function main(): number {
 
     // 2. Registration: the subgraph in the one list, its publication in the registry.
     changes.edit(FILES.index, 'add the subgraph to REGISTERED', (text) => registerSubgraph(text, names))
-    changes.edit(FILES.publications, `add ${names.PUBLICATION} to PUBLICATION_IDS`, (text) => registerPublicationId(text, names))
-    changes.edit(FILES.importLog, `add ${names.PUBLICATION} to PUBLICATION_SOURCES`, (text) => registerSources(text, names))
+    changes.edit(FILES.publications, `add ${names.PUBLICATION} to PUBLICATIONS`, (text) => registerPublication(text, names))
     changes.edit(FILES.registry, `add ${names.PUBLICATION}`, (text) => registerPublicationEntry(text, names))
 
     // 3. Composition, by the compose command itself: the graph must compose with the new subgraph, or nothing stays.
@@ -405,10 +398,9 @@ function main(): number {
     console.log(`Created the ${flavour === 'sdl' ? 'SDL-first (mercurius)' : 'code-first (type-graphql)'} subgraph "${name}", serving ResearchProject.${names.camel} under the publication ${names.PUBLICATION}:
 ${created.map((f) => `  ${f}`).join('\n')}
 Registered it in:
-  ${FILES.index.padEnd(32)}the subgraph (the launcher, serve and compose read this list)
-  ${FILES.publications.padEnd(32)}PublicationId ${names.PUBLICATION}
-  ${FILES.importLog.padEnd(32)}the collectors that feed ${names.PUBLICATION} (none yet)
-  ${FILES.registry.padEnd(32)}${names.PUBLICATION}: UNDER_DEVELOPMENT
+  ${FILES.index.padEnd(40)}the subgraph (the launcher, serve and compose read this list)
+  ${FILES.publications.padEnd(40)}PublicationId ${names.PUBLICATION}, fed by no collector yet
+  ${FILES.registry.padEnd(40)}${names.PUBLICATION}: UNDER_DEVELOPMENT
 Composed ${FILES.supergraph} and ${FILES.api}${codegen ? '; regenerated the typed client (npm run codegen)' : '; run "npm run codegen" to regenerate the typed client'}.
 
 Next:

@@ -9,8 +9,8 @@ import { fillDemo, isEmpty } from '../demo/fill.js'
 import { DEMO_SIZES, type DemoSizeName } from '../demo/platform.js'
 import { readSettings } from '../platform/settings.js'
 import { migrateAll } from '../subgraphs/index.js'
-import { openDb } from '../subgraphs/kit/db.js'
-import { isIsoDate } from '../subgraphs/kit/scalars.js'
+import { openDb } from '../subgraphs/kit/store/db.js'
+import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
 const { values } = parseArgs({
   options: { size: { type: 'string' }, seed: { type: 'string' }, 'end-date': { type: 'string' } },

@@ -10,7 +10,7 @@
  * HD4RES_COLLECT_SCHEDULE (cron, UTC) with HD4RES_COLLECTORS_CONFIG runs
  * `collect all` for the previous day inside the process; off by default.
  *
- * Settings come from the environment (see README, "Running on PostgreSQL").
+ * Settings come from the environment (docs/operations.md lists them).
  */
 // First of all: tracing (when OTEL_* asks for it) must be on before the servers' modules load.
 import './tracing.js'
@@ -28,8 +28,8 @@ import { readCommittedSupergraph, subgraphNamesIn } from '../platform/supergraph
 // so a gateway process carries none of their code.
 const subgraphModules = async () => ({
   ...(await import('../subgraphs/index.js')),
-  ...(await import('../subgraphs/kit/db.js')),
-  ...(await import('../subgraphs/kit/subgraph.js')),
+  ...(await import('../subgraphs/kit/store/db.js')),
+  ...(await import('../subgraphs/kit/server/subgraph.js')),
   ...(await import('../launch/subgraph.js')),
 })
 

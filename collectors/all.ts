@@ -2,8 +2,8 @@
  * `collect all`: every configured source for the given days, one after the
  * other, each in its own runs, so one failing source does not stop the others.
  */
-import { COMPONENTS } from '../subgraphs/kit/components.js'
-import type { Db } from '../subgraphs/kit/db.js'
+import { COMPONENTS } from '../subgraphs/kit/catalogue/components.js'
+import type { Db } from '../subgraphs/kit/store/db.js'
 import { internalCountsConfig, serviceNowAuth, type CollectorsConfig } from './config.js'
 import { collectHd4devopsAvailability, collectHd4devopsCounts, type DocumentOutcome } from './hd4devops.js'
 import { folderDocuments, urlDocuments, type SourceDocument } from './input.js'

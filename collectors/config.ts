@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs'
 import { parse } from 'yaml'
 import { z } from 'zod'
-import { INTERNAL_RECORD_COMPONENTS, type ComponentId } from '../subgraphs/kit/components.js'
+import { INTERNAL_RECORD_COMPONENTS, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
 import type { InternalCountsConfig } from './internal.js'
 import type { ServiceNowAuth } from './servicenow/collect.js'
 
@@ -44,7 +44,7 @@ const schema = z.strictObject({
     .optional(),
   /** Share of a day-to-day drop that earns a warning. */
   dropWarningShare: z.number().min(0).max(1).default(0.2),
-  /** A cron expression for the production entry point's own schedule; off when absent. */
+  /** Accepted so that older files still load, and not read: the schedule is HD4RES_COLLECT_SCHEDULE. */
   schedule: z.string().optional(),
 })
 

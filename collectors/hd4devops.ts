@@ -5,9 +5,9 @@
  * imported in its own transaction, replacing what an earlier import of the
  * same component and day wrote.
  */
-import { componentInfo, type ComponentId } from '../subgraphs/kit/components.js'
-import { dropsSincePreviousDay, replaceComponentDay, replaceInstallationDay } from '../subgraphs/kit/countsImport.js'
-import type { Db, Queryable } from '../subgraphs/kit/db.js'
+import { componentInfo, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
+import { dropsSincePreviousDay, replaceComponentDay, replaceInstallationDay } from '../subgraphs/kit/counts/import.js'
+import type { Db, Queryable } from '../subgraphs/kit/store/db.js'
 import { replaceChecksDay } from '../subgraphs/components/import.js'
 import { installationIdsByHost, projectIdsByCode } from '../subgraphs/participants/lookup.js'
 import { RECORD_COUNTS } from '../subgraphs/records/import.js'

@@ -7,9 +7,9 @@
  * pairwise overlaps; the keys never leave the warehouse's database: only the
  * aggregates are read.
  */
-import { INTERNAL_RECORD_COMPONENTS, type ComponentId } from '../subgraphs/kit/components.js'
-import { replaceComponentDay } from '../subgraphs/kit/countsImport.js'
-import { openDb, type Db, type Queryable } from '../subgraphs/kit/db.js'
+import { INTERNAL_RECORD_COMPONENTS, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
+import { replaceComponentDay } from '../subgraphs/kit/counts/import.js'
+import { openDb, type Db, type Queryable } from '../subgraphs/kit/store/db.js'
 import { projectIdsByCode } from '../subgraphs/participants/lookup.js'
 import { RECORD_COUNTS } from '../subgraphs/records/import.js'
 import { replaceMultiStudyDay, SUBJECT_COUNTS } from '../subgraphs/subjects/import.js'

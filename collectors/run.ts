@@ -3,8 +3,9 @@
  * the work, and records itself in the import log. If anything fails, nothing
  * of the import is written and the failure alone is logged.
  */
-import type { Db, Queryable } from '../subgraphs/kit/db.js'
-import { recordImportRun, type ImportSource } from '../subgraphs/kit/importLog.js'
+import type { Db, Queryable } from '../subgraphs/kit/store/db.js'
+import type { ImportSource } from '../subgraphs/kit/catalogue/publications.js'
+import { recordImportRun } from '../subgraphs/kit/store/ops.js'
 import { ImportLocked } from './errors.js'
 
 export interface ImportWork {

@@ -4,7 +4,7 @@
  * overlap, and the advisory locks keep two scheduling processes harmless.
  */
 import { Cron } from 'croner'
-import type { Db } from '../subgraphs/kit/db.js'
+import type { Db } from '../subgraphs/kit/store/db.js'
 import { addDays, todayUtc } from '../subgraphs/kit/dates.js'
 import { collectAll } from './all.js'
 import { loadCollectorsConfig } from './config.js'

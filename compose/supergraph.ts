@@ -12,7 +12,7 @@ import { composeServices } from '@apollo/composition'
 import { buildSchema, parse, printSchema } from 'graphql'
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml'
 import { z } from 'zod'
-import { isIsoDate } from '../subgraphs/kit/scalars.js'
+import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 import { SUBGRAPHS } from '../subgraphs/index.js'
 
 import { placeholderUrl, SCHEMA_DIR } from '../platform/supergraphFile.js'

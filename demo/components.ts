@@ -3,8 +3,8 @@
  * every five minutes, up to `until`. Each day's checks depend only on the seed,
  * the component and the day, so a later fill extends an earlier one.
  */
-import type { Queryable } from '../subgraphs/kit/db.js'
-import { COMPONENTS } from '../subgraphs/kit/components.js'
+import type { Queryable } from '../subgraphs/kit/store/db.js'
+import { COMPONENTS } from '../subgraphs/kit/catalogue/components.js'
 import type { DemoPlatform } from './platform.js'
 import { insertRows, insertStream } from './insert.js'
 import { Random } from './random.js'

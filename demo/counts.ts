@@ -5,8 +5,8 @@
  * refresh (Mondays), losing a few on the way (rejected, still in transit), as a
  * researcher following them along the path would see.
  */
-import { componentInfo, type ComponentId } from '../subgraphs/kit/components.js'
-import type { Queryable } from '../subgraphs/kit/db.js'
+import { componentInfo, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
+import type { Queryable } from '../subgraphs/kit/store/db.js'
 import { insertRows, insertStream } from './insert.js'
 import type { DemoPlatform, DemoProject } from './platform.js'
 import { addDays, daysBetween, Random } from './random.js'

@@ -2,9 +2,10 @@
  * Fills an empty store with the demo platform: each subgraph writes its own
  * tables, and the import log says when each source was last collected.
  */
-import type { Db } from '../subgraphs/kit/db.js'
+import type { Db } from '../subgraphs/kit/store/db.js'
 import { addDays } from '../subgraphs/kit/dates.js'
-import { IMPORT_SOURCES, recordImportRun } from '../subgraphs/kit/importLog.js'
+import { IMPORT_SOURCES } from '../subgraphs/kit/catalogue/publications.js'
+import { recordImportRun } from '../subgraphs/kit/store/ops.js'
 import { fillComponents } from './components.js'
 import { fillParticipants } from './participants.js'
 import { fillRecords } from './records.js'

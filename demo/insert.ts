@@ -2,7 +2,7 @@
  * Bulk inserts for the demo filler: rows go as one array per column through
  * unnest(), in batches, which both PGlite and PostgreSQL take quickly.
  */
-import type { Queryable } from '../subgraphs/kit/db.js'
+import type { Queryable } from '../subgraphs/kit/store/db.js'
 
 const BATCH = 20_000
 

@@ -1,5 +1,5 @@
 /** Fills the project registry from the demo platform. */
-import type { Queryable } from '../subgraphs/kit/db.js'
+import type { Queryable } from '../subgraphs/kit/store/db.js'
 import type { DemoPlatform } from './platform.js'
 import { insertRows } from './insert.js'
 

@@ -3,7 +3,7 @@
  * every subgraph's demo filler reads. Same seed and size, same platform.
  * Each subgraph writes only its own tables from it (see demo/<name>.ts; no subgraph imports demo/).
  */
-import { COMPONENT_IDS, type ComponentId } from '../subgraphs/kit/components.js'
+import { COMPONENT_IDS, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
 import { addDays, Random } from './random.js'
 
 export interface DemoSize {

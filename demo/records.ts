@@ -1,5 +1,5 @@
 /** Fills study record counts from the demo platform. */
-import type { Queryable } from '../subgraphs/kit/db.js'
+import type { Queryable } from '../subgraphs/kit/store/db.js'
 import { fillDailyCounts } from './counts.js'
 import type { DemoPlatform } from './platform.js'
 

@@ -20,8 +20,8 @@ import {
   type DemoSizeName,
 } from './platform.js'
 import { addDays, Random } from './random.js'
-import { COMPONENT_IDS, COMPONENTS, type ComponentId } from '../subgraphs/kit/components.js'
-import { isIsoDate } from '../subgraphs/kit/scalars.js'
+import { COMPONENT_IDS, COMPONENTS, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
+import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
 export interface FixtureOptions {
   size?: DemoSizeName

@@ -2,7 +2,7 @@
  * Fills unique-subject counts, subjects in several studies and project overlaps
  * from the demo platform. Overlaps are kept for the last 90 days.
  */
-import type { Queryable } from '../subgraphs/kit/db.js'
+import type { Queryable } from '../subgraphs/kit/store/db.js'
 import { addDays } from '../subgraphs/kit/dates.js'
 import { collectedAtFor, fillDailyCounts } from './counts.js'
 import type { DemoPlatform } from './platform.js'

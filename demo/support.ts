@@ -2,8 +2,8 @@
  * Fills incidents and requests as the daily ServiceNow extract would: numbers
  * like INC0010001 and REQ0010001, older tickets mostly closed, recent ones open.
  */
-import type { Queryable } from '../subgraphs/kit/db.js'
-import { componentInfo } from '../subgraphs/kit/components.js'
+import type { Queryable } from '../subgraphs/kit/store/db.js'
+import { componentInfo } from '../subgraphs/kit/catalogue/components.js'
 import type { DemoPlatform } from './platform.js'
 import { insertRows } from './insert.js'
 import { Random } from './random.js'

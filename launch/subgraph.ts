@@ -4,9 +4,9 @@
  * `npm run serve -- <subgraph>` (bin/serve.ts) one of them on PostgreSQL.
  */
 import { subgraphSettingsFrom, type Settings } from '../platform/settings.js'
-import type { Db } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry, type PublicationRegistry } from '../subgraphs/kit/publications.js'
-import type { SubgraphDeps } from '../subgraphs/kit/subgraph.js'
+import type { Db } from '../subgraphs/kit/store/db.js'
+import { loadPublicationRegistry, type PublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
+import type { SubgraphDeps } from '../subgraphs/kit/server/subgraph.js'
 
 /** The publication registry the settings describe: the committed one, with HD4RES_PUBLICATIONS_FILE and _AVAILABLE applied. */
 export function registryFrom(settings: Settings): PublicationRegistry {

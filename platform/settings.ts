@@ -6,7 +6,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { AUDIT_RETENTION_DAYS_DEFAULT } from './auditRecord.js'
 
-/** How a subgraph's result cache is sized (subgraphs/kit/resultCache.ts). */
+/** How a subgraph's result cache is sized (subgraphs/kit/server/resultCache.ts). */
 export interface ResultCacheSettings {
   /** Bytes of answers kept per subgraph; 0 turns the cache off. */
   maxMegabytes: number
@@ -31,6 +31,8 @@ export interface SubgraphSettings {
   resultCache?: ResultCacheSettings
   /** Days the audit trail keeps its records (participants deletes older ones); 400 when absent. */
   auditRetentionDays?: number
+  /** The least severe level a subgraph logs (LOG_LEVEL, as the gateway); info when absent. */
+  logLevel?: string
 }
 
 const optionalText = z.string().trim().min(1).optional()
@@ -328,6 +330,7 @@ export function subgraphSettingsFrom(settings: Settings, identitySecret: string)
     resultCache: settings.subgraphCache,
     metricsToken: settings.metricsToken,
     auditRetentionDays: settings.audit.retentionDays,
+    logLevel: settings.logLevel,
   }
 }
 

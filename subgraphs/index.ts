@@ -4,10 +4,10 @@
  * adding it here (`npm run new:subgraph` does); everything else derives from it.
  */
 import { components } from './components/index.js'
-import type { Db } from './kit/db.js'
-import { OPS_MIGRATIONS, OPS_SCHEMA } from './kit/importLog.js'
-import { migrate } from './kit/migrate.js'
-import type { SubgraphDefinition } from './kit/subgraph.js'
+import type { Db } from './kit/store/db.js'
+import { OPS_MIGRATIONS, OPS_SCHEMA } from './kit/store/ops.js'
+import { migrate } from './kit/store/migrate.js'
+import type { SubgraphDefinition } from './kit/server/subgraph.js'
 import { participants } from './participants/index.js'
 import { records } from './records/index.js'
 import { subjects } from './subjects/index.js'
@@ -43,7 +43,7 @@ export function subgraphByName(name: string): SubgraphDefinition<never> {
   return found
 }
 
-/** Applies the import log's and every subgraph's migrations. */
+/** Applies the ops schema's (import log, data version, audit trail) and every subgraph's migrations. */
 export async function migrateAll(db: Db, subgraphs: readonly SubgraphDefinition<never>[] = SUBGRAPHS): Promise<void> {
   await migrate(db, OPS_SCHEMA, OPS_MIGRATIONS)
   for (const subgraph of subgraphs) await migrate(db, subgraph.name, subgraph.migrationsDir)

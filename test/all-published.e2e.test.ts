@@ -3,7 +3,7 @@
  * change), every contract field answers with data through the gateway.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { ENGINES, startTestGraph, TEST_END_DATE, type TestGraph } from './helpers/graph.js'
 
 const COUNT = `__typename ... on ExactCount { value lowerBound upperBound } ... on SuppressedCount { threshold } ... on NotCollected { reason }`

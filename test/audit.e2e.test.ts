@@ -8,7 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { gatewayIdentityHeader, IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { AUDIT_FORMAT } from '../platform/auditRecord.js'
 import { purgeAuditLog, type AuditRow } from '../subgraphs/participants/auditStore.js'
 import { AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../platform/routes.js'

@@ -4,8 +4,8 @@
  * a per-request dataloader.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDb, type Db } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { openDb, type Db } from '../subgraphs/kit/store/db.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 
 const DASHBOARD = `{

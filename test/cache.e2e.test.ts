@@ -16,7 +16,7 @@ import { CACHE_HEADER, createGateway } from '../gateway/server.js'
 import { gatewayOptionsFrom } from '../launch/gateway.js'
 import { readCommittedSupergraph } from '../platform/supergraphFile.js'
 import { gatewayIdentityHeader, IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 
 const stores = process.env.REDIS_URL ? (['memory', 'redis'] as const) : (['memory'] as const)

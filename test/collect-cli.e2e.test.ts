@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFixtures } from '../demo/sources.js'
 import { readSettings } from '../platform/settings.js'
 import { startEmbeddedGraph, type EmbeddedGraph } from '../launch/embedded.js'
-import { openDb } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { openDb } from '../subgraphs/kit/store/db.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { checksum } from './helpers/checksum.js'
 
 const run = promisify(execFile)

@@ -11,7 +11,7 @@ import { ImportLocked, ImportRefused } from '../collectors/errors.js'
 import { collectHd4devopsAvailability, collectHd4devopsCounts, type CountsDocument } from '../collectors/hd4devops.js'
 import { fileDocuments, type SourceDocument } from '../collectors/input.js'
 import { collectServiceNow } from '../collectors/servicenow/collect.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { checksum } from './helpers/checksum.js'
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 

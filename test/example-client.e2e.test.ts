@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chartLines, drawHistory } from '../examples/record-history-chart.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { startTestGraph, TEST_END_DATE, type TestGraph } from './helpers/graph.js'
 
 const point = (date: string, value: number | null) => ({

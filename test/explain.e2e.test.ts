@@ -5,8 +5,8 @@
  * parameters on a table large enough for the planner to choose freely.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDb, type Db } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { openDb, type Db } from '../subgraphs/kit/store/db.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 import { createScratchDatabase, type ScratchDatabase } from './helpers/scratchDatabase.js'
 

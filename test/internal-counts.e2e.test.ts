@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectInternalCounts, type InternalCountsConfig } from '../collectors/internal.js'
-import { openDb } from '../subgraphs/kit/db.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { openDb } from '../subgraphs/kit/store/db.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { DATA_TABLES } from './helpers/checksum.js'
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 import { createScratchDatabase } from './helpers/scratchDatabase.js'

@@ -67,7 +67,7 @@ describe('observability', () => {
 
   beforeAll(async () => {
     const { startTestGraph } = await import('./helpers/graph.js')
-    const { loadPublicationRegistry } = await import('../subgraphs/kit/publications.js')
+    const { loadPublicationRegistry } = await import('../subgraphs/kit/catalogue/publications.js')
     ;({ collectHd4devopsCounts: collectCounts } = await import('../collectors/hd4devops.js'))
     ;({ fileDocuments } = await import('../collectors/input.js'))
     t = await startTestGraph({
@@ -93,7 +93,7 @@ describe('observability', () => {
   })
 
   it('keeps /metrics closed in production until a scrape token is set, and open in development', async () => {
-    const { createSubgraphServer } = await import('../subgraphs/kit/subgraph.js')
+    const { createSubgraphServer } = await import('../subgraphs/kit/server/subgraph.js')
     const { subgraphByName } = await import('../subgraphs/index.js')
     const serve = (production: boolean, metricsToken?: string) =>
       createSubgraphServer(subgraphByName('support'), {

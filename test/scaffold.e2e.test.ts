@@ -98,8 +98,7 @@ describe('npm run new:subgraph', () => {
     expect(existsSync(path.join(copy, 'subgraphs/milestones/schema.graphql'))).toBe(false)
     expect(read('subgraphs/index.ts')).toMatch(/import \{ milestonesSubgraph \} from '\.\/milestones\/index\.js'/)
     expect(read('subgraphs/index.ts')).toMatch(/^ {2}milestones: milestonesSubgraph,$/m)
-    expect(read('subgraphs/kit/publications.ts')).toMatch(/^ {2}'MILESTONES',$/m)
-    expect(read('subgraphs/kit/importLog.ts')).toMatch(/^ {2}MILESTONES: \[\],$/m)
+    expect(read('subgraphs/kit/catalogue/publications.ts')).toMatch(/^ {2}MILESTONES: \{ sources: \[\] \},$/m)
     expect(read('config/publications.yaml')).toMatch(/^MILESTONES:\n {2}state: UNDER_DEVELOPMENT\n/m)
     expect(read('schema/supergraph.graphql')).toMatch(/@join__graph\(name: "milestones"/)
     expect(String(projectFields().milestones?.type)).toBe('MilestonesResult!')
@@ -115,7 +114,7 @@ describe('npm run new:subgraph', () => {
     }
     expect(existsSync(path.join(copy, 'subgraphs/ethics_approvals/types.ts'))).toBe(false)
     expect(read('subgraphs/index.ts')).toMatch(/^ {2}ethics_approvals: ethicsApprovalsSubgraph,$/m)
-    expect(read('subgraphs/kit/publications.ts')).toMatch(/^ {2}'ETHICS_APPROVALS',$/m)
+    expect(read('subgraphs/kit/catalogue/publications.ts')).toMatch(/^ {2}ETHICS_APPROVALS: \{ sources: \[\] \},$/m)
     const fields = projectFields()
     expect(String(fields.ethicsApprovals?.type)).toBe('EthicsApprovalsResult!')
     expect(String(fields.milestones?.type)).toBe('MilestonesResult!')
@@ -155,7 +154,7 @@ describe('npm run new:subgraph', () => {
   it('writes code that typechecks', async () => {
     const result = await run(copy, path.join(copy, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], 180_000)
     // Only the scaffold's own output is judged here: the rest of the tree has its own checks.
-    const ours = result.output.split('\n').filter((line) => /^(subgraphs\/(milestones|ethics_approvals)\/|subgraphs\/index\.ts|subgraphs\/kit\/(publications|importLog)\.ts)/.test(line))
+    const ours = result.output.split('\n').filter((line) => /^(subgraphs\/(milestones|ethics_approvals)\/|subgraphs\/index\.ts|subgraphs\/kit\/catalogue\/publications\.ts)/.test(line))
     expect(ours).toEqual([])
   }, 180_000)
 

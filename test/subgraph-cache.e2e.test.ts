@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectHd4devopsCounts } from '../collectors/hd4devops.js'
 import { fileDocuments } from '../collectors/input.js'
 import { IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { SUBGRAPH_CACHE_HEADER } from '../platform/headers.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 

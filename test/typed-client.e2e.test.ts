@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ProjectIncidentsDocument, ProjectOverviewDocument, RecordCountHistoryDocument } from '../client/generated/graphql.js'
 import { GraphQLRequestError, request } from '../client/request.js'
-import { loadPublicationRegistry } from '../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 
 describe('the typed client', () => {

@@ -1,5 +1,5 @@
 /** How collectors write availability checks: one component's day replaced whole. */
-import type { Queryable } from '../kit/db.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export interface Check {
   at: string

@@ -3,25 +3,15 @@
  * time per window, per project and platform-wide, from HD4DevOps checks.
  * SDL-first on mercurius.
  */
-import { readFileSync } from 'node:fs'
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { buildFederationSchema } from '@mercuriusjs/federation'
-import { SHARED_SDL } from '../kit/sdl.js'
-import type { SubgraphDefinition } from '../kit/subgraph.js'
-import { createComponentsLoaders, type ComponentsLoaders } from './loaders.js'
+import { sdlSubgraph } from '../kit/graphql/sdl.js'
+import { createComponentsLoaders } from './loaders.js'
 import { componentsResolvers } from './resolvers.js'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-export const componentsSdl = `${readFileSync(path.join(here, 'schema.graphql'), 'utf8')}\n${SHARED_SDL}`
-
-export const components: SubgraphDefinition<ComponentsLoaders> = {
+export const components = sdlSubgraph({
   name: 'components',
-  migrationsDir: path.join(here, 'migrations'),
-  async buildSchema() {
-    return { schema: buildFederationSchema(componentsSdl), resolvers: componentsResolvers, sdl: componentsSdl }
-  },
-  createLoaders: (deps) => createComponentsLoaders(deps),
+  moduleUrl: import.meta.url,
+  resolvers: componentsResolvers,
+  createLoaders: createComponentsLoaders,
   routes(app) {
     // Platform-wide status is the same for everyone: a shared cache may keep it
     // for a minute. A project's component status (through _entities) stays private.
@@ -35,7 +25,7 @@ export const components: SubgraphDefinition<ComponentsLoaders> = {
       return payload
     })
   },
-}
+})
 
 /** How long a shared cache may keep platform-wide component status. */
 export const PUBLIC_STATUS_SECONDS = 60

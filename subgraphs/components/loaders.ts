@@ -1,9 +1,9 @@
 /** Per-request loaders for component status. */
 import DataLoader from 'dataloader'
-import { COMPONENT_IDS } from '../kit/components.js'
-import { manyByKey, objectLoader } from '../kit/loaders.js'
-import { sharedCache } from '../kit/sharedCache.js'
-import type { SubgraphDeps } from '../kit/subgraph.js'
+import { COMPONENT_IDS } from '../kit/catalogue/components.js'
+import { manyByKey, objectLoader } from '../kit/graphql/loaders.js'
+import { sharedCache } from '../kit/server/sharedCache.js'
+import type { SubgraphDeps } from '../kit/server/subgraph.js'
 import { ComponentsStore, type LatestCheckRow } from './store.js'
 
 export type AvailabilityWindow = 'LAST_24_HOURS' | 'LAST_7_DAYS' | 'LAST_30_DAYS'

@@ -1,9 +1,9 @@
 /** Resolvers of the components subgraph (SDL-first). */
 import type { IResolvers } from 'mercurius'
-import { assertMember } from '../kit/access.js'
-import { COMPONENTS, COMPONENT_IDS, componentInfo, isComponentId, type ComponentId } from '../kit/components.js'
-import { DateScalar, DateTimeScalar } from '../kit/scalars.js'
-import type { SubgraphContext } from '../kit/subgraph.js'
+import { assertMember } from '../kit/graphql/access.js'
+import { COMPONENTS, COMPONENT_IDS, componentInfo, isComponentId, type ComponentId } from '../kit/catalogue/components.js'
+import { DateScalar, DateTimeScalar } from '../kit/graphql/scalars.js'
+import type { SubgraphContext } from '../kit/server/subgraph.js'
 import type { Resolvers, ResolversParentTypes } from './generated/resolvers.js'
 import type { ComponentsLoaders } from './loaders.js'
 

@@ -1,5 +1,5 @@
 /** SQL for component status: availability checks and which components a project uses. */
-import type { Queryable } from '../kit/db.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export interface LatestCheckRow {
   component_id: string

@@ -7,11 +7,11 @@
 import 'reflect-metadata'
 import { GraphQLError } from 'graphql'
 import { Args, ArgsType, Ctx, Directive, Field, ID, InputType, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql'
-import { badInput } from '../kit/access.js'
-import { PUBLICATION_IDS, type PublicationId } from '../kit/publications.js'
-import { DateTimeScalar } from '../kit/scalars.js'
-import type { SubgraphContext } from '../kit/subgraph.js'
-import { PublicationIdEnum } from '../kit/types.js'
+import { badInput } from '../kit/graphql/access.js'
+import { isPublicationId, type PublicationId } from '../kit/catalogue/publications.js'
+import { DateTimeScalar } from '../kit/graphql/scalars.js'
+import type { SubgraphContext } from '../kit/server/subgraph.js'
+import { PublicationIdEnum } from '../kit/graphql/types.js'
 import type { ParticipantsLoaders } from './loaders.js'
 import { AUDIT_TEXT_MAX } from '../../platform/auditRecord.js'
 import type { AuditRow } from './auditStore.js'
@@ -168,8 +168,6 @@ export function decodeAuditCursor(cursor: string): { at: string; id: string } {
   }
   return { at, id }
 }
-
-const isPublicationId = (id: string): id is PublicationId => (PUBLICATION_IDS as readonly string[]).includes(id)
 
 const toNode = (row: AuditRow): AuditRecordNode => ({
   id: row.id,

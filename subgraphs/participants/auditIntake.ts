@@ -7,7 +7,8 @@
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
 import { GATEWAY_ROLE } from '../../platform/identity.js'
-import type { SubgraphDeps } from '../kit/subgraph.js'
+import type { Logger } from '../kit/server/log.js'
+import type { SubgraphDeps } from '../kit/server/subgraph.js'
 import { AUDIT_RETENTION_DAYS_DEFAULT, auditRecordSchema, type AuditRecord, type AuditShipAnswer } from '../../platform/auditRecord.js'
 import { AuditStore, purgeAuditLog } from './auditStore.js'
 import { AUDIT_BATCH_MAX_BYTES, AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../../platform/routes.js'
@@ -23,12 +24,7 @@ function problemOf(error: z.ZodError): string {
   return where ? `${where}: ${issue.message}` : issue.message
 }
 
-export interface IntakeLog {
-  info(message: string): void
-  warn(message: string): void
-}
-
-export function registerAuditIntake(app: FastifyInstance, deps: SubgraphDeps, log: IntakeLog): void {
+export function registerAuditIntake(app: FastifyInstance, deps: SubgraphDeps, log: Logger): void {
   const store = new AuditStore(deps.db)
   // The spool's lines as the gateway sends them: read here, each on its own, so one bad line costs only itself.
   app.addContentTypeParser(AUDIT_LINES_TYPE, { parseAs: 'string', bodyLimit: AUDIT_BATCH_MAX_BYTES }, (_request, body, done) => done(null, body))
@@ -57,7 +53,7 @@ export function registerAuditIntake(app: FastifyInstance, deps: SubgraphDeps, lo
       answer.accepted = accepted.length
       return answer
     } catch (error) {
-      log.warn(`audit trail: a batch of ${accepted.length} records could not be written (${(error as Error).message}); trying them one by one`)
+      log.warn({ requestId: request.id }, `audit trail: a batch of ${accepted.length} records could not be written (${(error as Error).message}); trying them one by one`)
     }
     // One record the store refuses must not hold back the others for ever: each on its own. When the first few all
     // fail, the store is down rather than the records wrong: the gateway keeps them in its spool and sends them again.
@@ -69,7 +65,7 @@ export function registerAuditIntake(app: FastifyInstance, deps: SubgraphDeps, lo
         if (answer.accepted === 0 && n + 1 >= Math.min(3, accepted.length)) {
           return reply.code(503).send({ error: 'the audit trail cannot be written now; send the records again later' })
         }
-        log.warn(`audit trail: record ${record.id} could not be written: ${(error as Error).message}`)
+        log.warn({ requestId: request.id }, `audit trail: record ${record.id} could not be written: ${(error as Error).message}`)
         answer.rejected.push({ index, problem: 'the store refused it (the participants log says why)' })
       }
     }

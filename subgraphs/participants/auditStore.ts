@@ -1,5 +1,5 @@
 /** SQL for the audit trail (`ops.audit_log`): adding records, reading them newest first, and the retention job. Knows rows, not GraphQL. */
-import type { Db, Queryable } from '../kit/db.js'
+import type { Db, Queryable } from '../kit/store/db.js'
 import type { AuditRecord } from '../../platform/auditRecord.js'
 
 export interface AuditRow {

@@ -9,8 +9,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { printSubgraphSchema } from '@apollo/subgraph'
 import { GATEWAY_ROLE } from '../../platform/identity.js'
-import type { SubgraphDefinition } from '../kit/subgraph.js'
-import { buildTypeGraphQLSubgraph } from '../kit/typegraphql.js'
+import type { SubgraphDefinition } from '../kit/server/subgraph.js'
+import { buildTypeGraphQLSubgraph } from '../kit/graphql/typegraphql.js'
 import { createParticipantsLoaders, type ParticipantsLoaders } from './loaders.js'
 import {
   DataUserResolver,
@@ -26,6 +26,7 @@ import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
 import { ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../../platform/routes.js'
 import { versionFeed } from './versionFeed.js'
+import { readDataVersion } from '../kit/store/ops.js'
 
 export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   name: 'participants',
@@ -40,7 +41,7 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   createLoaders: (deps) => createParticipantsLoaders(deps),
   // It already answers the data version: its /metrics also reports the import log.
   reportsImportLog: true,
-  routes(app, deps) {
+  routes(app, deps, log) {
     const store = new ParticipantsStore(deps.db)
     app.get<{ Params: { researcherId: string } }>(ACCESS_ROUTE, async (request, reply) => {
       if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
@@ -53,17 +54,14 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
       ])
       return { id: researcherId, displayName: researcher?.display_name ?? null, projects }
     })
-    const readVersion = async () => {
-      const [row] = await deps.db.query<{ version: number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
-      return row ? `${row.store_id}:${row.version}` : '0'
-    }
+    const readVersion = () => readDataVersion(deps.db)
     app.get(VERSION_ROUTE, async (request, reply) => {
       if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
         return reply.code(403).send({ error: 'only the gateway may read the data version' })
       }
       return { version: await readVersion() }
     })
-    const feed = versionFeed(deps.db, readVersion, (message) => console.error(message))
+    const feed = versionFeed(deps.db, readVersion, (message) => log.error(message))
     app.get(VERSION_CHANGES_ROUTE, async (request, reply) => {
       if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
         return reply.code(403).send({ error: 'only the gateway may follow the data version' })
@@ -81,6 +79,6 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
     })
     // Before the server waits for its connections to end: the streams would hold it open.
     app.addHook('preClose', async () => feed.close())
-    registerAuditIntake(app, deps, { info: (message) => console.log(message), warn: (message) => console.error(message) })
+    registerAuditIntake(app, deps, log)
   },
 }

@@ -1,8 +1,8 @@
 /** Per-request loaders: one SQL statement per kind of thing, however many projects a query touches. */
 import DataLoader from 'dataloader'
-import type { SubgraphDeps } from '../kit/subgraph.js'
-import { manyByKey, oneByKey } from '../kit/loaders.js'
-import { lastCollectedBySource } from '../kit/importLog.js'
+import type { SubgraphDeps } from '../kit/server/subgraph.js'
+import { manyByKey, oneByKey } from '../kit/graphql/loaders.js'
+import { importRuns, lastCollectedBySource } from '../kit/store/ops.js'
 import { AuditStore } from './auditStore.js'
 import { ParticipantsStore, type IndividualRow, type OrganisationRow, type ProjectRow } from './store.js'
 
@@ -26,6 +26,7 @@ export function createParticipantsLoaders(deps: SubgraphDeps) {
     ),
     /** The import log, read once per request. */
     lastCollected: () => (lastCollected ??= lastCollectedBySource(deps.db)),
+    importRuns: (filter: Parameters<typeof importRuns>[1]) => importRuns(deps.db, filter),
   }
 }
 

@@ -1,5 +1,5 @@
 /** Registry look-ups for the collectors: sources name projects by code and installations by host. */
-import type { Queryable } from '../kit/db.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export async function projectIdsByCode(db: Queryable, codes: readonly string[]): Promise<Map<string, string>> {
   const rows = await db.query<{ id: string; code: string }>(

@@ -2,10 +2,10 @@
 import 'reflect-metadata'
 import { GraphQLError } from 'graphql'
 import { Args, ArgsType, Ctx, Field, Int, ObjectType, Query, registerEnumType, Resolver } from 'type-graphql'
-import { badInput } from '../kit/access.js'
-import { IMPORT_SOURCES } from '../kit/importLog.js'
-import { DateScalar, DateTimeScalar } from '../kit/scalars.js'
-import type { SubgraphContext } from '../kit/subgraph.js'
+import { badInput } from '../kit/graphql/access.js'
+import { IMPORT_SOURCES } from '../kit/catalogue/publications.js'
+import { DateScalar, DateTimeScalar } from '../kit/graphql/scalars.js'
+import type { SubgraphContext } from '../kit/server/subgraph.js'
 import type { ParticipantsLoaders } from './loaders.js'
 
 export const OPERATOR_ROLE = 'operator'
@@ -65,7 +65,7 @@ export class CollectorRunResolver {
     if (source && !(IMPORT_SOURCES as readonly string[]).includes(source)) {
       throw badInput(`"source" must be one of ${IMPORT_SOURCES.join(', ')}; got "${source}"`, 'source')
     }
-    const rows = await ctx.loaders.store.importRuns({ source: source ?? null, outcome: outcome?.toLowerCase() ?? null, last })
+    const rows = await ctx.loaders.importRuns({ source: source ?? null, outcome: outcome?.toLowerCase() ?? null, last })
     return rows.map((r) => ({
       source: r.source,
       day: r.day,

@@ -2,9 +2,9 @@
 import 'reflect-metadata'
 import { GraphQLError } from 'graphql'
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
-import { assertMember, checkMember } from '../kit/access.js'
-import { PUBLICATION_SOURCES } from '../kit/importLog.js'
-import type { SubgraphContext } from '../kit/subgraph.js'
+import { assertMember, checkMember } from '../kit/graphql/access.js'
+import { PUBLICATIONS } from '../kit/catalogue/publications.js'
+import type { SubgraphContext } from '../kit/server/subgraph.js'
 import type { ParticipantsLoaders } from './loaders.js'
 import type { IndividualRow, OrganisationRow, ProjectRow } from './store.js'
 import {
@@ -133,7 +133,7 @@ export class PublicationResolver {
   async publications(@Ctx() ctx: Ctx): Promise<Publication[]> {
     const last = await ctx.loaders.lastCollected()
     return ctx.registry.list().map((entry) => {
-      const times = PUBLICATION_SOURCES[entry.id].map((s) => last.get(s)).filter((t): t is string => !!t)
+      const times = PUBLICATIONS[entry.id].sources.map((s) => last.get(s)).filter((t): t is string => !!t)
       return {
         id: entry.id,
         title: entry.title,

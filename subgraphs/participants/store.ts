@@ -1,5 +1,5 @@
 /** SQL for the project registry. Knows rows, not GraphQL. */
-import type { Queryable } from '../kit/db.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export interface ProjectRow {
   id: string
@@ -100,23 +100,4 @@ export class ParticipantsStore {
        ORDER BY i.display_name, i.id`,
     )
   }
-
-  importRuns(filter: { source: string | null; outcome: string | null; last: number }): Promise<ImportRunRow[]> {
-    return this.db.query<ImportRunRow>(
-      `SELECT source, day, started_at, finished_at, rows, outcome, message FROM ops.import_runs
-       WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR outcome = $2)
-       ORDER BY id DESC LIMIT $3`,
-      [filter.source, filter.outcome, filter.last],
-    )
-  }
-}
-
-export interface ImportRunRow {
-  source: string
-  day: string
-  started_at: Date | string
-  finished_at: Date | string | null
-  rows: number
-  outcome: string
-  message: string | null
 }

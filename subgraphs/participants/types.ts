@@ -1,9 +1,9 @@
 /** The participants subgraph's GraphQL types: one class per type, as the SDL reads. */
 import 'reflect-metadata'
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql'
-import { PublicationIdEnum, publicationResult } from '../kit/types.js'
-import { DateTimeScalar } from '../kit/scalars.js'
-import type { PublicationId, PublicationState } from '../kit/publications.js'
+import { PublicationIdEnum, publicationResult } from '../kit/graphql/types.js'
+import { DateTimeScalar } from '../kit/graphql/scalars.js'
+import type { PublicationId, PublicationState } from '../kit/catalogue/publications.js'
 
 export const OrganisationTypeEnum = {
   HOSPITAL: 'HOSPITAL',

@@ -10,8 +10,8 @@
  * server closing.
  */
 import { PassThrough } from 'node:stream'
-import type { Db } from '../kit/db.js'
-import { DATA_VERSION_CHANNEL } from '../kit/importLog.js'
+import type { Db } from '../kit/store/db.js'
+import { DATA_VERSION_CHANNEL } from '../kit/store/ops.js'
 import { HEARTBEAT_MS } from '../../platform/routes.js'
 
 export interface VersionFeed {

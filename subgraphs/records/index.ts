@@ -1,27 +1,20 @@
 /**
  * records: study record counts per project, component and day, as collected
  * from HD4DevOps (external components) and by HD4RES (internal components).
+ * Records are banded like subjects (kit/counts/disclosure.ts): every subject
+ * has a record, so a small record count is a small subject count.
  */
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { printSubgraphSchema } from '@apollo/subgraph'
-import { resolveProjectKey } from '../kit/access.js'
-import type { SubgraphDefinition } from '../kit/subgraph.js'
-import { buildTypeGraphQLSubgraph } from '../kit/typegraphql.js'
-import { createRecordsLoaders, type RecordsLoaders } from './loaders.js'
-import { RecordsProjectResolver } from './resolvers.js'
-import { ResearchProject } from './types.js'
+import { countsSubgraph } from '../kit/counts/subgraph.js'
+import { RECORD_COUNTS } from './import.js'
 
-export const records: SubgraphDefinition<RecordsLoaders> = {
-  name: 'records',
-  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  async buildSchema() {
-    const schema = await buildTypeGraphQLSubgraph({
-      resolvers: [RecordsProjectResolver],
-      orphanedTypes: [ResearchProject],
-      referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectKey as never } },
-    })
-    return { schema, sdl: printSubgraphSchema(schema) }
+export const records = countsSubgraph({
+  table: RECORD_COUNTS,
+  moduleUrl: import.meta.url,
+  publication: 'STUDY_RECORD_COUNTS',
+  names: 'StudyRecord',
+  covers: (component) => component.holdsRecords,
+  descriptions: {
+    counts: 'Study records in each component on a day (default: the latest collected day).',
+    history: 'Daily study-record counts per component between two dates, both included.',
   },
-  createLoaders: (deps) => createRecordsLoaders(deps),
-}
+})

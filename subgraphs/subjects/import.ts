@@ -1,6 +1,6 @@
 /** How collectors write subject figures: counts per component, subjects in several studies, overlaps. */
-import type { CountsTable } from '../kit/countsImport.js'
-import type { Queryable } from '../kit/db.js'
+import type { CountsTable } from '../kit/counts/store.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export const SUBJECT_COUNTS: CountsTable = { schema: 'subjects', table: 'unique_subject_counts', column: 'subjects' }
 

@@ -3,26 +3,23 @@
  * platform-wide count of subjects in several studies with per-project overlaps.
  * Every subject count below the threshold is published as SuppressedCount.
  */
-import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { printSubgraphSchema } from '@apollo/subgraph'
-import { resolveProjectKey } from '../kit/access.js'
-import type { SubgraphDefinition } from '../kit/subgraph.js'
-import { buildTypeGraphQLSubgraph } from '../kit/typegraphql.js'
-import { createSubjectsLoaders, type SubjectsLoaders } from './loaders.js'
-import { MultiStudyResolver, SubjectsProjectResolver } from './resolvers.js'
+import { countsSubgraph } from '../kit/counts/subgraph.js'
+import { SUBJECT_COUNTS } from './import.js'
+import { createSubjectsLoaders } from './loaders.js'
+import { MultiStudyResolver } from './resolvers.js'
 import { ResearchProject } from './types.js'
 
-export const subjects: SubgraphDefinition<SubjectsLoaders> = {
-  name: 'subjects',
-  migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
-  async buildSchema() {
-    const schema = await buildTypeGraphQLSubgraph({
-      resolvers: [SubjectsProjectResolver, MultiStudyResolver],
-      orphanedTypes: [ResearchProject],
-      referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectKey as never } },
-    })
-    return { schema, sdl: printSubgraphSchema(schema) }
+export const subjects = countsSubgraph({
+  table: SUBJECT_COUNTS,
+  moduleUrl: import.meta.url,
+  publication: 'UNIQUE_SUBJECT_COUNTS',
+  names: 'UniqueSubject',
+  covers: (component) => component.holdsSubjects,
+  descriptions: {
+    counts: 'Unique study subjects in each component on a day (default: the latest collected day).',
+    history: 'Daily unique-subject counts per component between two dates, both included.',
+    historyType: 'Daily unique-subject counts per component; small counts are withheld on every day.',
   },
-  createLoaders: (deps) => createSubjectsLoaders(deps),
-}
+  project: ResearchProject,
+  extend: { resolvers: [MultiStudyResolver], loaders: createSubjectsLoaders },
+})

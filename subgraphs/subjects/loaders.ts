@@ -1,25 +1,13 @@
-import { createCountLoaders } from '../kit/counts.js'
-import { CountsStore } from '../kit/countsStore.js'
-import { componentInfo } from '../kit/components.js'
-import { todayUtc } from '../kit/dates.js'
-import { disclosureControl } from '../kit/disclosure.js'
-import { manyByKey, objectLoader } from '../kit/loaders.js'
-import type { SubgraphDeps } from '../kit/subgraph.js'
+/** The subjects subgraph's own loaders, made beside the counts' (kit/counts/subgraph.ts), whose Disclosure its figures go through too. */
+import { objectLoader, manyByKey } from '../kit/graphql/loaders.js'
+import type { CountsLoaders } from '../kit/counts/subgraph.js'
+import type { SubgraphDeps } from '../kit/server/subgraph.js'
 import { SubjectsStore } from './store.js'
 
 export function createSubjectsLoaders(deps: SubgraphDeps) {
-  const counts = new CountsStore(deps.db, 'subjects.unique_subject_counts', 'subjects.project_components', 'subjects', 'subjects.installation_counts')
   const store = new SubjectsStore(deps.db)
-  const disclosure = disclosureControl(deps.settings.suppressionThreshold)
   return {
     store,
-    disclosure,
-    counts: createCountLoaders({
-      store: counts,
-      disclosure,
-      include: (id) => componentInfo(id).holdsSubjects,
-      today: todayUtc,
-    }),
     overlaps: objectLoader<{ projectId: string; day: string }, { otherProjectId: string; shared: number }[]>(
       async (requests) => {
         const rows = await store.overlaps(requests)
@@ -34,4 +22,4 @@ export function createSubjectsLoaders(deps: SubgraphDeps) {
   }
 }
 
-export type SubjectsLoaders = ReturnType<typeof createSubjectsLoaders>
+export type SubjectsLoaders = CountsLoaders & ReturnType<typeof createSubjectsLoaders>

@@ -1,44 +1,14 @@
-/** Resolvers of the subjects subgraph: unique subjects, and subjects shared between studies. */
+/** The subjects subgraph's own resolvers, besides the counts (kit/counts/): subjects shared between studies. */
 import 'reflect-metadata'
-import { Arg, Args, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
-import { assertMember } from '../kit/access.js'
-import { countHistory, countsOnDay } from '../kit/counts.js'
-import { DateScalar } from '../kit/scalars.js'
-import { HistoryArgs } from '../kit/types.js'
-import type { SubgraphContext } from '../kit/subgraph.js'
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
+import { assertMember } from '../kit/graphql/access.js'
+import { DateScalar } from '../kit/graphql/scalars.js'
+import type { SubgraphContext } from '../kit/server/subgraph.js'
 import { todayUtc } from '../kit/dates.js'
 import type { SubjectsLoaders } from './loaders.js'
-import {
-  MultiStudySubjectCounts,
-  MultiStudySubjectCountsResult,
-  ProjectOverlap,
-  ResearchProject,
-  UniqueSubjectCountHistoryResult,
-  UniqueSubjectCountsResult,
-} from './types.js'
+import { MultiStudySubjectCounts, MultiStudySubjectCountsResult, ProjectOverlap } from './types.js'
 
 type Ctx = SubgraphContext<SubjectsLoaders>
-
-@Resolver(() => ResearchProject)
-export class SubjectsProjectResolver {
-  @FieldResolver(() => UniqueSubjectCountsResult, {
-    description: 'Unique study subjects in each component on a day (default: the latest collected day).',
-  })
-  uniqueSubjectCounts(
-    @Root() project: ResearchProject,
-    @Arg('date', () => DateScalar, { nullable: true }) date: string | null | undefined,
-    @Ctx() ctx: Ctx,
-  ) {
-    return countsOnDay(ctx, 'UNIQUE_SUBJECT_COUNTS', 'UniqueSubjectCounts', project.id, date)
-  }
-
-  @FieldResolver(() => UniqueSubjectCountHistoryResult, {
-    description: 'Daily unique-subject counts per component between two dates, both included.',
-  })
-  uniqueSubjectCountHistory(@Root() project: ResearchProject, @Args(() => HistoryArgs) args: HistoryArgs, @Ctx() ctx: Ctx) {
-    return countHistory(ctx, 'UNIQUE_SUBJECT_COUNTS', 'UniqueSubjectCountHistory', project.id, args)
-  }
-}
 
 @Resolver(() => MultiStudySubjectCounts)
 export class MultiStudyResolver {

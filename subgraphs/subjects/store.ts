@@ -1,5 +1,5 @@
 /** SQL for platform-wide subject figures: subjects in several studies and project overlaps. */
-import type { Queryable } from '../kit/db.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export class SubjectsStore {
   constructor(private readonly db: Queryable) {}

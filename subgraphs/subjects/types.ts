@@ -1,24 +1,13 @@
-/** The subjects subgraph's GraphQL types. */
+/** The subjects subgraph's own GraphQL types, besides the counts (kit/counts/): subjects in several studies and overlaps. */
 import 'reflect-metadata'
-import { Directive, Field, ID, ObjectType } from 'type-graphql'
-import { ComponentCount, CountValue, countHistoryType, publicationResult, type CountValueData } from '../kit/types.js'
-import { DateScalar } from '../kit/scalars.js'
+import { Field, ObjectType } from 'type-graphql'
+import { CountValue, type CountValueData } from '../kit/counts/types.js'
+import { DateScalar } from '../kit/graphql/scalars.js'
+import { projectKeyType, publicationResult } from '../kit/graphql/types.js'
 
-@ObjectType({ description: 'A research project (study) facilitated by the platform.' })
-@Directive('@key(fields: "id")')
-export class ResearchProject {
-  @Field(() => ID)
-  id!: string
-}
-
-@ObjectType()
-export class UniqueSubjectCounts {
-  @Field(() => DateScalar)
-  date!: string
-
-  @Field(() => [ComponentCount])
-  components!: ComponentCount[]
-}
+/** The subgraph's ResearchProject: the counts fields extend it, and an overlap names one. */
+export const ResearchProject = projectKeyType()
+export type ResearchProject = InstanceType<typeof ResearchProject>
 
 @ObjectType()
 export class ProjectOverlap {
@@ -38,11 +27,4 @@ export class MultiStudySubjectCounts {
   subjectsInMultipleStudies!: CountValueData
 }
 
-export const UniqueSubjectCountHistory = countHistoryType(
-  'UniqueSubjectCountHistory',
-  'Daily unique-subject counts per component; small counts are withheld on every day.',
-)
-
-export const UniqueSubjectCountHistoryResult = publicationResult('UniqueSubjectCountHistoryResult', UniqueSubjectCountHistory)
-export const UniqueSubjectCountsResult = publicationResult('UniqueSubjectCountsResult', UniqueSubjectCounts)
 export const MultiStudySubjectCountsResult = publicationResult('MultiStudySubjectCountsResult', MultiStudySubjectCounts)

@@ -2,7 +2,7 @@
  * Opaque page cursors: a ticket's place in the order (opening time, number),
  * so that pages stay stable while new tickets arrive.
  */
-import { badInput } from '../kit/access.js'
+import { badInput } from '../kit/graphql/access.js'
 import type { PagePosition } from './store.js'
 
 const PREFIX = 't1|'

@@ -1,5 +1,5 @@
 /** How the ServiceNow collector writes tickets: upserted by sys_id, so an updated ticket is updated here. */
-import type { Queryable } from '../kit/db.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export interface TicketRecord {
   sysId: string

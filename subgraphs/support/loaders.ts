@@ -1,6 +1,6 @@
 /** Per-request loaders for ticket pages: projects asking the same page share one SQL statement. */
-import { objectLoader } from '../kit/loaders.js'
-import type { SubgraphDeps } from '../kit/subgraph.js'
+import { groupBy, objectLoader } from '../kit/graphql/loaders.js'
+import type { SubgraphDeps } from '../kit/server/subgraph.js'
 import { SupportStore, type PageQuery, type TicketRow } from './store.js'
 
 export interface PageRequest extends PageQuery {
@@ -19,13 +19,7 @@ export function createSupportLoaders(deps: SubgraphDeps) {
     pages: objectLoader<PageRequest, ProjectPage>(
       async (requests) => {
         // Group the requests that differ only by project, then one statement per group.
-        const groups = new Map<string, PageRequest[]>()
-        for (const r of requests) {
-          const key = queryKey(r)
-          const group = groups.get(key)
-          if (group) group.push(r)
-          else groups.set(key, [r])
-        }
+        const groups = groupBy(requests, queryKey)
         const results = new Map<string, ProjectPage>()
         await Promise.all(
           [...groups.entries()].map(async ([key, group]) => {

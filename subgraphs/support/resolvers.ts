@@ -1,9 +1,9 @@
 /** Resolvers of the support subgraph (SDL-first): incidents and requests per project. */
 import type { IResolvers } from 'mercurius'
-import { assertMember, badInput } from '../kit/access.js'
-import type { PublicationId } from '../kit/publications.js'
-import { DateScalar, DateTimeScalar } from '../kit/scalars.js'
-import type { SubgraphContext } from '../kit/subgraph.js'
+import { assertMember, badInput } from '../kit/graphql/access.js'
+import type { PublicationId } from '../kit/catalogue/publications.js'
+import { DateScalar, DateTimeScalar } from '../kit/graphql/scalars.js'
+import type { SubgraphContext } from '../kit/server/subgraph.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
 import type { Incident, Resolvers, ServiceRequest, TicketPriority, TicketState } from './generated/resolvers.js'
 import type { SupportLoaders } from './loaders.js'

@@ -1,5 +1,5 @@
 /** SQL for tickets: filtered, keyset-paginated pages for many projects in one statement. */
-import type { Queryable } from '../kit/db.js'
+import type { Queryable } from '../kit/store/db.js'
 
 export type TicketKind = 'incident' | 'request'
 export type TicketOrder = 'NEWEST_FIRST' | 'OLDEST_FIRST'

@@ -1,5 +1,5 @@
 /** A checksum of the data tables, to prove an import changed nothing, or the same as before. */
-import type { Queryable } from '../../subgraphs/kit/db.js'
+import type { Queryable } from '../../subgraphs/kit/store/db.js'
 
 export const DATA_TABLES = [
   'records.study_record_counts',

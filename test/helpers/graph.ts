@@ -5,8 +5,8 @@
  */
 import { readSettings } from '../../platform/settings.js'
 import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../../launch/embedded.js'
-import { openDb, type Db } from '../../subgraphs/kit/db.js'
-import type { PublicationRegistry } from '../../subgraphs/kit/publications.js'
+import { openDb, type Db } from '../../subgraphs/kit/store/db.js'
+import type { PublicationRegistry } from '../../subgraphs/kit/catalogue/publications.js'
 import { createScratchDatabase } from './scratchDatabase.js'
 
 export type Engine = 'pglite' | 'postgres'

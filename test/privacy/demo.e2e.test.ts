@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSettings } from '../../platform/settings.js'
-import { loadPublicationRegistry } from '../../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../../subgraphs/kit/catalogue/publications.js'
 import { ENGINES, startTestGraph, type TestGraph } from '../helpers/graph.js'
 import { crawl, LOCAL, readTruth, type Crawl, type PublishedCount } from './observe.js'
 import { buildModel, republish, type Model } from './model.js'

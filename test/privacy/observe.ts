@@ -6,7 +6,7 @@
  * the ground truth the store holds behind those answers.
  */
 import { addDays } from '../../subgraphs/kit/dates.js'
-import type { Db } from '../../subgraphs/kit/db.js'
+import type { Db } from '../../subgraphs/kit/store/db.js'
 import type { TestGraph } from '../helpers/graph.js'
 
 export interface PublishedCount {

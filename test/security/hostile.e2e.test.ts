@@ -12,7 +12,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 type KeyLike = CryptoKey
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signIdentity, IDENTITY_HEADER } from '../../platform/identity.js'
-import { loadPublicationRegistry } from '../../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../../subgraphs/kit/catalogue/publications.js'
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../helpers/graph.js'
 
 const ISSUER = 'https://keycloak.test/realms/hd'

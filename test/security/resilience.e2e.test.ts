@@ -4,7 +4,7 @@
  * address), and the graph heals when the subgraph returns, without a restart.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadPublicationRegistry } from '../../subgraphs/kit/publications.js'
+import { loadPublicationRegistry } from '../../subgraphs/kit/catalogue/publications.js'
 import { startTestGraph, type TestGraph } from '../helpers/graph.js'
 
 // incidents is non-null in the contract, so its failure nulls its own parent:

@@ -1,29 +1,58 @@
 /**
- * The publications registry: which HD4RES v2 publications a deployment offers.
- * Read once at start-up from config/publications.yaml, optionally overridden by
- * a deployment's own file and an environment switch; a bad file stops start-up
- * with a message that names the file and the line.
+ * The publications: which HD4RES v2 publications the graph serves, and the
+ * registry of what a deployment offers of them. PUBLICATIONS below is the one
+ * definition of a publication in code (its id, and the import sources that
+ * feed it); its state and texts are the deployment's, read once at start-up
+ * from config/publications.yaml, optionally overridden by a deployment's own
+ * file and an environment switch. A file that names a publication the table
+ * lacks, or lacks one it has, stops start-up with a message that names the
+ * file and the line.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode, type Pair } from 'yaml'
 import { z } from 'zod'
-import { isIsoDate } from './scalars.js'
+import { isIsoDate } from '../graphql/scalars.js'
 
-export const PUBLICATION_IDS = [
-  'STUDY_RECORD_COUNTS',
-  'UNIQUE_SUBJECT_COUNTS',
-  'MULTI_STUDY_SUBJECT_COUNTS',
-  'DATA_PROVIDER_ORGANISATIONS',
-  'DATA_PROVIDER_INDIVIDUALS',
-  'DATA_USER_ORGANISATIONS',
-  'DATA_USER_INDIVIDUALS',
-  'COMPONENT_STATUS',
-  'INCIDENTS',
-  'REQUESTS',
+/** The collectors that write into the store, as the import log names them. */
+export const IMPORT_SOURCES = [
+  'hd4devops-counts',
+  'hd4devops-availability',
+  'internal-counts',
+  'servicenow',
+  'registry',
 ] as const
-export type PublicationId = (typeof PUBLICATION_IDS)[number]
+export type ImportSource = (typeof IMPORT_SOURCES)[number]
+
+export interface PublicationDefinition {
+  /** The import sources that feed it (none while no collector does), from which Publication.lastCollectedAt is computed. */
+  sources: readonly ImportSource[]
+}
+
+/**
+ * Every publication, in the order the PublicationId enum lists them. Adding
+ * one is an entry here and its texts in config/publications.yaml.
+ */
+export const PUBLICATIONS = {
+  STUDY_RECORD_COUNTS: { sources: ['hd4devops-counts', 'internal-counts'] },
+  UNIQUE_SUBJECT_COUNTS: { sources: ['hd4devops-counts', 'internal-counts'] },
+  MULTI_STUDY_SUBJECT_COUNTS: { sources: ['internal-counts'] },
+  DATA_PROVIDER_ORGANISATIONS: { sources: ['registry'] },
+  DATA_PROVIDER_INDIVIDUALS: { sources: ['registry'] },
+  DATA_USER_ORGANISATIONS: { sources: ['registry'] },
+  DATA_USER_INDIVIDUALS: { sources: ['registry'] },
+  COMPONENT_STATUS: { sources: ['hd4devops-availability'] },
+  INCIDENTS: { sources: ['servicenow'] },
+  REQUESTS: { sources: ['servicenow'] },
+} as const satisfies Record<string, PublicationDefinition>
+
+export type PublicationId = keyof typeof PUBLICATIONS
+export const PUBLICATION_IDS = Object.keys(PUBLICATIONS) as readonly PublicationId[]
+
+export function isPublicationId(value: string): value is PublicationId {
+  return Object.hasOwn(PUBLICATIONS, value)
+}
 
 export const PUBLICATION_STATES = ['AVAILABLE', 'UNDER_DEVELOPMENT'] as const
 export type PublicationState = (typeof PUBLICATION_STATES)[number]
@@ -130,7 +159,7 @@ const overrideSchema = entrySchema.partial()
 
 export const DEFAULT_REGISTRY_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../config/publications.yaml',
+  '../../../config/publications.yaml',
 )
 
 /**
@@ -159,7 +188,7 @@ export function parseRegistryFile(
   if (!isMap(doc.contents)) throw new RegistryFileError(file, 1, 'expected a mapping of PublicationId to settings')
   for (const pair of doc.contents.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : ''
-    if (!(PUBLICATION_IDS as readonly string[]).includes(key)) {
+    if (!isPublicationId(key)) {
       throw new RegistryFileError(
         file,
         lineOf(pair.key as YamlNode),
@@ -236,7 +265,7 @@ function parseAvailableList(value: string): Partial<Record<PublicationId, Public
   }
   const states: Partial<Record<PublicationId, PublicationState>> = {}
   for (const name of names) {
-    if (!(PUBLICATION_IDS as readonly string[]).includes(name)) {
+    if (!isPublicationId(name)) {
       throw new Error(
         `HD4RES_PUBLICATIONS_AVAILABLE: unknown publication "${name}"; expected ALL or some of ${PUBLICATION_IDS.join(', ')}`,
       )

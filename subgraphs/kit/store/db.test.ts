@@ -5,7 +5,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createScratchDatabase, type ScratchDatabase } from '../../test/helpers/scratchDatabase.js'
+import { createScratchDatabase, type ScratchDatabase } from '../../../test/helpers/scratchDatabase.js'
 import { openDb, type Db } from './db.js'
 
 const engines = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)

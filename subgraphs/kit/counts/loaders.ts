@@ -3,14 +3,10 @@
  * values, shared by the records and subjects subgraphs. Every count goes
  * through the subgraph's Disclosure here (disclosure.ts), so no path can skip it.
  */
-import DataLoader from 'dataloader'
-import { assertMember, badInput } from './access.js'
-import type { Identity } from '../../platform/identity.js'
-import type { PublicationId, PublicationRegistry } from './publications.js'
-import { COMPONENT_IDS, componentInfo, componentRef, isComponentId, type ComponentId, type ComponentRef } from './components.js'
-import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './countsStore.js'
-import { manyByKey, objectLoader } from './loaders.js'
-import { daysBetween, daysInRange } from './dates.js'
+import { COMPONENT_IDS, componentInfo, componentRef, isComponentId, type ComponentId, type ComponentRef } from '../catalogue/components.js'
+import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './store.js'
+import { manyByKey, objectLoader } from '../graphql/loaders.js'
+import { daysInRange } from '../dates.js'
 import type { Disclosure } from './disclosure.js'
 import type { CountValueData } from './types.js'
 
@@ -59,17 +55,6 @@ function toDayCounts(rows: DayCountRow[], fallbackDay: string, disclosure: Discl
     })
   }
   return { date: day, components: components.sort(flowOrder) }
-}
-
-/** Longest history one request may ask for: three years. */
-export const MAX_HISTORY_DAYS = 1096
-
-export function validateRange(from: string, to: string): void {
-  if (from > to) throw badInput(`"from" (${from}) must not be after "to" (${to})`, 'from')
-  const days = daysBetween(from, to) + 1
-  if (days > MAX_HISTORY_DAYS) {
-    throw badInput(`The range ${from} to ${to} spans ${days} days; ask for at most ${MAX_HISTORY_DAYS} days at once`, 'to')
-  }
 }
 
 export interface CountLoaderOptions {
@@ -171,38 +156,3 @@ function toSeries(
 }
 
 export type CountLoaders = ReturnType<typeof createCountLoaders>
-export type { DataLoader }
-
-interface CountsContext {
-  identity: Identity
-  registry: PublicationRegistry
-  loaders: { counts: CountLoaders }
-}
-
-/**
- * A project's counts on a day, as a counts publication answers them: members
- * only, PublicationUnderDevelopment while it is not published.
- */
-export async function countsOnDay(ctx: CountsContext, publication: PublicationId, typename: string, projectId: string, date: string | null | undefined) {
-  assertMember(ctx.identity, projectId)
-  const underDevelopment = ctx.registry.underDevelopment(publication)
-  if (underDevelopment) return underDevelopment
-  const counts = await ctx.loaders.counts.onDay.load({ projectId, date: date ?? null })
-  return { __typename: typename, ...counts }
-}
-
-/** A project's daily series between two days, with the same rules, the range checked first. */
-export async function countHistory(
-  ctx: CountsContext,
-  publication: PublicationId,
-  typename: string,
-  projectId: string,
-  args: { from: string; to: string; components?: ComponentId[] | null },
-) {
-  assertMember(ctx.identity, projectId)
-  const underDevelopment = ctx.registry.underDevelopment(publication)
-  if (underDevelopment) return underDevelopment
-  validateRange(args.from, args.to)
-  const series = await ctx.loaders.counts.inRange.load({ projectId, from: args.from, to: args.to, components: args.components ?? null })
-  return { __typename: typename, from: args.from, to: args.to, series }
-}

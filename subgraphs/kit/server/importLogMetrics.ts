@@ -5,36 +5,22 @@
  * when Prometheus scrapes, not counted as runs happen.
  */
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { Queryable } from './db.js'
-import { IMPORT_SOURCES } from './importLog.js'
+import type { Queryable } from '../store/db.js'
+import { IMPORT_SOURCES } from '../catalogue/publications.js'
+import { importRunGroups, type ImportRunGroup } from '../store/ops.js'
 
 const OUTCOMES = ['running', 'succeeded', 'warning', 'failed'] as const
 const KNOWN_SOURCES = new Set<string>(IMPORT_SOURCES)
 const KNOWN_OUTCOMES = new Set<string>(OUTCOMES)
 
-interface RunGroup {
-  source: string
-  outcome: string
-  runs: number
-  last: Date | string | null
-}
-
-/** One statement per scrape: runs and the latest end, by source and outcome. */
-async function readImportLog(db: Queryable): Promise<RunGroup[]> {
-  return db.query<RunGroup>(
-    `SELECT source, outcome, count(*)::int AS runs, max(finished_at) AS last
-     FROM ops.import_runs GROUP BY source, outcome`,
-  )
-}
-
 export function registerImportLogMetrics(registry: Registry, db: Queryable): void {
-  let groups: RunGroup[] = []
+  let groups: ImportRunGroup[] = []
   let readable = 1
   // prom-client collects the metrics of a scrape side by side: the three below
-  // share one read of the log.
+  // share one read of the log (one statement).
   let pending: Promise<void> | undefined
   const refresh = () =>
-    (pending ??= readImportLog(db)
+    (pending ??= importRunGroups(db)
       .then(
         (read) => {
           groups = read

@@ -5,7 +5,7 @@
  * and is younger than the trust window.
  */
 import { describe, expect, it, vi } from 'vitest'
-import type { Queryable } from './db.js'
+import type { Queryable } from '../store/db.js'
 import { storeVersion } from './resultCache.js'
 
 function fakeStore() {

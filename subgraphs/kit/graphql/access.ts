@@ -5,8 +5,8 @@
  * records which projects an answer touched, and which it refused.
  */
 import { GraphQLError } from 'graphql'
-import type { Identity } from '../../platform/identity.js'
-import { readLogOf } from '../../platform/reads.js'
+import type { Identity } from '../../../platform/identity.js'
+import { readLogOf } from '../../../platform/reads.js'
 
 export function isMember(identity: Identity, projectId: string): boolean {
   return identity.projects.includes(projectId)

@@ -8,16 +8,22 @@ export function oneByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (r
   return keys.map((k) => map.get(k) ?? null)
 }
 
-/** All rows per key, in the rows' order, for one-to-many loaders. */
-export function manyByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
-  const map = new Map<K, R[]>()
+/** The rows by their key, each group in the rows' order. */
+export function groupBy<K, R>(rows: readonly R[], keyOf: (row: R) => K): Map<K, R[]> {
+  const groups = new Map<K, R[]>()
   for (const row of rows) {
     const k = keyOf(row)
-    const list = map.get(k)
-    if (list) list.push(row)
-    else map.set(k, [row])
+    const group = groups.get(k)
+    if (group) group.push(row)
+    else groups.set(k, [row])
   }
-  return keys.map((k) => map.get(k) ?? [])
+  return groups
+}
+
+/** All rows per key, in the rows' order, for one-to-many loaders. */
+export function manyByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (row: R) => K): R[][] {
+  const groups = groupBy(rows, keyOf)
+  return keys.map((k) => groups.get(k) ?? [])
 }
 
 /**

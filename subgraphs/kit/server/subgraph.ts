@@ -4,25 +4,29 @@
  * schema (with no database needed, so the compose step can print it), and
  * makes its per-request loaders from the database handle. The server checks
  * the gateway's signed identity on every GraphQL request, `_entities` and
- * `_service` included, and answers /healthz, /readyz and /metrics.
+ * `_service` included, answers /healthz, /readyz and /metrics, and logs
+ * under the request id the gateway sent (log.ts).
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import mercurius, { type IResolvers } from 'mercurius'
 import { GraphQLError, type GraphQLSchema } from 'graphql'
-import type { Db } from './db.js'
-import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from '../../platform/identity.js'
-import { METRICS_PATH, outcomeOfErrors } from '../../platform/metrics.js'
+import type { Db } from '../store/db.js'
+import { IDENTITY_HEADER, IdentityError, verifyIdentity, type Identity } from '../../../platform/identity.js'
+import { METRICS_PATH, outcomeOfErrors } from '../../../platform/metrics.js'
 import { instrumentSubgraph } from './metrics.js'
-import type { PublicationRegistry } from './publications.js'
-import { READS_EXTENSION, startReadLog, type ReadLog } from '../../platform/reads.js'
-import type { SubgraphSettings } from '../../platform/settings.js'
+import type { PublicationRegistry } from '../catalogue/publications.js'
+import { READS_EXTENSION, startReadLog, type ReadLog } from '../../../platform/reads.js'
+import type { SubgraphSettings } from '../../../platform/settings.js'
 import { registerResultCache } from './resultCache.js'
-
+import { receivedRequestId, subgraphLogger, type Logger } from './log.js'
+import type { DestinationStream } from 'pino'
 
 export interface SubgraphDeps {
   db: Db
   registry: PublicationRegistry
   settings: SubgraphSettings
+  /** Where the subgraphs' log lines go; standard output when absent (a test passes a stream to read them). */
+  logDestination?: DestinationStream
 }
 
 export interface SubgraphContext<Loaders> {
@@ -54,8 +58,8 @@ export interface SubgraphDefinition<Loaders = unknown> {
   createLoaders(deps: SubgraphDeps, identity: Identity): Loaders
   /** Whether this subgraph's /metrics reports the import log (one subgraph does, so runs are counted once). */
   reportsImportLog?: boolean
-  /** Extra HTTP routes (internal endpoints for the gateway). */
-  routes?(app: FastifyInstance, deps: SubgraphDeps): void
+  /** Extra HTTP routes (internal endpoints for the gateway), which log to the subgraph's log. */
+  routes?(app: FastifyInstance, deps: SubgraphDeps, log: Logger): void
 }
 
 declare module 'fastify' {
@@ -68,7 +72,13 @@ declare module 'fastify' {
  * An error the code did not raise on purpose (no GraphQLError behind it, no
  * code) is logged in full; outside development the answer keeps only its code.
  */
-function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(execution: T, subgraph: string, production: boolean): T {
+function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(
+  execution: T,
+  subgraph: string,
+  production: boolean,
+  log: Logger,
+  requestId: string | undefined,
+): T {
   if (!execution.errors) return execution
   const errors = execution.errors.map((error) => {
     // Compiled (graphql-jit) execution wraps a resolver's GraphQLError without its extensions: bring them back.
@@ -80,7 +90,7 @@ function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(executio
     const validation = (original as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION'
     const expected = validation || error.extensions?.code !== undefined || original instanceof GraphQLError || !original
     if (expected) return error
-    console.error(`[${subgraph}] unexpected error at ${error.path?.join('.') ?? '(no path)'}:`, error.originalError)
+    log.error({ requestId, err: error.originalError, path: error.path }, `unexpected error at ${error.path?.join('.') ?? '(no path)'}`)
     if (!production) return error
     return new GraphQLError(`Internal error in the ${subgraph} service`, {
       path: error.path,
@@ -100,7 +110,8 @@ export async function createSubgraphServer<L>(
   built?: BuiltSchema,
 ): Promise<FastifyInstance> {
   const { schema, resolvers } = built ?? (await definition.buildSchema())
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 })
+  const log = subgraphLogger(definition.name, deps.settings.logLevel, deps.logDestination)
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, genReqId: (request) => receivedRequestId(request.headers) })
 
   app.get('/healthz', async () => ({ status: 'ok', subgraph: definition.name }))
   // Ready when the store answers: a load balancer sends no traffic before.
@@ -148,7 +159,7 @@ export async function createSubgraphServer<L>(
     // Errors travel to the gateway as a GraphQL response (status 200), so that
     // their message reaches the researcher rather than a bare "400: Bad Request".
     errorFormatter: (execution, context) => {
-      const checked = maskUnexpected(execution, definition.name, deps.settings.production ?? false)
+      const checked = maskUnexpected(execution, definition.name, deps.settings.production ?? false, log, context?.reply?.request.id)
       if (context?.reply) context.reply.request.graphqlOutcome = outcomeOfErrors(checked.errors)
       const formatted = mercurius.defaultErrorFormatter(checked, context)
       return { ...formatted, statusCode: 200 }
@@ -171,6 +182,6 @@ export async function createSubgraphServer<L>(
     if (reads && !reads.empty) execution.extensions = { ...execution.extensions, [READS_EXTENSION]: { read: reads.toJSON() } }
   })
 
-  definition.routes?.(app, deps)
+  definition.routes?.(app, deps, log)
   return app
 }

@@ -10,8 +10,8 @@ import {
   statusOutcome,
   UNKNOWN_OPERATION,
   type MetricsAccess,
-} from '../../platform/metrics.js'
-import type { Queryable } from './db.js'
+} from '../../../platform/metrics.js'
+import type { Queryable } from '../store/db.js'
 import { registerImportLogMetrics } from './importLogMetrics.js'
 
 export interface SubgraphMetricsOptions {

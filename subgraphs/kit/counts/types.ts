@@ -1,73 +1,17 @@
 /**
- * GraphQL types that several code-first subgraphs share. Value types defined in
- * more than one subgraph must be identical and @shareable; defining them once
- * here keeps them so.
+ * The GraphQL types of the counts publications (records and subjects): a
+ * published count and its reasons, a day's counts per component and a daily
+ * series. They are identical in both subgraphs and @shareable, so they are
+ * defined once here.
  */
 import 'reflect-metadata'
 import { ArgsType, createUnionType, Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql'
-import { COMPONENT_IDS, type ComponentId, type ComponentLocation, type CountSource } from './components.js'
-import { PUBLICATION_IDS, type PublicationId } from './publications.js'
-import { DateScalar, DateTimeScalar } from './scalars.js'
+import type { ComponentId, CountSource } from '../catalogue/components.js'
+import { asEnum, byTypename, ComponentIdEnum, ComponentReference } from '../graphql/types.js'
+import { DateScalar, DateTimeScalar } from '../graphql/scalars.js'
 
-const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K }
-
-export const ComponentIdEnum = asEnum(COMPONENT_IDS)
-registerEnumType(ComponentIdEnum, {
-  name: 'ComponentId',
-  description: 'The technical components of the platform that hold study records or serve the project.',
-})
-
-export const ComponentLocationEnum = asEnum<ComponentLocation>(['EXTERNAL', 'INTERNAL'])
-registerEnumType(ComponentLocationEnum, {
-  name: 'ComponentLocation',
-  description: 'EXTERNAL: outside the platform, monitored by HD4DevOps. INTERNAL: collected daily by HD4RES itself.',
-})
-
-export const PublicationIdEnum = asEnum(PUBLICATION_IDS)
-registerEnumType(PublicationIdEnum, {
-  name: 'PublicationId',
-  description: 'Every publication that HD4RES v2 offers researchers.',
-})
-
-export const CountSourceEnum = asEnum<CountSource>(['HD4DEVOPS', 'HD4RES'])
+const CountSourceEnum = asEnum<CountSource>(['HD4DEVOPS', 'HD4RES'])
 registerEnumType(CountSourceEnum, { name: 'CountSource' })
-
-@ObjectType({ description: 'Returned in place of a publication that is not yet available in HD4RES v2.' })
-@Directive('@shareable')
-export class PublicationUnderDevelopment {
-  @Field(() => PublicationIdEnum)
-  publication!: PublicationId
-
-  @Field(() => String)
-  title!: string
-
-  @Field(() => String)
-  message!: string
-
-  @Field(() => DateScalar, { nullable: true })
-  expectedAvailability!: string | null
-}
-
-/**
- * A reference to the components subgraph's Component entity, with the
- * catalogue's name and location (the same in every subgraph, so @shareable):
- * a count's component name comes in the same subgraph call as the count.
- */
-@ObjectType('Component')
-@Directive('@key(fields: "id", resolvable: false)')
-export class ComponentReference {
-  @Field(() => ComponentIdEnum)
-  id!: ComponentId
-
-  @Field(() => String)
-  @Directive('@shareable')
-  name!: string
-
-  @Field(() => ComponentLocationEnum)
-  @Directive('@shareable')
-  location!: ComponentLocation
-}
 
 @ObjectType({
   description:
@@ -105,9 +49,6 @@ export type CountValueData =
   | { __typename: 'ExactCount'; value: number; lowerBound: number; upperBound: number }
   | { __typename: 'SuppressedCount'; threshold: number }
   | { __typename: 'NotCollected'; reason: string }
-
-/** Values carry their GraphQL type name, so unions need no instanceof checks. */
-const byTypename = (value: object) => (value as { __typename: string }).__typename
 
 export const CountValue = createUnionType({
   name: 'CountValue',
@@ -182,15 +123,6 @@ export function countHistoryType(name: string, description?: string) {
     series!: ComponentCountSeries[]
   }
   return CountHistory
-}
-
-/** A union of a publication's data type and PublicationUnderDevelopment. */
-export function publicationResult<T extends object>(name: string, dataType: new () => T) {
-  return createUnionType({
-    name,
-    types: () => [dataType, PublicationUnderDevelopment] as const,
-    resolveType: byTypename,
-  })
 }
 
 /** The arguments of a count history, in the order they read: from, to, components. */

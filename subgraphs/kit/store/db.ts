@@ -6,6 +6,7 @@
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
+import { pino, type Logger } from 'pino'
 
 export type SqlValue = string | number | boolean | null | Date | readonly SqlValue[] | string[] | number[]
 
@@ -58,12 +59,14 @@ export interface OpenDbOptions {
   dataDir?: string
   /** Pool size for a PostgreSQL server. */
   poolSize?: number
+  /** Where the store says what went wrong outside any request (a connection lost); pino JSON lines named hd4res-store when absent. */
+  log?: Pick<Logger, 'error'>
 }
 
 export async function openDb(options: OpenDbOptions = {}): Promise<Db> {
   // `pglite:<folder>` names an embedded store on disk, where a connection string is expected.
   if (options.databaseUrl?.startsWith('pglite:')) return openPGlite(options.databaseUrl.slice('pglite:'.length))
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10) : openPGlite(options.dataDir)
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize ?? 10, options.log) : openPGlite(options.dataDir)
 }
 
 async function openPGlite(dataDir?: string): Promise<Db> {
@@ -106,12 +109,12 @@ export async function restorePGlite(dataDir: string, dump: Blob): Promise<Db> {
   return openPGlite(dataDir)
 }
 
-async function openPostgres(connectionString: string, max: number): Promise<Db> {
+async function openPostgres(connectionString: string, max: number, log?: Pick<Logger, 'error'>): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max })
   // An idle connection the server ends (a restart, a terminated backend) must not
   // crash the process: the pool drops it and opens another when needed.
   pool.on('error', (error) => {
-    if ((error as { code?: string }).code !== '57P01') console.error(`PostgreSQL connection lost: ${error.message}`)
+    if ((error as { code?: string }).code !== '57P01') (log ??= pino({ name: 'hd4res-store' })).error({ err: error }, `PostgreSQL connection lost: ${error.message}`)
   })
   // Fail at start-up, with the server's own words, rather than on the first request.
   const probe = await pool.connect()

@@ -10,12 +10,13 @@
  * Entries also expire after `ttlSeconds`, for answers that move with the clock
  * (availability over the last day). Answers with errors are never kept.
  */
-import { DATA_VERSION_HEADER, SUBGRAPH_CACHE_HEADER } from '../../platform/headers.js'
-import type { ResultCacheSettings } from '../../platform/settings.js'
+import { DATA_VERSION_HEADER, SUBGRAPH_CACHE_HEADER } from '../../../platform/headers.js'
+import type { ResultCacheSettings } from '../../../platform/settings.js'
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
 import { LRUCache } from 'lru-cache'
-import type { Queryable } from './db.js'
+import type { Queryable } from '../store/db.js'
+import { readDataVersion } from '../store/ops.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,10 +35,8 @@ export function storeVersion(db: Queryable, trustMs = 0): (expected?: string) =>
   let known: { version: string; at: number } | null = null
   return (expected) => {
     if (expected !== undefined && known?.version === expected && Date.now() - known.at < trustMs) return known.version
-    pending ??= db
-      .query<{ version: string | number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
-      .then(([row]) => {
-        const version = `${row?.store_id}:${row?.version}`
+    pending ??= readDataVersion(db)
+      .then((version) => {
         known = { version, at: Date.now() }
         return version
       })

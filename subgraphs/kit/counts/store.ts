@@ -1,5 +1,16 @@
 /** SQL for daily counts per project and component (records and subjects). Knows rows, not GraphQL. */
-import type { Queryable } from './db.js'
+import type { Queryable } from '../store/db.js'
+
+/**
+ * Where a counts subgraph keeps its counts: in its own schema, a table of one
+ * row per project, component and day with the count in `column`, beside the
+ * tables every counts subgraph has (project_components, installation_counts).
+ */
+export interface CountsTable {
+  schema: 'records' | 'subjects'
+  table: string
+  column: string
+}
 
 export interface DayCountRow {
   /** Position of the request in the batch. */
@@ -37,17 +48,24 @@ export interface RangeRequest {
  * table, one row per project, component and day, under another name.
  */
 export class CountsStore {
+  /** Schema-qualified counts table. */
+  private readonly table: string
+  /** Schema-qualified project_components table. */
+  private readonly componentsTable: string
+  /** The column that holds the count. */
+  private readonly column: string
+  /** Schema-qualified per-installation counts (HD4DP v2 Local). */
+  private readonly installationsTable: string
+
   constructor(
     private readonly db: Queryable,
-    /** Schema-qualified counts table. */
-    private readonly table: string,
-    /** Schema-qualified project_components table. */
-    private readonly componentsTable: string,
-    /** The column that holds the count. */
-    private readonly column: string,
-    /** Schema-qualified per-installation counts (HD4DP v2 Local). */
-    private readonly installationsTable: string,
-  ) {}
+    target: CountsTable,
+  ) {
+    this.table = `${target.schema}.${target.table}`
+    this.componentsTable = `${target.schema}.project_components`
+    this.column = target.column
+    this.installationsTable = `${target.schema}.installation_counts`
+  }
 
   /** Per-installation counts of each (project, day), for HD4DP v2 Local. */
   installationCounts(requests: readonly { projectId: string; day: string }[]): Promise<{ ord: number; host: string; value: number }[]> {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
 import { DateScalar, isIsoDate } from './scalars.js'
-import { addDays, daysBetween, daysInRange } from './dates.js'
 
 describe('the Date scalar', () => {
   it('accepts real calendar dates only', () => {
@@ -12,14 +11,5 @@ describe('the Date scalar', () => {
   it('says what it expected and what it got', () => {
     expect(() => DateScalar.parseValue('2026-02-30')).toThrow('Date must be a calendar date written YYYY-MM-DD, such as 2026-11-21; got "2026-02-30"')
     expect(DateScalar.serialize(new Date('2026-11-21T10:00:00Z'))).toBe('2026-11-21')
-  })
-})
-
-describe('day arithmetic', () => {
-  it('crosses months, leap days and daylight saving time in whole days', () => {
-    expect(addDays('2024-02-28', 1)).toBe('2024-02-29')
-    expect(addDays('2026-03-29', -1)).toBe('2026-03-28')
-    expect(daysBetween('2026-01-01', '2026-12-31')).toBe(364)
-    expect(daysInRange('2026-10-24', '2026-10-27')).toEqual(['2026-10-24', '2026-10-25', '2026-10-26', '2026-10-27'])
   })
 })

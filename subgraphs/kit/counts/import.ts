@@ -4,7 +4,8 @@
  * wrote, so a re-run gives the same store, and each project's span of days in
  * project_components grows to cover it.
  */
-import type { Queryable } from './db.js'
+import type { Queryable } from '../store/db.js'
+import type { CountsTable } from './store.js'
 
 export interface DayCount {
   projectId: string
@@ -17,12 +18,6 @@ export interface InstallationCount {
   /** The installation's host name, as the API shows it. */
   host: string
   value: number
-}
-
-export interface CountsTable {
-  schema: 'records' | 'subjects'
-  table: string
-  column: string
 }
 
 export async function replaceComponentDay(

@@ -1,0 +1,52 @@
+/**
+ * The SDL-first (mercurius) subgraphs: the SDL of the types they share with
+ * the others, written from the same lists so that they compose as identical
+ * types, and the definition each one is made from its folder.
+ */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildFederationSchema } from '@mercuriusjs/federation'
+import type { IResolvers } from 'mercurius'
+import { COMPONENT_IDS } from '../catalogue/components.js'
+import { PUBLICATION_IDS } from '../catalogue/publications.js'
+import type { SubgraphDefinition } from '../server/subgraph.js'
+import { SCALARS_SDL } from './scalars.js'
+
+const enumSdl = (name: string, description: string, values: readonly string[]) =>
+  `"""${description}"""\nenum ${name} {\n${values.map((v) => `  ${v}`).join('\n')}\n}\n`
+
+export const SHARED_SDL = `
+${SCALARS_SDL}
+${enumSdl('PublicationId', 'Every publication that HD4RES v2 offers researchers.', PUBLICATION_IDS)}
+${enumSdl('ComponentId', 'The technical components of the platform that hold study records or serve the project.', COMPONENT_IDS)}
+"""Returned in place of a publication that is not yet available in HD4RES v2."""
+type PublicationUnderDevelopment {
+  publication: PublicationId!
+  title: String!
+  message: String!
+  expectedAvailability: Date
+}
+`
+
+export interface SdlSubgraphOptions<Loaders> extends Pick<SubgraphDefinition<Loaders>, 'name' | 'createLoaders' | 'routes'> {
+  /** The subgraph's index.ts (`import.meta.url`): its schema.graphql and migrations/ are beside it. */
+  moduleUrl: string
+  resolvers: IResolvers
+}
+
+/** An SDL-first subgraph: its schema.graphql with the shared SDL, its resolvers on mercurius, its migrations. */
+export function sdlSubgraph<Loaders>(options: SdlSubgraphOptions<Loaders>): SubgraphDefinition<Loaders> {
+  const { name, moduleUrl, resolvers, createLoaders, routes } = options
+  const folder = path.dirname(fileURLToPath(moduleUrl))
+  const sdl = `${readFileSync(path.join(folder, 'schema.graphql'), 'utf8')}\n${SHARED_SDL}`
+  return {
+    name,
+    migrationsDir: path.join(folder, 'migrations'),
+    async buildSchema() {
+      return { schema: buildFederationSchema(sdl), resolvers, sdl }
+    },
+    createLoaders,
+    routes,
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * GraphQL types that several code-first subgraphs share. Value types defined in
+ * more than one subgraph must be identical and @shareable; defining them once
+ * here keeps them so.
+ */
+import 'reflect-metadata'
+import { createUnionType, Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql'
+import { COMPONENT_IDS, type ComponentId, type ComponentLocation } from '../catalogue/components.js'
+import { PUBLICATION_IDS, type PublicationId } from '../catalogue/publications.js'
+import { DateScalar } from './scalars.js'
+
+/** A GraphQL enum whose values are the names, from a list. */
+export const asEnum = <T extends string>(values: readonly T[]) =>
+  Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K }
+
+export const ComponentIdEnum = asEnum(COMPONENT_IDS)
+registerEnumType(ComponentIdEnum, {
+  name: 'ComponentId',
+  description: 'The technical components of the platform that hold study records or serve the project.',
+})
+
+export const ComponentLocationEnum = asEnum<ComponentLocation>(['EXTERNAL', 'INTERNAL'])
+registerEnumType(ComponentLocationEnum, {
+  name: 'ComponentLocation',
+  description: 'EXTERNAL: outside the platform, monitored by HD4DevOps. INTERNAL: collected daily by HD4RES itself.',
+})
+
+export const PublicationIdEnum = asEnum(PUBLICATION_IDS)
+registerEnumType(PublicationIdEnum, {
+  name: 'PublicationId',
+  description: 'Every publication that HD4RES v2 offers researchers.',
+})
+
+@ObjectType({ description: 'Returned in place of a publication that is not yet available in HD4RES v2.' })
+@Directive('@shareable')
+export class PublicationUnderDevelopment {
+  @Field(() => PublicationIdEnum)
+  publication!: PublicationId
+
+  @Field(() => String)
+  title!: string
+
+  @Field(() => String)
+  message!: string
+
+  @Field(() => DateScalar, { nullable: true })
+  expectedAvailability!: string | null
+}
+
+/**
+ * A reference to the components subgraph's Component entity, with the
+ * catalogue's name and location (the same in every subgraph, so @shareable):
+ * a count's component name comes in the same subgraph call as the count.
+ */
+@ObjectType('Component')
+@Directive('@key(fields: "id", resolvable: false)')
+export class ComponentReference {
+  @Field(() => ComponentIdEnum)
+  id!: ComponentId
+
+  @Field(() => String)
+  @Directive('@shareable')
+  name!: string
+
+  @Field(() => ComponentLocationEnum)
+  @Directive('@shareable')
+  location!: ComponentLocation
+}
+
+/** Values carry their GraphQL type name, so unions need no instanceof checks. */
+export const byTypename = (value: object) => (value as { __typename: string }).__typename
+
+/** A union of a publication's data type and PublicationUnderDevelopment. */
+export function publicationResult<T extends object>(name: string, dataType: new () => T) {
+  return createUnionType({
+    name,
+    types: () => [dataType, PublicationUnderDevelopment] as const,
+    resolveType: byTypename,
+  })
+}
+
+/**
+ * A ResearchProject as a subgraph that only adds fields to it knows it: its
+ * key. Each subgraph makes its own class, since type-graphql adds a schema's
+ * field resolvers to the class they extend and another subgraph's schema
+ * would show them too.
+ */
+export function projectKeyType() {
+  @ObjectType('ResearchProject', { description: 'A research project (study) facilitated by the platform.' })
+  @Directive('@key(fields: "id")')
+  class ResearchProject {
+    @Field(() => ID)
+    id!: string
+  }
+  return ResearchProject
+}
+
+export type ProjectKeyType = ReturnType<typeof projectKeyType>

@@ -1,0 +1,73 @@
+/**
+ * A subgraph's log: pino JSON lines named after the subgraph, at the level
+ * its settings give, and a line about a request carries the id the gateway
+ * sent in x-request-id (or one the subgraph made when none came).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { FastifyInstance } from 'fastify'
+import { REQUEST_ID_HEADER } from '../../../platform/headers.js'
+import { IDENTITY_HEADER, signIdentity } from '../../../platform/identity.js'
+import { records } from '../../records/index.js'
+import { loadPublicationRegistry } from '../catalogue/publications.js'
+import type { Db } from '../store/db.js'
+import { receivedRequestId } from './log.js'
+import { createSubgraphServer } from './subgraph.js'
+
+const SECRET = 's'.repeat(32)
+const QUERY = '{ _entities(representations: [{ __typename: "ResearchProject", id: "p-1" }]) { ... on ResearchProject { studyRecordCounts { __typename } } } }'
+
+/** A store whose every statement fails, as one that lost a table would: the subgraph's errors are unexpected ones. */
+const brokenStore = {
+  query: async () => {
+    throw new Error('relation "records.study_record_counts" does not exist')
+  },
+} as unknown as Db
+
+describe("a subgraph's log", () => {
+  const lines: Record<string, unknown>[] = []
+  let app: FastifyInstance
+
+  beforeAll(async () => {
+    app = await createSubgraphServer(records, {
+      db: brokenStore,
+      registry: loadPublicationRegistry({ available: 'ALL' }),
+      settings: { identitySecret: SECRET, suppressionThreshold: 5, logLevel: 'warn' },
+      logDestination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+    })
+  })
+  afterAll(async () => {
+    await app?.close()
+  })
+
+  const ask = (requestId?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/graphql',
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: signIdentity({ sub: 'r-1', name: 'R', roles: ['researcher'], projects: ['p-1'] }, SECRET),
+        ...(requestId ? { [REQUEST_ID_HEADER]: requestId } : {}),
+      },
+      payload: { query: QUERY },
+    })
+
+  it('names the request id the gateway sent on the line about an unexpected error, for each request its own', async () => {
+    for (const id of ['req-first-0001', 'req-second-0002']) {
+      const response = await ask(id)
+      expect(response.statusCode).toBe(200)
+      expect(response.json().errors).toHaveLength(1)
+    }
+    expect(lines).toEqual([
+      expect.objectContaining({ name: 'hd4res-records', level: 50, requestId: 'req-first-0001', msg: 'unexpected error at _entities.0.studyRecordCounts' }),
+      expect.objectContaining({ name: 'hd4res-records', level: 50, requestId: 'req-second-0002', msg: 'unexpected error at _entities.0.studyRecordCounts' }),
+    ])
+    expect(lines[0]!.err).toMatchObject({ message: expect.stringMatching(/study_record_counts/) })
+  })
+
+  it('makes an id of its own for a call that names none, and refuses one that is not a plain token', () => {
+    expect(receivedRequestId({ [REQUEST_ID_HEADER]: 'abc.DEF:12-3_4' })).toBe('abc.DEF:12-3_4')
+    for (const headers of [{}, { [REQUEST_ID_HEADER]: 'two words' }, { [REQUEST_ID_HEADER]: 'x'.repeat(101) }, { [REQUEST_ID_HEADER]: ['a', 'b'] }]) {
+      expect(receivedRequestId(headers)).toMatch(/^[0-9a-f-]{36}$/)
+    }
+  })
+})
