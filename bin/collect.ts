@@ -25,6 +25,7 @@ import { readSettings } from '../platform/settings.js'
 import { migrateAll } from '../subgraphs/index.js'
 import { COMPONENTS } from '../subgraphs/kit/catalogue/components.js'
 import { openDb } from '../subgraphs/kit/store/db.js'
+import { importRuns } from '../subgraphs/kit/store/ops.js'
 import { daysInRange, todayUtc } from '../subgraphs/kit/dates.js'
 import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
@@ -84,11 +85,9 @@ try {
   const print = (lines: string[]) => lines.forEach((l) => console.log(l))
 
   if (source === 'runs') {
-    const runs = await db.query<Record<string, unknown>>(
-      `SELECT source, day, finished_at, rows, outcome, message FROM ops.import_runs ORDER BY id DESC LIMIT 30`,
-    )
+    const runs = await importRuns(db, { source: null, outcome: null, last: 30 })
     for (const r of runs) {
-      console.log(`${new Date(r.finished_at as string).toISOString()}  ${String(r.source).padEnd(24)} ${r.day}  ${String(r.outcome).padEnd(9)} ${r.rows} rows${r.message ? `  ${String(r.message).split('\n')[0]}` : ''}`)
+      console.log(`${r.finished_at === null ? 'running'.padEnd(24) : new Date(r.finished_at).toISOString()}  ${String(r.source).padEnd(24)} ${r.day}  ${String(r.outcome).padEnd(9)} ${r.rows} rows${r.message ? `  ${String(r.message).split('\n')[0]}` : ''}`)
     }
   } else if (source === 'hd4devops-counts' || source === 'hd4devops-availability') {
     const given = [values.file, values.folder, values.url].filter(Boolean).length

@@ -5,7 +5,7 @@
  */
 import type { Db, Queryable } from '../subgraphs/kit/store/db.js'
 import type { ImportSource } from '../subgraphs/kit/catalogue/publications.js'
-import { recordImportRun } from '../subgraphs/kit/store/ops.js'
+import { recordFailedImportRun, recordImportRun } from '../subgraphs/kit/store/ops.js'
 import { ImportLocked } from './errors.js'
 
 export interface ImportWork {
@@ -61,13 +61,13 @@ export async function runImport(
   } catch (error) {
     // The import rolled back; the log keeps the failure, in its own statement.
     if (!(error instanceof ImportLocked)) {
-      await db
-        .query(
-          `INSERT INTO ops.import_runs (source, day, started_at, finished_at, rows, outcome, message)
-           VALUES ($1, $2, $3, $4, 0, 'failed', $5)`,
-          [source, day, started.toISOString(), now().toISOString(), (error as Error).message.slice(0, 4000)],
-        )
-        .catch(() => undefined)
+      await recordFailedImportRun(db, {
+        source,
+        day,
+        startedAt: started.toISOString(),
+        finishedAt: now().toISOString(),
+        message: (error as Error).message.slice(0, 4000),
+      }).catch(() => undefined)
     }
     throw error
   }
