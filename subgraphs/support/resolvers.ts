@@ -65,6 +65,8 @@ function validate(args: TicketArgs): { first: number; filter: TicketFilterInput 
   if (filter.openedFrom && filter.openedTo && filter.openedFrom > filter.openedTo) {
     throw badInput(`filter.openedFrom (${filter.openedFrom}) must not be after filter.openedTo (${filter.openedTo})`, 'filter')
   }
+  // PostgreSQL text cannot hold a NUL: said here, not by the store.
+  if (filter.search?.includes('\u0000')) throw badInput('filter.search must not contain a NUL character (\\u0000)', 'filter')
   if (filter.search && filter.search.length > MAX_SEARCH_LENGTH) {
     throw badInput(`filter.search must be at most ${MAX_SEARCH_LENGTH} characters; got ${filter.search.length}`, 'filter')
   }
@@ -91,19 +93,22 @@ function ticketList<Connection extends string, Edge extends string, Node>(
     const underDevelopment = ctx.registry.underDevelopment(publication)
     if (underDevelopment) return underDevelopment
     const { first, filter } = validate(args)
-    const after = args.after ? decodeCursor(args.after) : null
+    const order = args.orderBy ?? 'NEWEST_FIRST'
+    const list = { projectId: project.id, kind, order }
+    const secret = ctx.settings.identitySecret
+    const after = args.after ? decodeCursor(args.after, list, secret) : null
     const page = await ctx.loaders.pages.load({
       projectId: project.id,
       kind,
       filter,
       limit: first + 1,
       after,
-      order: args.orderBy ?? 'NEWEST_FIRST',
+      order,
     })
     const rows = page.rows.slice(0, first)
     const edges = rows.map((row) => ({
       __typename: edge,
-      cursor: encodeCursor({ openedAt: iso(row.opened_at), number: row.number! }),
+      cursor: encodeCursor({ openedAt: iso(row.opened_at), number: row.number! }, list, secret),
       node: toNode(row),
     }))
     return {
