@@ -34,7 +34,7 @@ describe('the access resolver', () => {
     const access = createAccessResolver({ participantsUrl: base, secret: 's'.repeat(32) })
     const claims = { sub: 'researcher-0001', name: 'alice', roles: ['researcher', 'gateway'] }
     const burst = await Promise.all(Array.from({ length: 5 }, () => access.identityFor(claims)))
-    expect(asked).toEqual(['/internal/access/researcher-0001'])
+    expect(asked).toEqual(['/internal/access?researcher=researcher-0001'])
     expect(new Set(burst).size).toBe(1)
     const identity = burst[0]!
     // The registry's name wins; the gateway's own role is never a researcher's.

@@ -13,7 +13,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
 import type { GraphQLFormattedError } from 'graphql'
 import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
@@ -32,6 +32,7 @@ import {
 import { AUDIT_LINES_TYPE, AUDIT_ROUTE } from '../platform/routes.js'
 import { unverifiedSubject, type TokenClaims } from './auth.js'
 import { AuditSpool } from './auditSpool.js'
+import { auditUnavailable, CODES, codeInBody } from './errors.js'
 import { queryFacts } from './queryText.js'
 
 export interface AuditOptions {
@@ -98,7 +99,6 @@ export class RequestAudit {
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/
 const NAMED_OPERATION = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/
 const SHA256_HEX = /^[0-9a-fA-F]{64}$/
-const REFUSAL_CODE = /"code"\s*:\s*"([A-Z_]+)"/
 
 const clip = (text: string) => (text.length > AUDIT_TEXT_MAX ? text.slice(0, AUDIT_TEXT_MAX) : text)
 const textOrNull = (text: unknown) => (typeof text === 'string' && text !== '' ? clip(text) : null)
@@ -142,7 +142,7 @@ function hashOfBody(body: OperationBody | undefined): string | null {
 
 function codesOf(errors: readonly GraphQLFormattedError[] | undefined): string[] {
   if (!errors) return []
-  return listOf([...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : 'INTERNAL_SERVER_ERROR')))])
+  return listOf([...new Set(errors.map((e) => (typeof e.extensions?.code === 'string' ? e.extensions.code : CODES.INTERNAL_SERVER_ERROR)))])
 }
 
 /** What every record of one HTTP request shares: when, who, and how the request ended. */
@@ -269,9 +269,18 @@ export function recordsOf(request: FastifyRequest, reply: FastifyReply, payload:
   } else if (httpStatus >= 400) {
     outcome = httpStatus >= 500 ? 'error' : 'refused'
     const text = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8', 0, 2000) : ''
-    errorCodes = [REFUSAL_CODE.exec(text)?.[1] ?? (httpStatus >= 500 ? 'INTERNAL_SERVER_ERROR' : 'BAD_REQUEST')]
+    errorCodes = [codeInBody(text) ?? (httpStatus >= 500 ? CODES.INTERNAL_SERVER_ERROR : CODES.BAD_REQUEST)]
   }
-  return [record(facts, { batchIndex: null, operationName: claimedName(single), operationHash: single ? hashOfBody(single) : null, reads, outcome, errorCodes })]
+  return [
+    record(facts, {
+      batchIndex: null,
+      operationName: claimedName(single),
+      operationHash: single ? hashOfBody(single) : null,
+      reads,
+      outcome,
+      errorCodes,
+    }),
+  ]
 }
 
 /** Ships spooled lines to the participants subgraph's audit route as they are (JSON lines), signed as the gateway. */
@@ -286,7 +295,8 @@ export function shipToParticipants(participantsUrl: string, identitySecret: stri
       bodyTimeout: 10_000,
     })
     const text = await response.body.text()
-    if (response.statusCode < 200 || response.statusCode >= 300) throw new Error(`the participants service answered ${response.statusCode}: ${text.slice(0, 200)}`)
+    if (response.statusCode < 200 || response.statusCode >= 300)
+      throw new Error(`the participants service answered ${response.statusCode}: ${text.slice(0, 200)}`)
     return JSON.parse(text) as AuditShipAnswer
   }
 }
@@ -296,11 +306,107 @@ export interface AuditTrail {
   readonly plugin: ApolloServerPlugin<{ audit?: RequestAudit }>
   /** Opens the spool; records are written from then on. */
   open(): void
-  /** Writes each answer's records to the spool as its last step before it leaves (register after every other onSend hook). */
+  /**
+   * Notes each request of the route before any preHandler runs, and writes
+   * each answer's records to the spool as its last step before it leaves
+   * (register after every other onSend hook).
+   */
   instrumentGraphQLRoute(scope: FastifyInstance, cacheHeader: string): void
   /** Ships what is spooled; true when the store has it all. */
   flush(): Promise<boolean>
   close(): Promise<void>
+}
+
+// One listener for every request: what it needs arrives with each call.
+const noteOperations: GraphQLRequestListener<{ audit?: RequestAudit }> = {
+  async willSendResponse({ contextValue, request, response, queryHash, operationName, metrics }) {
+    const audit = contextValue?.audit
+    if (!audit) return
+    const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult
+    audit.operations.push({
+      batchIndex: Array.isArray(audit.body) ? audit.body.indexOf(request.http?.body) : null,
+      operationName: nameOrNull(operationName ?? request.operationName),
+      operationHash: hashOrNull(queryHash) ?? hashOfBody(request as OperationBody),
+      errorCodes: codesOf(result.errors),
+      hasData: result.data !== undefined && result.data !== null,
+      reads: audit.readsOf(metrics),
+    })
+  },
+}
+
+/** The audit's own metrics: answers withheld (the counter returned), and what the store has not confirmed yet. */
+function auditMetrics(registry: Registry, spool: () => AuditSpool | null): Counter {
+  const failures = new Counter({
+    name: 'hd4res_gateway_audit_write_failures_total',
+    help: 'Answers withheld (503 AUDIT_UNAVAILABLE) because their audit record could not be written to the spool',
+    registers: [registry],
+  })
+  new Gauge({
+    name: 'hd4res_gateway_audit_unshipped_bytes',
+    help: "Bytes of audit records in this process's spool that the store has not confirmed yet",
+    registers: [registry],
+    collect() {
+      this.set(spool()?.unshippedBytes ?? 0)
+    },
+  })
+  return failures
+}
+
+/** Sends 503 AUDIT_UNAVAILABLE in place of an answer whose records could not be written; the log has the records. */
+function withholder(failures: Counter, logger: Logger, cacheHeader: string) {
+  return ({ request, reply, records, done }: WaitingAnswer, error: unknown) => {
+    failures.inc()
+    const refusal = auditUnavailable(request.id)
+    request.graphqlOutcome = refusalOutcome(refusal.code)
+    logger.error(
+      { requestId: request.id, err: error, audit: records },
+      'audit: the record could not be written to the spool; the answer is withheld',
+    )
+    // Not the cached answer's header: the answer that leaves is not that one.
+    reply.code(refusal.status).type('application/json; charset=utf-8').removeHeader(cacheHeader)
+    done(null, JSON.stringify(refusal.toBody()))
+  }
+}
+
+interface WriterOptions {
+  spool: () => AuditSpool | null
+  withhold: (answer: WaitingAnswer, error: unknown) => void
+  /** Writes a record to the log too (HD4RES_AUDIT_LOG). */
+  log?: (record: AuditRecord) => void
+}
+
+/**
+ * The answers of one turn of the event loop wait for one write of all their
+ * records to the spool, and leave once it has returned; if it fails, each of
+ * them is withheld.
+ */
+function recordWriter({ spool, withhold, log }: WriterOptions): (answer: WaitingAnswer) => void {
+  /** Answers whose records are not written yet, with those records' lines: written together, then sent. */
+  let waiting: WaitingAnswer[] = []
+  let lines = ''
+  const writeWaiting = () => {
+    const answers = waiting
+    const text = lines
+    waiting = []
+    lines = ''
+    try {
+      const open = spool()
+      if (!open) throw new Error('the audit spool is not open')
+      open.append(text)
+    } catch (error) {
+      for (const answer of answers) withhold(answer, error)
+      return
+    }
+    for (const { records, payload, done } of answers) {
+      if (log) for (const record of records) log(record)
+      done(null, payload)
+    }
+  }
+  return (answer) => {
+    waiting.push(answer)
+    lines += answer.records.length === 1 ? auditLine(answer.records[0]!) : answer.records.map(auditLine).join('')
+    if (waiting.length === 1) setImmediate(writeWaiting)
+  }
 }
 
 export function createAuditTrail(
@@ -308,71 +414,10 @@ export function createAuditTrail(
 ): AuditTrail {
   const { logger } = options
   let spool: AuditSpool | null = null
-  const failures = new Counter({
-    name: 'hd4res_gateway_audit_write_failures_total',
-    help: 'Answers withheld (503 AUDIT_UNAVAILABLE) because their audit record could not be written to the spool',
-    registers: [options.registry],
-  })
-  new Gauge({
-    name: 'hd4res_gateway_audit_unshipped_bytes',
-    help: "Bytes of audit records in this process's spool that the store has not confirmed yet",
-    registers: [options.registry],
-    collect() {
-      this.set(spool?.unshippedBytes ?? 0)
-    },
-  })
-
-  /** Answers whose records are not written yet, with those records' lines: written together, then sent. */
-  let waiting: WaitingAnswer[] = []
-  let lines = ''
-  /** The response cache's header, which a withheld answer must not keep. */
-  let cacheHeaderName = ''
-  const withhold = (answer: WaitingAnswer, error: unknown) => {
-    const { request, reply, records, done } = answer
-    failures.inc()
-    request.graphqlOutcome = refusalOutcome('AUDIT_UNAVAILABLE')
-    logger.error({ requestId: request.id, err: error, audit: records }, 'audit: the record could not be written to the spool; the answer is withheld')
-    reply.code(503).type('application/json; charset=utf-8').removeHeader(cacheHeaderName)
-    const body = { errors: [{ message: `The answer cannot be given now: its audit record could not be written (request ${request.id})`, extensions: { code: 'AUDIT_UNAVAILABLE' } }] }
-    done(null, JSON.stringify(body))
-  }
-  const writeWaiting = () => {
-    const answers = waiting
-    const text = lines
-    waiting = []
-    lines = ''
-    try {
-      if (!spool) throw new Error('the audit spool is not open')
-      spool.append(text)
-    } catch (error) {
-      for (const answer of answers) withhold(answer, error)
-      return
-    }
-    for (const { records, payload, done } of answers) {
-      if (options.logLines) for (const record of records) logger.info({ audit: record }, 'audit')
-      done(null, payload)
-    }
-  }
-
-  // One listener for every request: what it needs arrives with each call.
-  const listener: GraphQLRequestListener<{ audit?: RequestAudit }> = {
-    async willSendResponse({ contextValue, request, response, queryHash, operationName, metrics }) {
-      const audit = contextValue?.audit
-      if (!audit) return
-      const result = response.body.kind === 'single' ? response.body.singleResult : response.body.initialResult
-      audit.operations.push({
-        batchIndex: Array.isArray(audit.body) ? audit.body.indexOf(request.http?.body) : null,
-        operationName: nameOrNull(operationName ?? request.operationName),
-        operationHash: hashOrNull(queryHash) ?? hashOfBody(request as OperationBody),
-        errorCodes: codesOf(result.errors),
-        hasData: result.data !== undefined && result.data !== null,
-        reads: audit.readsOf(metrics),
-      })
-    },
-  }
+  const failures = auditMetrics(options.registry, () => spool)
 
   return {
-    plugin: { requestDidStart: async () => listener },
+    plugin: { requestDidStart: async () => noteOperations },
 
     open() {
       spool ??= AuditSpool.open({
@@ -385,14 +430,19 @@ export function createAuditTrail(
     },
 
     instrumentGraphQLRoute(scope, cacheHeader) {
-      cacheHeaderName = cacheHeader
-      scope.addHook('onSend', (request, reply, payload, done) => {
-        const records = recordsOf(request, reply, payload, cacheHeader)
-        waiting.push({ request, reply, payload, records, done })
-        lines += records.length === 1 ? auditLine(records[0]!) : records.map(auditLine).join('')
-        // The answers of this turn of the event loop wait for one write of all their records.
-        if (waiting.length === 1) setImmediate(writeWaiting)
+      const write = recordWriter({
+        spool: () => spool,
+        withhold: withholder(failures, logger, cacheHeader),
+        log: options.logLines ? (record) => logger.info({ audit: record }, 'audit') : undefined,
       })
+      // Before every preHandler, whichever stage added it: each may note what it learns (claims, cached reads).
+      scope.addHook('preValidation', (request, _reply, done) => {
+        request.audit = new RequestAudit(request.body)
+        done()
+      })
+      const writeRecords: onSendHookHandler = (request, reply, payload, done) =>
+        write({ request, reply, payload, records: recordsOf(request, reply, payload, cacheHeader), done })
+      scope.addHook('onSend', writeRecords)
     },
 
     flush: async () => (spool ? spool.flush() : true),

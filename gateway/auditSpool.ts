@@ -175,7 +175,9 @@ export class AuditSpool {
     this.rotateBytes = options.rotateBytes ?? DEFAULT_ROTATE_BYTES
     this.batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES
     if (openHere.has(this.base)) {
-      throw new Error(`The audit spool ${this.base} is already open in this process: give each gateway its own folder (HD4RES_AUDIT_SPOOL_DIR)`)
+      throw new Error(
+        `The audit spool ${this.base} is already open in this process: give each gateway its own folder (HD4RES_AUDIT_SPOOL_DIR)`,
+      )
     }
     mkdirSync(options.dir, { recursive: true, mode: 0o700 })
     takeLock(this.lockFile, this.base)
@@ -329,7 +331,9 @@ export class AuditSpool {
   }
 
   private setAside(line: string, problem: string): void {
-    this.options.log.error(`audit spool: a record the store cannot read is set aside in ${this.rejectedFile} (${problem}): ${line.slice(0, 2000)}`)
+    this.options.log.error(
+      `audit spool: a record the store cannot read is set aside in ${this.rejectedFile} (${problem}): ${line.slice(0, 2000)}`,
+    )
     appendFileSync(this.rejectedFile, `${JSON.stringify({ problem, line })}\n`, { mode: 0o600 })
   }
 
@@ -341,7 +345,10 @@ export class AuditSpool {
     }
     this.round = this.shipAll(final)
       .catch((error: Error) => {
-        if (!this.failing) this.options.log.warn(`audit spool: records could not be shipped (${error.message}); they stay in ${this.options.dir} and are sent again`)
+        if (!this.failing)
+          this.options.log.warn(
+            `audit spool: records could not be shipped (${error.message}); they stay in ${this.options.dir} and are sent again`,
+          )
         this.failing = true
       })
       .finally(() => {

@@ -20,6 +20,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose'
+import { CODES, GatewayError } from './errors.js'
 
 export interface TokenClaims {
   sub: string
@@ -27,9 +28,18 @@ export interface TokenClaims {
   roles: string[]
 }
 
-export class AuthError extends Error {
-  override name = 'AuthError'
+/** Why a token is refused: the request is answered 401 UNAUTHENTICATED with this message. */
+export class AuthError extends GatewayError {
+  constructor(message: string) {
+    super(CODES.UNAUTHENTICATED, message)
+    this.name = 'AuthError'
+  }
 }
+
+const MISSING_AUTHORIZATION = 'Missing Authorization header: send "Authorization: Bearer <token>"'
+
+/** A request that reached GraphQL without signing in, which the sign-in stage lets none do: Apollo answers it 401. */
+export const notSignedIn = () => new AuthError(MISSING_AUTHORIZATION)
 
 export interface Verifier {
   verify(authorization: string | undefined): Promise<TokenClaims>
@@ -55,7 +65,9 @@ export interface VerifierOptions {
 }
 
 const claimAt = (payload: Record<string, unknown>, dotted: string): unknown =>
-  dotted.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload)
+  dotted
+    .split('.')
+    .reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), payload)
 
 /** The token's header, read without trusting it, to say which algorithm or key it names. */
 function peekHeader(token: string): { alg?: string; kid?: string } | null {
@@ -111,14 +123,16 @@ export function createVerifier(options: VerifierOptions): Verifier {
         // Out of its time window: the full check below says why.
         verified.delete(authorization!)
       }
-      if (!authorization) throw new AuthError('Missing Authorization header: send "Authorization: Bearer <token>"')
+      if (!authorization) throw new AuthError(MISSING_AUTHORIZATION)
       const match = /^Bearer\s+(\S+)$/i.exec(authorization)
       if (!match) throw new AuthError('The Authorization header must be "Bearer <token>"')
       const token = match[1]!
       const header = peekHeader(token)
       if (!header) throw new AuthError('The token is malformed: it is not a signed JWT (header.payload.signature)')
       if (!header.alg || !options.algorithms.includes(header.alg)) {
-        throw new AuthError(`The token is signed with "${String(header.alg ?? 'none')}", which is not accepted; accepted: ${options.algorithms.join(', ')}`)
+        throw new AuthError(
+          `The token is signed with "${String(header.alg ?? 'none')}", which is not accepted; accepted: ${options.algorithms.join(', ')}`,
+        )
       }
       try {
         const { payload } = await jwtVerify(token, options.keys, {
@@ -160,7 +174,8 @@ function describeJoseError(error: unknown): string {
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return "The token's signature does not verify"
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return "The token's signing algorithm is not accepted"
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'The token was signed with a key the issuer does not publish (unknown kid)'
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid) return 'The issuer\'s signing keys could not be loaded'
+  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JWKSInvalid)
+    return "The issuer's signing keys could not be loaded"
   return 'The token is malformed'
 }
 
@@ -168,7 +183,11 @@ function describeJoseError(error: unknown): string {
  * Keys from the provider's JWKS, cached and fetched again when a token names an
  * unknown key, at most once per cooldown, so forged kids cannot flood it.
  */
-export function oidcVerifier(oidc: { issuer: string; audience: string; jwksUrl: string }, algorithms: string[], claims?: ClaimNames): Verifier {
+export function oidcVerifier(
+  oidc: { issuer: string; audience: string; jwksUrl: string },
+  algorithms: string[],
+  claims?: ClaimNames,
+): Verifier {
   return createVerifier({
     issuer: oidc.issuer,
     audience: oidc.audience,
@@ -192,7 +211,10 @@ interface StoredKey {
 export async function loadDevIssuer(dataDir: string | null): Promise<DevIssuer> {
   const file = dataDir ? path.join(dataDir, 'dev-issuer.json') : null
   let stored: StoredKey | undefined
-  if (file) stored = await readFile(file, 'utf8').then((t) => JSON.parse(t) as StoredKey).catch(() => undefined)
+  if (file)
+    stored = await readFile(file, 'utf8')
+      .then((t) => JSON.parse(t) as StoredKey)
+      .catch(() => undefined)
   if (!stored) {
     const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true })
     stored = {

@@ -10,7 +10,7 @@
  * and the stream is opened again after a pause that doubles up to 30 s.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Agent, request } from 'undici'
+import { Agent, request, type Dispatcher } from 'undici'
 import { gatewayIdentityHeader, IDENTITY_HEADER } from '../platform/identity.js'
 import { HEARTBEAT_MS, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../platform/routes.js'
 
@@ -35,6 +35,47 @@ export interface DataVersion {
   readonly following: boolean
   /** Stops following. */
   close(): void
+}
+
+interface VersionStream {
+  /** Opens the stream; three heartbeats missed and its body times out, and it is taken for dead. */
+  open: () => Promise<Dispatcher.ResponseData>
+  signal: AbortSignal
+  /** Each version the stream names, as it names it. */
+  onVersion: (version: string) => void
+  /** The stream has ended, however it ended. */
+  onEnd: () => void
+}
+
+/** Follows the stream until `signal` stops it, opening it again after a pause that doubles up to LAST_RETRY_MS; each line names a version. */
+async function followVersions({ open, signal, onVersion, onEnd }: VersionStream): Promise<void> {
+  let pause = FIRST_RETRY_MS
+  while (!signal.aborted) {
+    try {
+      const { statusCode, body } = await open()
+      if (statusCode !== 200) {
+        await body.dump()
+        throw new Error(`participants answered ${statusCode}`)
+      }
+      body.setEncoding('utf8')
+      let rest = ''
+      for await (const chunk of body as AsyncIterable<string>) {
+        rest += chunk
+        for (let end = rest.indexOf('\n'); end >= 0; end = rest.indexOf('\n')) {
+          const line = rest.slice(0, end)
+          rest = rest.slice(end + 1)
+          onVersion(String((JSON.parse(line) as { version: string | number }).version))
+          pause = FIRST_RETRY_MS
+        }
+      }
+    } catch {
+      // Unreachable, refused or cut off: read the version meanwhile, and try again after the pause.
+    } finally {
+      onEnd()
+    }
+    await sleep(pause, undefined, { signal }).catch(() => undefined)
+    pause = Math.min(pause * 2, LAST_RETRY_MS)
+  }
 }
 
 export function dataVersionSource(options: DataVersionOptions): DataVersion {
@@ -67,43 +108,24 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
     return version
   }
 
-  const follow = async () => {
-    let pause = FIRST_RETRY_MS
-    while (!stop.signal.aborted) {
-      try {
-        // Three heartbeats missed: the stream is taken for dead.
-        const { statusCode, body } = await request(changesUrl, { dispatcher, headers: headers(), signal: stop.signal, headersTimeout: 5000, bodyTimeout: 3 * HEARTBEAT_MS })
-        if (statusCode !== 200) {
-          await body.dump()
-          throw new Error(`participants answered ${statusCode}`)
-        }
-        body.setEncoding('utf8')
-        let rest = ''
-        for await (const chunk of body as AsyncIterable<string>) {
-          rest += chunk
-          for (let end = rest.indexOf('\n'); end >= 0; end = rest.indexOf('\n')) {
-            const line = rest.slice(0, end)
-            rest = rest.slice(end + 1)
-            hold(String((JSON.parse(line) as { version: string | number }).version))
-            streamed++
-            following = true
-            pause = FIRST_RETRY_MS
-          }
-        }
-      } catch {
-        // Unreachable, refused or cut off: read the version meanwhile, and try again after the pause.
-      } finally {
-        following = false
-      }
-      await sleep(pause, undefined, { signal: stop.signal }).catch(() => undefined)
-      pause = Math.min(pause * 2, LAST_RETRY_MS)
-    }
-  }
-  void follow()
+  void followVersions({
+    open: () =>
+      request(changesUrl, { dispatcher, headers: headers(), signal: stop.signal, headersTimeout: 5000, bodyTimeout: 3 * HEARTBEAT_MS }),
+    signal: stop.signal,
+    onVersion: (version) => {
+      hold(version)
+      streamed++
+      following = true
+    },
+    onEnd: () => {
+      following = false
+    },
+  })
 
   return {
     async current() {
-      if (known && ((following && Date.now() - known.at < TRUSTED_FOLLOWED_MS) || Date.now() - known.at < options.freshnessMs)) return known.version
+      if (known && ((following && Date.now() - known.at < TRUSTED_FOLLOWED_MS) || Date.now() - known.at < options.freshnessMs))
+        return known.version
       pending ??= read().finally(() => {
         pending = undefined
       })

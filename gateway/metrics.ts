@@ -7,7 +7,7 @@
  * (sign-in, rate, batch and token limits, safelist, body) by their code.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { Counter, Histogram, Registry } from 'prom-client'
 import {
   ANONYMOUS_OPERATION,
@@ -20,6 +20,7 @@ import {
   UNKNOWN_OPERATION,
   worseOutcome,
 } from '../platform/metrics.js'
+import { codeInBody } from './errors.js'
 
 /** Where the Apollo plugin notes what it learnt of the operation: the HTTP request itself. */
 export interface OperationRecord {
@@ -33,7 +34,6 @@ interface RequestBody {
 }
 
 const NAMED_OPERATION = /^\s*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]*)/
-const REFUSAL_CODE = /"code"\s*:\s*"([A-Z_]+)"/
 
 /** The name a request gives its operation, without parsing it: the operationName, or the first word after `query`. */
 function claimedOperationName(body: unknown): string | undefined {
@@ -49,7 +49,60 @@ export interface GatewayMetrics {
   /** Counts the requests of the GraphQL route, and the response cache's lookups (by the cache header). */
   instrumentGraphQLRoute(scope: FastifyInstance, cacheHeader: string): void
   /** Times a subgraph fetcher until the subgraph's answer starts arriving, by subgraph and outcome. */
-  timeSubgraphFetch<A extends unknown[], R extends { status: number }>(subgraph: string, fetcher: (...args: A) => Promise<R>): (...args: A) => Promise<R>
+  timeSubgraphFetch<A extends unknown[], R extends { status: number }>(
+    subgraph: string,
+    fetcher: (...args: A) => Promise<R>,
+  ): (...args: A) => Promise<R>
+}
+
+/** One listener for every request (what it needs arrives with each call): the operation's name and outcome, on its HTTP request. */
+function operationRecorder(names: OperationNames): GraphQLRequestListener<{ record?: OperationRecord }> {
+  return {
+    async willSendResponse({ contextValue, operationName, response }) {
+      const record = contextValue?.record
+      if (!record) return
+      const operation = operationName === undefined ? UNKNOWN_OPERATION : names.admit(operationName)
+      const body = response.body
+      const outcome = outcomeOfErrors(body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors)
+      if (record.graphqlOutcome === undefined) {
+        record.graphqlOperation = operation
+        record.graphqlOutcome = outcome
+      } else {
+        // The second operation of a batch: the request counts once, as a batch, with the worse outcome.
+        record.graphqlOperation = BATCH_OPERATION
+        record.graphqlOutcome = worseOutcome(record.graphqlOutcome, outcome)
+      }
+    },
+  }
+}
+
+/** The operation label of a request Apollo did not answer (from the cache, or refused). */
+function unansweredOperation(request: FastifyRequest, outcome: string, names: OperationNames): string {
+  // The name the request claims counts only if an answered operation carried it before,
+  // so callers who never get in cannot add names.
+  const body = request.body ?? request.query
+  if (Array.isArray(body)) return BATCH_OPERATION
+  const claimed = claimedOperationName(body)
+  return claimed === undefined && outcome === 'ok' ? ANONYMOUS_OPERATION : names.vouched(claimed)
+}
+
+function subgraphFetchTimer(histogram: Histogram<'subgraph' | 'outcome'>): GatewayMetrics['timeSubgraphFetch'] {
+  return (subgraph, fetcher) => {
+    const ok = histogram.labels(subgraph, 'ok')
+    const httpError = histogram.labels(subgraph, 'http_error')
+    const unavailable = histogram.labels(subgraph, 'unavailable')
+    return async (...args) => {
+      const started = performance.now()
+      try {
+        const response = await fetcher(...args)
+        ;(response.status < 400 ? ok : httpError).observe((performance.now() - started) / 1000)
+        return response
+      } catch (error) {
+        unavailable.observe((performance.now() - started) / 1000)
+        throw error
+      }
+    }
+  }
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -71,25 +124,7 @@ export function createGatewayMetrics(): GatewayMetrics {
   })
   const cacheHit = cacheLookups.labels('hit')
   const cacheMiss = cacheLookups.labels('miss')
-
-  // One listener for every request: what it needs arrives with each call.
-  const listener: GraphQLRequestListener<{ record?: OperationRecord }> = {
-    async willSendResponse({ contextValue, operationName, response }) {
-      const record = contextValue?.record
-      if (!record) return
-      const operation = operationName === undefined ? UNKNOWN_OPERATION : names.admit(operationName)
-      const body = response.body
-      const outcome = outcomeOfErrors(body.kind === 'single' ? body.singleResult.errors : body.initialResult.errors)
-      if (record.graphqlOutcome === undefined) {
-        record.graphqlOperation = operation
-        record.graphqlOutcome = outcome
-      } else {
-        // The second operation of a batch: the request counts once, as a batch, with the worse outcome.
-        record.graphqlOperation = BATCH_OPERATION
-        record.graphqlOutcome = worseOutcome(record.graphqlOutcome, outcome)
-      }
-    },
-  }
+  const listener = operationRecorder(names)
 
   return {
     registry,
@@ -99,21 +134,13 @@ export function createGatewayMetrics(): GatewayMetrics {
       // An error answer Apollo did not describe is a refusal: its code is in the small body.
       scope.addHook('onSend', (request, reply, payload, done) => {
         if (request.graphqlOutcome === undefined && reply.statusCode >= 400 && typeof payload === 'string') {
-          request.graphqlOutcome = refusalOutcome(REFUSAL_CODE.exec(payload)?.[1])
+          request.graphqlOutcome = refusalOutcome(codeInBody(payload))
         }
         done(null, payload)
       })
       scope.addHook('onResponse', (request, reply, done) => {
         const outcome = request.graphqlOutcome ?? (reply.statusCode < 400 ? 'ok' : refusalOutcome(undefined))
-        let operation = request.graphqlOperation
-        if (operation === undefined) {
-          // Answered from the cache, or refused: the name the request claims counts only if an
-          // answered operation carried it before, so callers who never get in cannot add names.
-          const body = request.body ?? request.query
-          const claimed = Array.isArray(body) ? undefined : claimedOperationName(body)
-          if (Array.isArray(body)) operation = BATCH_OPERATION
-          else operation = claimed === undefined && outcome === 'ok' ? ANONYMOUS_OPERATION : names.vouched(claimed)
-        }
+        const operation = request.graphqlOperation ?? unansweredOperation(request, outcome, names)
         const cache = reply.getHeader(cacheHeader)
         if (cache === 'hit') cacheHit.inc()
         else if (cache === 'miss') cacheMiss.inc()
@@ -122,21 +149,6 @@ export function createGatewayMetrics(): GatewayMetrics {
       })
     },
 
-    timeSubgraphFetch(subgraph, fetcher) {
-      const ok = subgraphFetch.labels(subgraph, 'ok')
-      const httpError = subgraphFetch.labels(subgraph, 'http_error')
-      const unavailable = subgraphFetch.labels(subgraph, 'unavailable')
-      return async (...args) => {
-        const started = performance.now()
-        try {
-          const response = await fetcher(...args)
-          ;(response.status < 400 ? ok : httpError).observe((performance.now() - started) / 1000)
-          return response
-        } catch (error) {
-          unavailable.observe((performance.now() - started) / 1000)
-          throw error
-        }
-      }
-    },
+    timeSubgraphFetch: subgraphFetchTimer(subgraphFetch),
   }
 }

@@ -10,28 +10,52 @@ import type { ApolloServerPlugin } from '@apollo/server'
 import { Lexer, Source, TokenKind, type ValidationRule } from 'graphql'
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible'
 import type { GatewayLimits } from '../platform/settings.js'
+import { CODES, GatewayError, overLimit } from './errors.js'
 import { queryFacts } from './queryText.js'
+
+type ArmorRejection = Pick<
+  NonNullable<NonNullable<ConstructorParameters<typeof ApolloArmor>[0]>['maxDepth']>,
+  'onReject' | 'propagateOnRejection'
+>
+
+/**
+ * How one of Armor's rules refuses: with the gateway's own error, which names
+ * the setting, in place of Armor's default (a syntax error with code
+ * BAD_USER_INPUT, which only its text would tell apart from the others).
+ */
+function refusedAs(setting: string): ArmorRejection {
+  return { propagateOnRejection: false, onReject: [(context, error) => context?.reportError(overLimit(error.message, setting))] }
+}
 
 export function armor(limits: GatewayLimits): { plugins: ApolloServerPlugin[]; validationRules: ValidationRule[] } {
   const { plugins, validationRules } = new ApolloArmor({
-    maxDepth: { n: limits.maxDepth, flattenFragments: true },
-    maxAliases: { n: limits.maxAliases },
+    maxDepth: { n: limits.maxDepth, flattenFragments: true, ...refusedAs('HD4RES_MAX_DEPTH') },
+    maxAliases: { n: limits.maxAliases, ...refusedAs('HD4RES_MAX_ALIASES') },
     // Counted on the HTTP request instead (tooManyTokens): armor's parser hook turns refusals into 500s.
     maxTokens: { enabled: false },
-    maxDirectives: { n: limits.maxDirectives },
-    costLimit: { maxCost: limits.maxCost, objectCost: 2, scalarCost: 1, depthCostFactor: 1.5, ignoreIntrospection: true },
+    maxDirectives: { n: limits.maxDirectives, ...refusedAs('HD4RES_MAX_DIRECTIVES') },
+    costLimit: {
+      maxCost: limits.maxCost,
+      objectCost: 2,
+      scalarCost: 1,
+      depthCostFactor: 1.5,
+      ignoreIntrospection: true,
+      ...refusedAs('HD4RES_MAX_COST'),
+    },
     // Suggestions would spell out the schema to someone who may not introspect it.
     blockFieldSuggestion: { enabled: true },
   }).protect()
   return { plugins, validationRules }
 }
 
-export class RateLimited extends Error {
+export class RateLimited extends GatewayError {
   constructor(
     readonly retryAfterSeconds: number,
     readonly who: string,
   ) {
-    super(`Too many requests from this ${who}; try again in ${retryAfterSeconds} s`)
+    super(CODES.RATE_LIMITED, `Too many requests from this ${who}; try again in ${retryAfterSeconds} s`, {
+      'retry-after': String(retryAfterSeconds),
+    })
     this.name = 'RateLimited'
   }
 }

@@ -13,6 +13,10 @@ import { createClient, RESP_TYPES } from 'redis'
 import { queryFacts, queryFactsByHash } from './queryText.js'
 import type { Identity } from '../platform/identity.js'
 import { readsFrom, type Reads } from '../platform/reads.js'
+import type { ResponseCacheSettings } from '../platform/settings.js'
+
+/** Says whether an answer came from the cache (hit) or was kept for the next time (miss). */
+export const CACHE_HEADER = 'x-hd4res-cache'
 
 export interface CacheStore {
   /** An answer's bytes, ready to send. */
@@ -52,6 +56,17 @@ export async function redisStore(url: string): Promise<CacheStore> {
       await client.quit().catch(() => undefined)
     },
   }
+}
+
+/** The store the settings ask for: Redis when they name one, else memory; none when the cache is off. */
+export async function openResponseCache(settings: ResponseCacheSettings | undefined): Promise<CacheStore | null> {
+  if (!settings?.enabled) return null
+  return settings.redisUrl ? redisStore(settings.redisUrl) : memoryStore(settings.maxMegabytes * 2 ** 20)
+}
+
+/** Whether the cache may answer a request at all: one operation, POSTed (a batch or a GET is answered afresh). */
+export function mayAnswerFromCache(request: { method: string; body: unknown }): boolean {
+  return request.method === 'POST' && !Array.isArray(request.body)
 }
 
 export interface OperationRequest {

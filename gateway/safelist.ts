@@ -24,7 +24,7 @@ export function loadSafelist(file: string): Safelist {
   }
   const bodies: string[] = []
   if (data && typeof data === 'object' && Array.isArray((data as { operations?: unknown }).operations)) {
-    for (const [i, op] of ((data as { operations: unknown[] }).operations).entries()) {
+    for (const [i, op] of (data as { operations: unknown[] }).operations.entries()) {
       const body = (op as { body?: unknown })?.body
       if (typeof body !== 'string') throw new Error(`${file}: operations[${i}] has no "body" text`)
       bodies.push(body)

@@ -11,11 +11,11 @@
  */
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http'
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway'
-import { GraphQLError } from 'graphql'
 import { Agent, request } from 'undici'
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../platform/identity.js'
 import { takeReads, type Reads } from '../platform/reads.js'
 import { DATA_VERSION_HEADER, REQUEST_ID_HEADER } from '../platform/headers.js'
+import { subgraphBadResponse, subgraphHttpError, subgraphUnavailable, timedOut } from './errors.js'
 
 export interface SubgraphPoolSettings {
   /** Connections kept per subgraph address. */
@@ -34,17 +34,6 @@ export function subgraphAgent(settings: SubgraphPoolSettings = DEFAULT_POOL): Ag
     pipelining: 1,
   })
 }
-
-/** A subgraph that could not be reached, or did not answer in time: named, never located. */
-export function subgraphUnavailable(service: string, timedOut: boolean): GraphQLError {
-  return new GraphQLError(
-    `The ${service} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; the fields it serves are missing from this answer`,
-    { extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: service } },
-  )
-}
-
-
-const TIMEOUT_ERRORS = new Set(['TimeoutError', 'HeadersTimeoutError', 'BodyTimeoutError'])
 
 export interface SubgraphAnswer {
   status: number
@@ -78,7 +67,7 @@ export function subgraphCaller(agent: Agent, timeoutMs: number, keepAlive = true
       answerHeaders = response.headers
       text = await response.body.text()
     } catch (error) {
-      throw subgraphUnavailable(service, TIMEOUT_ERRORS.has((error as Error).name))
+      throw subgraphUnavailable(service, timedOut(error))
     }
     const type = answerHeaders['content-type']
     if (typeof type !== 'string' || !(type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))) {
@@ -87,11 +76,7 @@ export function subgraphCaller(agent: Agent, timeoutMs: number, keepAlive = true
     try {
       return { status, headers: answerHeaders, body: JSON.parse(text) as unknown }
     } catch (error) {
-      // It answered, but not with a readable body: not "unreachable", and the log has the reason.
-      throw new GraphQLError(`The ${service} service answered with a body that is not valid JSON; the fields it serves are missing from this answer`, {
-        extensions: { code: 'SUBGRAPH_BAD_RESPONSE', serviceName: service },
-        originalError: error as Error,
-      })
+      throw subgraphBadResponse(service, error as Error)
     }
   }
 }
@@ -141,17 +126,16 @@ export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext
     if (context.identity) headers[IDENTITY_HEADER] = context.signedIdentity ??= signIdentity(context.identity, this.secret)
     if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId
     if (context.dataVersion) headers[DATA_VERSION_HEADER] = context.dataVersion
-    const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName, extensions: request.extensions })
+    const body = JSON.stringify({
+      query: request.query,
+      variables: request.variables,
+      operationName: request.operationName,
+      extensions: request.extensions,
+    })
 
     const answer = await this.call(this.service, this.url, body, headers)
     if (answer.status < 200 || answer.status >= 300) {
-      const statusText = STATUS_CODES[answer.status] ?? ''
-      throw new GraphQLError(`${answer.status}: ${statusText}`, {
-        extensions: {
-          ...(answer.status === 401 ? { code: 'UNAUTHENTICATED' } : answer.status === 403 ? { code: 'FORBIDDEN' } : {}),
-          response: { url: this.url, status: answer.status, statusText, body: answer.body },
-        },
-      })
+      throw subgraphHttpError(answer.status, STATUS_CODES[answer.status] ?? '', { url: this.url, body: answer.body })
     }
     if (answer.body === null || typeof answer.body !== 'object') {
       throw new Error(`Expected JSON response body, but received: ${String(answer.body).slice(0, 200)}`)

@@ -1,13 +1,15 @@
 /**
- * GraphiQL, served from the installed npm packages (React 18 and GraphiQL 3's
- * UMD builds): it works with no internet access. In embedded mode the page is
- * opened with the demo researcher's token already in the headers.
+ * GraphiQL, where the settings switch it on, served from the installed npm
+ * packages (React 18 and GraphiQL 3's UMD builds): it works with no internet
+ * access. In embedded mode the page is opened with the demo researcher's
+ * token already in the headers; the site's root leads to it.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
+import type { Stage } from './stage.js'
 
 const require = createRequire(import.meta.url)
 const packageFile = (pkg: string, file: string) => path.join(path.dirname(require.resolve(`${pkg}/package.json`)), file)
@@ -62,12 +64,12 @@ function page(options: { endpoint: string; token?: string }): string {
 // The example frontend's overview operation, which the typed client is generated from too.
 const EXAMPLE_QUERY = `# Your research projects, with what HD4RES v2 publishes about each.
 # Press the run button (or Ctrl-Enter); the Docs panel lists every field.
-${readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../operations/ProjectOverview.graphql'), 'utf8')
+${readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../operations/ProjectOverview.graphql'), 'utf8')
   .split('\n')
   .filter((line) => !line.startsWith('#'))
   .join('\n')}`
 
-export function registerGraphiQL(app: FastifyInstance, options: { endpoint: string; token?: string }): void {
+function registerGraphiQL(app: FastifyInstance, options: { endpoint: string; token?: string }): void {
   const html = page(options)
   const assets = new Map(Object.entries(ASSETS).map(([name, a]) => [name, { body: readFileSync(a.file), type: a.type }]))
   app.get('/graphiql', async (_request, reply) => reply.type('text/html; charset=utf-8').send(html))
@@ -76,4 +78,13 @@ export function registerGraphiQL(app: FastifyInstance, options: { endpoint: stri
     if (!asset) return reply.code(404).send({ error: 'no such asset' })
     return reply.type(asset.type).header('cache-control', 'public, max-age=86400').send(asset.body)
   })
+}
+
+export const graphiql: Stage = {
+  name: 'graphiql',
+  register(app, { options }) {
+    if (!options.graphiql?.enabled) return
+    registerGraphiQL(app, { endpoint: '/graphql', token: options.graphiql.token })
+    app.get('/', async (_request, reply) => reply.redirect('/graphiql'))
+  },
 }

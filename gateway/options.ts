@@ -1,0 +1,46 @@
+/**
+ * What a gateway is made from (GatewayOptions, which the composition roots
+ * fill in from the settings) and what each GraphQL request it answers carries
+ * through Apollo and into every subgraph call (GatewayContext).
+ */
+import type { Logger } from 'pino'
+import type { Identity } from '../platform/identity.js'
+import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings } from '../platform/settings.js'
+import type { AuditOptions, RequestAudit } from './audit.js'
+import type { Verifier } from './auth.js'
+import type { OperationRecord } from './metrics.js'
+import type { Safelist } from './safelist.js'
+import type { SubgraphCallContext } from './subgraphClient.js'
+
+/** Per request: who asks, and what every subgraph call of the request carries (SubgraphCallContext). */
+export interface GatewayContext extends SubgraphCallContext {
+  identity: Identity
+  requestId: string
+  /** Where the metrics note the operation's name and outcome: the HTTP request. */
+  record?: OperationRecord
+  /** Where the audit trail notes each operation and what it read; absent when the audit is off. */
+  audit?: RequestAudit
+}
+
+export interface GatewayOptions {
+  supergraphSdl: string
+  /** Each subgraph's GraphQL endpoint, by service name. */
+  subgraphUrls: Record<string, string>
+  identitySecret: string
+  verifier: Verifier
+  limits: GatewayLimits
+  logger: Logger
+  /** Mask unexpected errors' messages (they are logged with the request id). */
+  production: boolean
+  graphiql?: { enabled: boolean; token?: string }
+  introspection: boolean
+  /** When given, only these operations are answered. */
+  safelist?: Safelist
+  responseCache?: ResponseCacheSettings
+  /** The bearer token /metrics asks for (HD4RES_METRICS_TOKEN). */
+  metricsToken?: string
+  /** Connection pool and document/plan cache sizes; the defaults when absent. */
+  performance?: GatewayPerformanceSettings
+  /** The audit trail's spool and shipping; no audit records when absent (HD4RES_AUDIT=off, for the benchmark only). */
+  audit?: AuditOptions
+}
