@@ -30,6 +30,17 @@ interface SignedPayload extends Identity {
 export const IDENTITY_LIFETIME_MS = 60_000
 
 /**
+ * A researcher's id is the token's `sub`, which OpenID Connect allows to be
+ * up to 255 ASCII characters; of those, the printable ones. Anything else is
+ * refused at sign-in, and by the participants subgraph if it ever arrived.
+ */
+export const RESEARCHER_ID_MAX = 255
+const RESEARCHER_ID = /^[\x20-\x7e]+$/
+export function isResearcherId(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= RESEARCHER_ID_MAX && RESEARCHER_ID.test(value)
+}
+
+/**
  * The secret setting may list several secrets, comma-separated, for rotation:
  * the first signs, any of them verifies.
  */

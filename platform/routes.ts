@@ -3,8 +3,10 @@
  * call: the addresses both sides build their requests and handlers from.
  */
 
-/** A researcher's memberships. */
-export const ACCESS_ROUTE = '/internal/access/:researcherId'
+/** A researcher's memberships; the researcher's id travels in the query (`accessPath`), since ids such as `..` or `a/b` cannot be a path segment. */
+export const ACCESS_ROUTE = '/internal/access'
+/** The query parameter naming the researcher. */
+export const ACCESS_RESEARCHER_PARAMETER = 'researcher'
 /** The store's data version, bumped by every import: what response caches key on. */
 export const VERSION_ROUTE = '/internal/data-version'
 /** The same, as a stream of lines: the version now, then each change as it commits (versionFeed.ts). */
@@ -19,4 +21,4 @@ export const AUDIT_BATCH_MAX_BYTES = 8 * 2 ** 20
 export const HEARTBEAT_MS = 15_000
 
 /** The path of one researcher's memberships. */
-export const accessPath = (researcherId: string) => ACCESS_ROUTE.replace(':researcherId', encodeURIComponent(researcherId))
+export const accessPath = (researcherId: string) => `${ACCESS_ROUTE}?${ACCESS_RESEARCHER_PARAMETER}=${encodeURIComponent(researcherId)}`

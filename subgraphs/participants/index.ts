@@ -8,7 +8,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { printSubgraphSchema } from '@apollo/subgraph'
-import { GATEWAY_ROLE } from '../../platform/identity.js'
+import { GATEWAY_ROLE, isResearcherId, RESEARCHER_ID_MAX } from '../../platform/identity.js'
 import type { SubgraphDefinition } from '../kit/server/subgraph.js'
 import { buildTypeGraphQLSubgraph } from '../kit/graphql/typegraphql.js'
 import { createParticipantsLoaders, type ParticipantsLoaders } from './loaders.js'
@@ -24,7 +24,7 @@ import { AuditResolver } from './audit.js'
 import { registerAuditIntake } from './auditIntake.js'
 import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
-import { ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../../platform/routes.js'
+import { ACCESS_RESEARCHER_PARAMETER, ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../../platform/routes.js'
 import { versionFeed } from './versionFeed.js'
 import { readDataVersion } from '../kit/store/ops.js'
 
@@ -43,11 +43,16 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   reportsImportLog: true,
   routes(app, deps, log) {
     const store = new ParticipantsStore(deps.db)
-    app.get<{ Params: { researcherId: string } }>(ACCESS_ROUTE, async (request, reply) => {
+    app.get<{ Querystring: Record<string, unknown> }>(ACCESS_ROUTE, async (request, reply) => {
       if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
         return reply.code(403).send({ error: 'only the gateway may read memberships' })
       }
-      const { researcherId } = request.params
+      const researcherId = request.query[ACCESS_RESEARCHER_PARAMETER]
+      if (!isResearcherId(researcherId)) {
+        return reply
+          .code(400)
+          .send({ error: `"${ACCESS_RESEARCHER_PARAMETER}" must be a researcher id: 1 to ${RESEARCHER_ID_MAX} printable ASCII characters` })
+      }
       const [researcher, projects] = await Promise.all([
         store.researcher(researcherId),
         store.memberProjectIds(researcherId),
