@@ -3,6 +3,7 @@
  * expiry, signature) with jose, against an OIDC provider's JWKS or, in
  * embedded mode, the development issuer's own key.
  */
+import { isResearcherId, RESEARCHER_ID_MAX } from '../platform/identity.js'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LRUCache } from 'lru-cache'
@@ -141,6 +142,10 @@ export function createVerifier(options: VerifierOptions): Verifier {
           algorithms: options.algorithms,
           requiredClaims: ['exp', 'sub'],
         })
+        // Any subject OpenID Connect allows goes on to the subgraphs intact; anything else stops here.
+        if (!isResearcherId(payload.sub)) {
+          throw new AuthError(`The token's subject (sub) must be 1 to ${RESEARCHER_ID_MAX} printable ASCII characters, as OpenID Connect allows`)
+        }
         const rawRoles = claimAt(payload, claims.roles)
         const name = claimAt(payload, claims.name)
         const result = {
@@ -151,7 +156,7 @@ export function createVerifier(options: VerifierOptions): Verifier {
         verified.set(authorization, { claims: result, exp: payload.exp!, nbf: payload.nbf ?? 0 })
         return result
       } catch (error) {
-        throw new AuthError(describeJoseError(error))
+        throw error instanceof AuthError ? error : new AuthError(describeJoseError(error))
       }
     },
   }

@@ -60,6 +60,29 @@ describe.each([
     expectCleanRefusal(await t.query(PAGE, { after: edit(cursor) }), /after/)
   })
 
+  it.each([
+    ['..', '..'],
+    ['a path', 'team/a b?c#d%00'],
+    ['255 characters', 'x'.repeat(255)],
+  ])('signs in a subject OpenID Connect allows: %s', async (_what, sub) => {
+    const answer = await t.query('{ me { id projects { code } } }', {}, await t.tokenFor(sub))
+    expect(answer.status).toBe(200)
+    expect(answer.body.errors).toBeUndefined()
+    expect(answer.body.data!.me).toEqual({ id: sub, projects: [] })
+  })
+
+  it.each([
+    ['256 characters', 'x'.repeat(256)],
+    ['a NUL', 'a\u0000b'],
+    ['a control character', 'a\nb'],
+    ['a non-ASCII character', 'caf\u00e9'],
+  ])('refuses a subject with %s at sign-in with 401', async (_what, sub) => {
+    const answer = await t.query('{ me { id } }', {}, await t.tokenFor(sub))
+    expect(answer.status).toBe(401)
+    expect(answer.body.errors[0].extensions.code).toBe('UNAUTHENTICATED')
+    expect(answer.body.errors[0].message).toMatch(/subject \(sub\)/)
+  })
+
   it('refuses a NUL byte in filter.search, naming it', async () => {
     expectCleanRefusal(await t.query(PAGE, { search: 'abc\u0000def' }), /search/)
   })
