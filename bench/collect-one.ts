@@ -38,7 +38,11 @@ if (kind === 'servicenow') {
   const [result] = await collectInternalCounts(
     db,
     {
-      components: { HD_INTEGRATION: component('HD_INTEGRATION'), HD_DWH_STAGING: component('HD_DWH_STAGING'), HD_DWH_EXPLOITATION: component('HD_DWH_EXPLOITATION') },
+      components: {
+        HD_INTEGRATION: component('HD_INTEGRATION'),
+        HD_DWH_STAGING: component('HD_DWH_STAGING'),
+        HD_DWH_EXPLOITATION: component('HD_DWH_EXPLOITATION'),
+      },
       multiStudy: { databaseUrl: input, query: 'SELECT project, subject_key FROM counts.subject_keys' },
     },
     ['2026-11-21'],

@@ -57,13 +57,24 @@ async function writeCountsFolder(dir: string): Promise<number> {
         records,
         ...(component.holdsSubjects ? { uniqueSubjects: Math.floor(records / 2) } : {}),
         ...(component.id === 'HD4DP_V2_LOCAL'
-          ? { installations: [0, 1, 2].map((k) => ({ installation: hosts[(i * 3 + k) % hosts.length]!, records: Math.floor(records / 3), uniqueSubjects: Math.floor(records / 6) })) }
+          ? {
+              installations: [0, 1, 2].map((k) => ({
+                installation: hosts[(i * 3 + k) % hosts.length]!,
+                records: Math.floor(records / 3),
+                uniqueSubjects: Math.floor(records / 6),
+              })),
+            }
           : {}),
       }
     })
     // Installations repeat across a project's entries only by chance; keep them distinct.
-    for (const p of projects) if ('installations' in p && p.installations) p.installations = [...new Map(p.installations.map((x) => [x.installation, x])).values()]
-    const text = JSON.stringify({ format: 'hd4devops-counts/1', component: component.id, day: END, generatedAt: `${END}T23:00:00Z`, projects }, null, 2)
+    for (const p of projects)
+      if ('installations' in p && p.installations) p.installations = [...new Map(p.installations.map((x) => [x.installation, x])).values()]
+    const text = JSON.stringify(
+      { format: 'hd4devops-counts/1', component: component.id, day: END, generatedAt: `${END}T23:00:00Z`, projects },
+      null,
+      2,
+    )
     writeFileSync(path.join(dir, `counts-${component.id}.json`), text)
     bytes += text.length
   }
@@ -126,14 +137,27 @@ export async function benchCollectors(log: (line: string) => void): Promise<Coll
         ['ServiceNow, 100,000 tickets', 'servicenow', small, statSync(small).size / 2 ** 20],
         ['ServiceNow, 1,200,000 tickets (memory check)', 'servicenow', big, statSync(big).size / 2 ** 20],
         ['HD4DevOps counts, 1,000 projects x 6 external components, one day', 'counts', countsDir, countsMb],
-        ['Internal counts, 1,000 projects x 3 internal components + multi-study from 216,667 subject keys, one day', 'internal', internal.url, 0],
+        [
+          'Internal counts, 1,000 projects x 3 internal components + multi-study from 216,667 subject keys, one day',
+          'internal',
+          internal.url,
+          0,
+        ],
       ]
       for (const [workload, kind, input, inputMb] of workloads) {
         const store = await prepareStore(engine)
         try {
           log(`${engine}: ${workload}…`)
           const m = await measure(kind, store.url, input)
-          rows.push({ workload, store: engine === 'pglite' ? 'PGlite (embedded, on disk)' : 'PostgreSQL 15 (local server)', rows: m.rows, seconds: m.seconds, rowsPerSecond: m.rows / m.seconds, peakRssMb: m.peakRssMb, inputMb })
+          rows.push({
+            workload,
+            store: engine === 'pglite' ? 'PGlite (embedded, on disk)' : 'PostgreSQL 15 (local server)',
+            rows: m.rows,
+            seconds: m.seconds,
+            rowsPerSecond: m.rows / m.seconds,
+            peakRssMb: m.peakRssMb,
+            inputMb,
+          })
           log(`  ${m.rows} rows in ${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB`)
         } finally {
           await store.drop()

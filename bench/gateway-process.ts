@@ -37,7 +37,6 @@ const config = JSON.parse(configText!) as {
 const supergraphWithAddresses = () =>
   Object.entries(config.urls).reduce((sdl, [name, url]) => sdl.replaceAll(placeholderUrl(name), url), readCommittedSupergraph())
 
-
 // Each contender loads only its own modules, so none carries another's memory.
 if (kind === 'ours') {
   const { createLocalJWKSet } = await import('jose')
@@ -72,12 +71,20 @@ if (kind === 'ours') {
     log: () => undefined,
     startWorker: async () => {
       // GraphiQL is off outside development, and these run in production mode (or ask for no page).
-      const { app } = await gatewayFromSettings({ ...settings, graphiql: false }, {
-        supergraphSdl: readCommittedSupergraph(),
-        subgraphUrls: config.urls,
-        identitySecret: config.secret,
-        verifier: createVerifier({ issuer: DEV_ISSUER, audience: DEV_AUDIENCE, keys: createLocalJWKSet({ keys: [config.publicJwk] }), algorithms: ['ES256'] }),
-      })
+      const { app } = await gatewayFromSettings(
+        { ...settings, graphiql: false },
+        {
+          supergraphSdl: readCommittedSupergraph(),
+          subgraphUrls: config.urls,
+          identitySecret: config.secret,
+          verifier: createVerifier({
+            issuer: DEV_ISSUER,
+            audience: DEV_AUDIENCE,
+            keys: createLocalJWKSet({ keys: [config.publicJwk] }),
+            algorithms: ['ES256'],
+          }),
+        },
+      )
       await app.listen({ port, host: '127.0.0.1' })
       return { close: () => app.close() }
     },
@@ -125,7 +132,10 @@ if (kind === 'ours') {
     }
   }
   process.env.APOLLO_TELEMETRY_DISABLED = 'true'
-  const gateway = new ApolloGateway({ supergraphSdl: readCommittedSupergraph(), buildService: ({ name }) => new Forwarding({ url: config.urls[name]! }) })
+  const gateway = new ApolloGateway({
+    supergraphSdl: readCommittedSupergraph(),
+    buildService: ({ name }) => new Forwarding({ url: config.urls[name]! }),
+  })
   const server = new ApolloServer({ gateway })
   await startStandaloneServer(server, {
     listen: { port, host: '127.0.0.1' },

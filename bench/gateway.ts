@@ -124,7 +124,11 @@ async function prime(load: Load): Promise<void> {
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       for (let item = queue.pop(); item; item = queue.pop()) {
-        const response = await fetch(load.url, { method: 'POST', headers: { 'content-type': 'application/json', ...item.headers }, body: item.body })
+        const response = await fetch(load.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...item.headers },
+          body: item.body,
+        })
         await response.arrayBuffer()
       }
     }),
@@ -324,10 +328,27 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       return { url, next: () => request(pick(w.people)), each: () => w.people.map(request) }
     }
 
-    interface Contender { label: string; kind: string; load: Load; workers?: number; env?: Record<string, string>; cache?: boolean; subgraphs?: Record<string, string>; warm?: () => Promise<void> }
+    interface Contender {
+      label: string
+      kind: string
+      load: Load
+      workers?: number
+      env?: Record<string, string>
+      cache?: boolean
+      subgraphs?: Record<string, string>
+      warm?: () => Promise<void>
+    }
     const ceilingFile = path.join(work, 'ceiling.json')
     const gatewayConfig = (c: Contender, w: Workload) =>
-      JSON.stringify({ urls: c.subgraphs ?? urls, secret, publicJwk, cache: c.cache ?? w.cache, workers: c.workers, env: c.env, ceilingBodyFile: ceilingFile })
+      JSON.stringify({
+        urls: c.subgraphs ?? urls,
+        secret,
+        publicJwk,
+        cache: c.cache ?? w.cache,
+        workers: c.workers,
+        env: c.env,
+        ceilingBodyFile: ceilingFile,
+      })
     const cannot = (w: Workload, c: Contender, what: string, reason: string) => {
       if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
       log(`${w.name}: ${c.label} cannot serve this ${what}: ${reason}`)
@@ -351,7 +372,11 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         await c.warm?.()
         // One request first: a contender that answers it with errors cannot serve this workload.
         const probe = c.load.next()
-        const answer = await fetch(c.load.url, { method: 'POST', headers: { 'content-type': 'application/json', ...probe.headers }, body: probe.body })
+        const answer = await fetch(c.load.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...probe.headers },
+          body: probe.body,
+        })
         const text = await answer.text()
         if (answer.status !== 200 || text.includes('"errors"')) {
           const message = (JSON.parse(text) as { errors?: { message?: string }[] }).errors?.[0]?.message ?? `HTTP ${answer.status}`
@@ -377,7 +402,8 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         for (const [i, c] of contenders.entries()) {
           if (unable.some((u) => u.contender === c.label)) continue
           const gateway = await launch(w, c, PORT + i)
-          if (gateway) started.push({ label: c.label, load: c.load, gateway, settle: c.kind === 'ours' ? () => auditSettled(c.load.url) : undefined })
+          if (gateway)
+            started.push({ label: c.label, load: c.load, gateway, settle: c.kind === 'ours' ? () => auditSettled(c.load.url) : undefined })
         }
         if (started.length === 0) return []
         if (direct) started.push(direct)
@@ -387,7 +413,9 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         return started.map((s, i) => {
           const m = measured[i]!
           const peak = s.gateway ? gatewayMemory(s.gateway).peakMb : null
-          log(`  ${s.label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`)
+          log(
+            `  ${s.label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`,
+          )
           return { workload: w.name, contender: s.label, ...m, peakRssMb: peak }
         })
       } finally {
@@ -401,7 +429,12 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     {
       const [a] = workloads as [Workload]
       log(`warming the subgraphs up for ${SYSTEM_WARM_UP} s through the stock gateway (not counted)…`)
-      const stock = await start(['bench/gateway-process.ts', 'stock', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false })])
+      const stock = await start([
+        'bench/gateway-process.ts',
+        'stock',
+        String(PORT),
+        JSON.stringify({ urls, secret, publicJwk, cache: false }),
+      ])
       try {
         const load = withIdentity(a)
         await prime(load)
@@ -414,12 +447,22 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     for (const w of only ? [] : workloads) {
       // The ceiling answers exactly what ours answers, for the same request: the bytes are taken first.
       {
-        const gateway = await start(['bench/gateway-process.ts', 'ours', String(PORT), JSON.stringify({ urls, secret, publicJwk, cache: false })])
+        const gateway = await start([
+          'bench/gateway-process.ts',
+          'ours',
+          String(PORT),
+          JSON.stringify({ urls, secret, publicJwk, cache: false }),
+        ])
         try {
           const r = w.people[0]!
-          const sample = await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: bodyOf(w)(r) })
+          const sample = await fetch(gatewayUrl, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` },
+            body: bodyOf(w)(r),
+          })
           const bytes = Buffer.from(await sample.arrayBuffer())
-          if (sample.status !== 200 || bytes.includes('"errors"')) throw new Error(`${w.name}: the ceiling's sample answer is an error (HTTP ${sample.status}): ${bytes.toString('utf8', 0, 300)}`)
+          if (sample.status !== 200 || bytes.includes('"errors"'))
+            throw new Error(`${w.name}: the ceiling's sample answer is an error (HTTP ${sample.status}): ${bytes.toString('utf8', 0, 300)}`)
           writeFileSync(ceilingFile, bytes)
         } finally {
           await stop(gateway.child)
@@ -433,20 +476,56 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         { label: 'stock @apollo/gateway', kind: 'stock', load: withIdentity(w, at(2)) },
         { label: '@graphql-hive/gateway', kind: 'hive', load: withIdentity(w, at(3)) },
         { label: '@mercuriusjs/gateway', kind: 'mercurius', load: withIdentity(w, at(4)) },
-        { label: 'ceiling (bare node:http, same bytes)', kind: 'ceiling', load: { url: at(5), next: () => ({ body: bodyOf(w)(pick(w.people)), headers: {} }) } },
+        {
+          label: 'ceiling (bare node:http, same bytes)',
+          kind: 'ceiling',
+          load: { url: at(5), next: () => ({ body: bodyOf(w)(pick(w.people)), headers: {} }) },
+        },
       ]
-      rows.push(...(await run(w, contenders, w.direct ? { label: 'direct (participants subgraph)', load: withIdentity(w, w.direct) } : undefined)))
+      rows.push(
+        ...(await run(w, contenders, w.direct ? { label: 'direct (participants subgraph)', load: withIdentity(w, w.direct) } : undefined)),
+      )
     }
 
     // Each lever of ours, off, beside the figures above where it is on.
     const [a, b, c, d] = workloads as [Workload, Workload, Workload, Workload]
-    const apqBody = (r: Person) => JSON.stringify({ variables: { id: r.projects[0] }, extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(dashboard).digest('hex') } } })
+    const apqBody = (r: Person) =>
+      JSON.stringify({
+        variables: { id: r.projects[0] },
+        extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(dashboard).digest('hex') } },
+      })
     const leverRuns: [Workload, Contender][] = [
-      [a, { label: 'ours, subgraph connections not kept alive', kind: 'ours', load: withToken(a), env: { HD4RES_SUBGRAPH_KEEPALIVE: 'off' } }],
-      ...(uncachedUrls ? [[a, { label: 'ours, subgraph result cache off', kind: 'ours', load: withToken(a), subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
+      [
+        a,
+        { label: 'ours, subgraph connections not kept alive', kind: 'ours', load: withToken(a), env: { HD4RES_SUBGRAPH_KEEPALIVE: 'off' } },
+      ],
+      ...(uncachedUrls
+        ? [
+            [a, { label: 'ours, subgraph result cache off', kind: 'ours', load: withToken(a), subgraphs: uncachedUrls }] as [
+              Workload,
+              Contender,
+            ],
+          ]
+        : []),
       [a, { label: 'ours, no heap limit (V8 default)', kind: 'ours', load: withToken(a), env: { HD4RES_GATEWAY_HEAP_MB: '0' } }],
-      [a, { label: 'ours, young generation 32 MB (switched on)', kind: 'ours', load: withToken(a), env: { HD4RES_GATEWAY_SEMI_SPACE_MB: '32' } }],
-      [a, { label: 'ours, parsed-document and query-plan caches off', kind: 'ours', load: withToken(a), env: { HD4RES_DOCUMENT_CACHE_MB: '0', HD4RES_QUERY_PLAN_CACHE_MB: '0' } }],
+      [
+        a,
+        {
+          label: 'ours, young generation 32 MB (switched on)',
+          kind: 'ours',
+          load: withToken(a),
+          env: { HD4RES_GATEWAY_SEMI_SPACE_MB: '32' },
+        },
+      ],
+      [
+        a,
+        {
+          label: 'ours, parsed-document and query-plan caches off',
+          kind: 'ours',
+          load: withToken(a),
+          env: { HD4RES_DOCUMENT_CACHE_MB: '0', HD4RES_QUERY_PLAN_CACHE_MB: '0' },
+        },
+      ],
       [
         a,
         {
@@ -456,13 +535,30 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
           // The first request with the text registers the hash.
           warm: async () => {
             const r = people[0]!
-            await fetch(gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` }, body: JSON.stringify({ ...JSON.parse(apqBody(r)), query: dashboard }) })
+            await fetch(gatewayUrl, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` },
+              body: JSON.stringify({ ...JSON.parse(apqBody(r)), query: dashboard }),
+            })
           },
         },
       ],
       [b, { label: 'ours, response cache off', kind: 'ours', load: withToken(b), cache: false }],
       [c, { label: 'ours, response cache off', kind: 'ours', load: withToken(c), cache: false }],
-      ...(uncachedUrls ? [[c, { label: 'ours, response cache and subgraph result cache off', kind: 'ours', load: withToken(c), cache: false, subgraphs: uncachedUrls }] as [Workload, Contender]] : []),
+      ...(uncachedUrls
+        ? [
+            [
+              c,
+              {
+                label: 'ours, response cache and subgraph result cache off',
+                kind: 'ours',
+                load: withToken(c),
+                cache: false,
+                subgraphs: uncachedUrls,
+              },
+            ] as [Workload, Contender],
+          ]
+        : []),
       [d, { label: 'ours, response cache off', kind: 'ours', load: withToken(d), cache: false }],
     ]
     // The audit trail on and off side by side, rounds interleaved. The off switch is refused in production, so all
@@ -474,12 +570,21 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         w,
         [
           { label: 'ours, audit on (development mode, beside the next rows)', kind: 'ours', load: at(0), env: { NODE_ENV: 'development' } },
-          { label: 'ours, audit on, shipped after the rounds (the answer’s path alone)', kind: 'ours', load: at(1), env: { NODE_ENV: 'development', HD4RES_AUDIT_SHIP_MS: '3600000' } },
+          {
+            label: 'ours, audit on, shipped after the rounds (the answer’s path alone)',
+            kind: 'ours',
+            load: at(1),
+            env: { NODE_ENV: 'development', HD4RES_AUDIT_SHIP_MS: '3600000' },
+          },
           { label: 'ours, audit off (development mode)', kind: 'ours', load: at(2), env: { NODE_ENV: 'development', HD4RES_AUDIT: 'off' } },
         ],
       ]
     }
-    const pairs: [Workload, Contender[]][] = [...leverRuns.map(([w, lever]): [Workload, Contender[]] => [w, [lever]]), auditRuns(a), auditRuns(d)]
+    const pairs: [Workload, Contender[]][] = [
+      ...leverRuns.map(([w, lever]): [Workload, Contender[]] => [w, [lever]]),
+      auditRuns(a),
+      auditRuns(d),
+    ]
     for (const [w, contenders] of pairs) {
       if (only && !contenders.some((c) => c.label.includes(only))) continue
       levers.push(...(await run(w, contenders)))

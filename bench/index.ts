@@ -13,7 +13,8 @@ import { benchGateway, type GatewayBenchRow } from './gateway.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const file = path.join(root, 'BENCHMARKS.md')
-const version = (pkg: string) => (JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version
+const version = (pkg: string) =>
+  (JSON.parse(readFileSync(path.join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }).version
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const suites = process.argv[2] ? [process.argv[2]] : ['collectors', 'gateway']
 if (process.env.HD4RES_BENCH_LEVERS && process.argv[2] !== 'gateway') {
@@ -35,9 +36,14 @@ if (suites.includes('collectors')) {
   const table = [
     '| workload | store | rows written | seconds | rows/s | input MB | peak RSS MB |',
     '|---|---|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.workload} | ${r.store} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rowsPerSecond)} | ${r.inputMb > 0 ? fmt(r.inputMb, 1) : '(a database)'} | ${fmt(r.peakRssMb)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.workload} | ${r.store} | ${fmt(r.rows)} | ${fmt(r.seconds, 1)} | ${fmt(r.rowsPerSecond)} | ${r.inputMb > 0 ? fmt(r.inputMb, 1) : '(a database)'} | ${fmt(r.peakRssMb)} |`,
+    ),
   ].join('\n')
-  sections.set('Collectors', `## Collectors
+  sections.set(
+    'Collectors',
+    `## Collectors
 
 Run ${today} with \`${command}\`.
 
@@ -55,14 +61,20 @@ peak memory; compare the 100,000 and 1,200,000 rows. PGlite's own WebAssembly
 heap makes most of its process's memory. The HD4DevOps and internal rows
 together are one day for 1,000 projects across the 9 components that hold
 counts (HD MDM is monitored for status only).
-`)
+`,
+  )
 }
 
 if (suites.includes('gateway') && process.env.HD4RES_BENCH_LEVERS) {
   // Some levers only: their rows are printed, and BENCHMARKS.md is left as it is.
   const { levers, store } = await benchGateway(log)
-  console.log(`\nLevers matching "${process.env.HD4RES_BENCH_LEVERS}", on ${store}, ${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, median of 3 rounds:`)
-  for (const r of levers) console.log(`  ${r.workload} | ${r.contender}: ${fmt(r.requestsPerSecond)} req/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}`)
+  console.log(
+    `\nLevers matching "${process.env.HD4RES_BENCH_LEVERS}", on ${store}, ${process.env.HD4RES_BENCH_SECONDS ?? 5} s a round, median of 3 rounds:`,
+  )
+  for (const r of levers)
+    console.log(
+      `  ${r.workload} | ${r.contender}: ${fmt(r.requestsPerSecond)} req/s, p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms, errors ${r.errors}`,
+    )
   process.exit(0)
 }
 
@@ -75,11 +87,16 @@ if (suites.includes('gateway')) {
     const rounds = r.rssAfterRounds.length > 0 ? r.rssAfterRounds.map((x) => fmt(x)).join(' / ') : '–'
     return `| ${r.workload} | ${r.contender} | ${fmt(r.requestsPerSecond)} | ${fmt(r.p50, 2)} | ${fmt(r.p99, 2)} | ${r.errors} | ${r.peakRssMb === null ? '–' : fmt(r.peakRssMb)} | ${rounds} | ${s ? `${fmt(r.requestsPerSecond / s.requestsPerSecond, 2)}×` : ''} | ${c ? `${fmt((100 * r.requestsPerSecond) / c.requestsPerSecond)} %` : ''} |`
   }
-  const head = ['| workload | gateway | req/s | p50 ms | p99 ms | errors | peak RSS MB | RSS after each round MB | vs stock | vs ceiling |', '|---|---|---:|---:|---:|---:|---:|---|---:|---:|']
+  const head = [
+    '| workload | gateway | req/s | p50 ms | p99 ms | errors | peak RSS MB | RSS after each round MB | vs stock | vs ceiling |',
+    '|---|---|---:|---:|---:|---:|---:|---|---:|---:|',
+  ]
   const unableText = unable.length
     ? unable.map((u) => `- **${u.contender}** could not serve this supergraph: ${u.reason}`).join('\n')
     : '- Every contender served the supergraph.'
-  sections.set('Gateway', `## Gateway
+  sections.set(
+    'Gateway',
+    `## Gateway
 
 Run ${today} with \`${command}\`, on ${store}. Each gateway runs in a
 process of its own (\`bench/gateway-process.ts\`) in front of the same
@@ -149,13 +166,15 @@ of keeping the records, which here shares the machine); and off
 (\`HD4RES_AUDIT=off\`).
 
 ${[...head, ...levers.map(line)].join('\n')}
-`)
+`,
+  )
 }
 
 /** The issue's done-when figures, read off this run's rows. */
 function targets(rows: GatewayBenchRow[]): string {
   const at = (w: string, prefix: string) => rows.find((r) => r.workload.startsWith(w) && r.contender.startsWith(prefix))
-  const ratio = (a?: GatewayBenchRow, b?: GatewayBenchRow) => (a && b && b.requestsPerSecond > 0 ? a.requestsPerSecond / b.requestsPerSecond : NaN)
+  const ratio = (a?: GatewayBenchRow, b?: GatewayBenchRow) =>
+    a && b && b.requestsPerSecond > 0 ? a.requestsPerSecond / b.requestsPerSecond : NaN
   const mark = (ok: boolean) => (ok ? 'met' : 'not met')
   const lines: string[] = []
   for (const who of ['ours', 'ours, 2 workers']) {
@@ -164,16 +183,24 @@ function targets(rows: GatewayBenchRow[]): string {
     const peers = rows.filter((r) => r.workload.startsWith('(a)') && r.contender.startsWith('@') && r.requestsPerSecond > 0)
     const ahead = ours !== undefined && peers.every((p) => p.requestsPerSecond < ours.requestsPerSecond && p.p99 > ours.p99)
     const x = ratio(ours, stock)
-    lines.push(`- (a) uncached, ${who}: ${fmt(x, 2)}× stock (target 2×: ${mark(x >= 2)}); ahead of every peer that served, with lower p99: ${ahead ? 'yes' : 'no'}`)
+    lines.push(
+      `- (a) uncached, ${who}: ${fmt(x, 2)}× stock (target 2×: ${mark(x >= 2)}); ahead of every peer that served, with lower p99: ${ahead ? 'yes' : 'no'}`,
+    )
     const b = ratio(at('(b)', who), at('(b)', 'ceiling'))
     lines.push(`- (b) repeating, ${who}: ${fmt(100 * b)} % of the ceiling (target 70 %: ${mark(b >= 0.7)})`)
     const c = at('(c)', who)
     if (c) lines.push(`- (c) history, ${who}: p99 ${c.p99} ms (target under 50 ms: ${mark(c.p99 < 50)})`)
     const d = at('(d)', who)
     const direct = at('(d)', 'direct')
-    if (d && direct) lines.push(`- (d) small query, ${who}: p50 ${d.p50} ms against ${direct.p50} ms direct (target at most 1.3×: ${mark(d.p50 <= 1.3 * direct.p50)})`)
+    if (d && direct)
+      lines.push(
+        `- (d) small query, ${who}: p50 ${d.p50} ms against ${direct.p50} ms direct (target at most 1.3×: ${mark(d.p50 <= 1.3 * direct.p50)})`,
+      )
     const peaks = rows.filter((r) => r.contender === who && r.peakRssMb !== null).map((r) => r.peakRssMb!)
-    if (peaks.length) lines.push(`- memory, ${who}: peak ${fmt(Math.max(...peaks))} MB over all workloads (target under 300 MB: ${mark(Math.max(...peaks) < 300)}); flat across rounds: see the table`)
+    if (peaks.length)
+      lines.push(
+        `- memory, ${who}: peak ${fmt(Math.max(...peaks))} MB over all workloads (target under 300 MB: ${mark(Math.max(...peaks) < 300)}); flat across rounds: see the table`,
+      )
   }
   return lines.join('\n')
 }
@@ -188,5 +215,12 @@ compare on yours.
 - Node.js ${process.version}; PGlite ${version('@electric-sql/pglite')}; node-postgres ${version('pg')}; @apollo/gateway ${version('@apollo/gateway')}; @apollo/server ${version('@apollo/server')}; autocannon ${version('autocannon')}
 
 `
-writeFileSync(file, header + ['Collectors', 'Gateway'].filter((s) => sections.has(s)).map((s) => sections.get(s)).join('\n'))
+writeFileSync(
+  file,
+  header +
+    ['Collectors', 'Gateway']
+      .filter((s) => sections.has(s))
+      .map((s) => sections.get(s))
+      .join('\n'),
+)
 console.log('Wrote BENCHMARKS.md')

@@ -32,7 +32,11 @@ const registry = loadPublicationRegistry({ available: 'ALL' })
 const resultCache = { maxMegabytes: Number(process.env.HD4RES_SUBGRAPH_CACHE_MB ?? 64), ttlSeconds: 300, versionTrustMs: 1000 }
 const urls: Record<string, string> = {}
 for (const definition of chosen) {
-  const app = await createSubgraphServer(definition, { db, registry, settings: { identitySecret: secret!, suppressionThreshold: 5, production: true, resultCache } })
+  const app = await createSubgraphServer(definition, {
+    db,
+    registry,
+    settings: { identitySecret: secret!, suppressionThreshold: 5, production: true, resultCache },
+  })
   const address = await app.listen({ port: 0, host: '127.0.0.1' })
   urls[definition.name] = `${address}/graphql`
 }

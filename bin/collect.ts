@@ -87,7 +87,9 @@ try {
   if (source === 'runs') {
     const runs = await importRuns(db, { source: null, outcome: null, last: 30 })
     for (const r of runs) {
-      console.log(`${r.finished_at === null ? 'running'.padEnd(24) : new Date(r.finished_at).toISOString()}  ${String(r.source).padEnd(24)} ${r.day}  ${String(r.outcome).padEnd(9)} ${r.rows} rows${r.message ? `  ${String(r.message).split('\n')[0]}` : ''}`)
+      console.log(
+        `${r.finished_at === null ? 'running'.padEnd(24) : new Date(r.finished_at).toISOString()}  ${String(r.source).padEnd(24)} ${r.day}  ${String(r.outcome).padEnd(9)} ${r.rows} rows${r.message ? `  ${String(r.message).split('\n')[0]}` : ''}`,
+      )
     }
   } else if (source === 'hd4devops-counts' || source === 'hd4devops-availability') {
     const given = [values.file, values.folder, values.url].filter(Boolean).length
@@ -134,7 +136,9 @@ try {
       usage('servicenow needs --file <extract.json> or --url <https://instance.service-now.com>')
     }
     const r = await collectServiceNow(db, inputs, { ...options, projectField: values['project-field'], day: explicitDays?.[0] })
-    print([`servicenow ${r.day}: ${r.rows} tickets, ${r.outcome} (${r.seconds.toFixed(1)} s)${r.warnings.map((w) => `\n    warning: ${w}`).join('')}`])
+    print([
+      `servicenow ${r.day}: ${r.rows} tickets, ${r.outcome} (${r.seconds.toFixed(1)} s)${r.warnings.map((w) => `\n    warning: ${w}`).join('')}`,
+    ])
   } else if (source === 'all') {
     const file = values.config ?? settings.collectorsConfig
     if (!file) usage('all needs --config <file> or HD4RES_COLLECTORS_CONFIG')

@@ -67,7 +67,9 @@ async function main(): Promise<number> {
       const checked = matchRecords(changes, records.records)
       const unrecorded = unrecordedBreakingChanges(checked)
       if (unrecorded.length > 0) {
-        console.error(`Not written: the new API schema breaks ${path.relative(process.cwd(), API_SCHEMA_FILE)}.\n${formatChanges(checked)}\n`)
+        console.error(
+          `Not written: the new API schema breaks ${path.relative(process.cwd(), API_SCHEMA_FILE)}.\n${formatChanges(checked)}\n`,
+        )
         console.error(unrecordedAdvice(unrecorded))
         return 1
       }

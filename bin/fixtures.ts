@@ -10,8 +10,7 @@ import { writeFixtures } from '../demo/sources.js'
 import { DEMO_SIZES, yesterday, type DemoSizeName } from '../demo/platform.js'
 import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
-const USAGE =
-  'usage: npm run fixtures -- --out <dir> [--size small|default|large] [--seed N] [--end-date YYYY-MM-DD] [--days N]'
+const USAGE = 'usage: npm run fixtures -- --out <dir> [--size small|default|large] [--seed N] [--end-date YYYY-MM-DD] [--days N]'
 
 function fail(message: string): never {
   console.error(`${message}\n${USAGE}`)

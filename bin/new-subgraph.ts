@@ -81,8 +81,8 @@ const RESERVED: Record<string, string> = {
   collector: '"npm run serve -- collector" runs the collect schedule',
   collect: '"npm run serve -- collect" runs a collector',
   ops: 'the import log lives in the database schema "ops"',
-  public: 'it is PostgreSQL\'s default schema',
-  information_schema: 'it is PostgreSQL\'s catalogue',
+  public: "it is PostgreSQL's default schema",
+  information_schema: "it is PostgreSQL's catalogue",
 }
 
 function namesOf(name: string): Names {
@@ -148,7 +148,9 @@ function checkNotTaken(names: Names): void {
   }
   const clashes = [`${Pascal}Item`, `${Pascal}List`, `${Pascal}Result`].filter((t) => typeNames.has(t))
   if (clashes.length > 0) {
-    throw new Refusal(`the name is taken: the graph already has the type(s) ${clashes.join(', ')} that the subgraph would define (${FILES.supergraph}).`)
+    throw new Refusal(
+      `the name is taken: the graph already has the type(s) ${clashes.join(', ')} that the subgraph would define (${FILES.supergraph}).`,
+    )
   }
 }
 
@@ -156,7 +158,8 @@ const PUBLICATIONS_TABLE = /(export const PUBLICATIONS = \{\n[\s\S]*?\n)(\} as c
 
 function publicationIds(): string[] {
   const table = PUBLICATIONS_TABLE.exec(read(FILES.publications))
-  if (!table) throw new Refusal(`${FILES.publications} has no "export const PUBLICATIONS = { … } as const satisfies …" to add the publication to.`)
+  if (!table)
+    throw new Refusal(`${FILES.publications} has no "export const PUBLICATIONS = { … } as const satisfies …" to add the publication to.`)
   return [...table[1]!.matchAll(/^\s+([A-Z0-9_]+):/gm)].map((m) => m[1]!)
 }
 
@@ -242,7 +245,12 @@ function templateFiles(flavour: Flavour, names: Names): [string, string][] {
     for (const entry of readdirSync(path.join(TEMPLATES, base), { recursive: true })) {
       const source = path.join(base, String(entry))
       if (!source.endsWith('.tmpl')) continue
-      files.push([source, String(entry).replace(/\.tmpl$/, '').replaceAll('__name__', names.name)])
+      files.push([
+        source,
+        String(entry)
+          .replace(/\.tmpl$/, '')
+          .replaceAll('__name__', names.name),
+      ])
     }
   }
   return files.sort((a, b) => a[1].localeCompare(b[1]))
@@ -275,7 +283,10 @@ function registerSubgraph(index: string, names: Names): string | null {
 function registerPublication(text: string, names: Names): string | null {
   if (!PUBLICATIONS_TABLE.test(text)) return null
   // No collector feeds it yet: its import source goes in `sources` when one does.
-  return text.replace(PUBLICATIONS_TABLE, (_whole, body: string, close: string) => `${body}  ${names.PUBLICATION}: { sources: [] },\n${close}`)
+  return text.replace(
+    PUBLICATIONS_TABLE,
+    (_whole, body: string, close: string) => `${body}  ${names.PUBLICATION}: { sources: [] },\n${close}`,
+  )
 }
 
 function registerPublicationEntry(text: string, names: Names): string {
@@ -293,7 +304,10 @@ interface Step {
 
 function stepOf(what: string, result: SpawnSyncReturns<string>): Step {
   if (result.signal) throw new Refusal(`interrupted (${result.signal}) while ${what}.`)
-  return { ok: result.status === 0, output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.trim() }
+  return {
+    ok: result.status === 0,
+    output: `${result.stdout ?? ''}${result.stderr ?? ''}${result.error ? String(result.error) : ''}`.trim(),
+  }
 }
 
 /** Runs a TypeScript entry point of this repository with the loader this process runs under (tsx). */
@@ -311,10 +325,17 @@ function codegenOutputs(): string[] {
 function runCodegen(): Step | null {
   const bin = path.join(ROOT, 'node_modules', '.bin', 'graphql-codegen')
   if (!existsSync(path.join(ROOT, 'codegen.yml')) || !existsSync(bin)) return null
-  return stepOf('generating the typed client', spawnSync(bin, ['--config', 'codegen.yml'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } }))
+  return stepOf(
+    'generating the typed client',
+    spawnSync(bin, ['--config', 'codegen.yml'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, CI: 'true' } }),
+  )
 }
 
-const indent = (text: string) => text.split('\n').map((line) => `    ${line}`).join('\n')
+const indent = (text: string) =>
+  text
+    .split('\n')
+    .map((line) => `    ${line}`)
+    .join('\n')
 
 function main(): number {
   let parsed
@@ -380,7 +401,9 @@ function main(): number {
     const composed = runScript('composing the supergraph', 'bin/compose.ts')
     if (!composed.ok) {
       // Compose also refuses for reasons of its own (an unrecorded breaking change, a bad record file): its output says which.
-      throw new Refusal(`the graph does not compose with it, or npm run compose refused for another reason (its output below says which):\n${indent(composed.output)}`)
+      throw new Refusal(
+        `the graph does not compose with it, or npm run compose refused for another reason (its output below says which):\n${indent(composed.output)}`,
+      )
     }
     const api = read(FILES.api)
     if (!new RegExp(`^\\s+${names.camel}: ${names.Pascal}Result!$`, 'm').test(api)) {

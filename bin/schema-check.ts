@@ -50,7 +50,9 @@ async function main(): Promise<number> {
   try {
     const composed = await composeSupergraph()
     apiSdl = composed.apiSdl
-    console.log(`The subgraphs compose; ${composed.hints.length} hint${composed.hints.length === 1 ? '' : 's'}${composed.hints.length ? ':' : '.'}`)
+    console.log(
+      `The subgraphs compose; ${composed.hints.length} hint${composed.hints.length === 1 ? '' : 's'}${composed.hints.length ? ':' : '.'}`,
+    )
     for (const hint of composed.hints) console.log(`  - ${hint}`)
   } catch (error) {
     if (!(error instanceof CompositionError)) throw error
@@ -79,7 +81,9 @@ async function main(): Promise<number> {
   const history = await apiSchemaHistory()
   if (!history.checked) console.log(`Not checked: ${history.reason}. Only the working tree was compared.`)
   else {
-    console.log(`${history.steps.length} commit${history.steps.length === 1 ? '' : 's'} changed it since ${recordFile} was added (${history.since.slice(0, 12)}).`)
+    console.log(
+      `${history.steps.length} commit${history.steps.length === 1 ? '' : 's'} changed it since ${recordFile} was added (${history.since.slice(0, 12)}).`,
+    )
     for (const step of history.steps) {
       const changes = matchRecords(step.changes, records.records)
       const missing = unrecordedBreakingChanges(changes)
@@ -87,7 +91,9 @@ async function main(): Promise<number> {
         .map((level) => [level, changes.filter((c) => c.level === level).length] as const)
         .filter(([, n]) => n > 0)
         .map(([level, n]) => `${n} ${level}`)
-      console.log(`  ${step.commit.slice(0, 12)} ${step.subject}: ${counts.join(', ') || 'no change to the schema'}${missing.length ? ', NOT RECORDED:' : ''}`)
+      console.log(
+        `  ${step.commit.slice(0, 12)} ${step.subject}: ${counts.join(', ') || 'no change to the schema'}${missing.length ? ', NOT RECORDED:' : ''}`,
+      )
       if (missing.length > 0) console.log(formatChanges(missing, '    '))
       for (const change of missing) {
         if (!unrecorded.some((u) => u.path === change.path && u.message === change.message)) unrecorded.push(change)

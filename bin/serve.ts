@@ -67,7 +67,12 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   }
   const subgraphUrls = Object.fromEntries(names.map((name) => [name, settings.subgraphUrls[name]!]))
   const issuer = settings.oidc ? null : await loadDevIssuer(settings.dataDir)
-  const { app } = await gatewayFromSettings(settings, { supergraphSdl, subgraphUrls, identitySecret, verifier: verifierFrom(settings, issuer) })
+  const { app } = await gatewayFromSettings(settings, {
+    supergraphSdl,
+    subgraphUrls,
+    identitySecret,
+    verifier: verifierFrom(settings, issuer),
+  })
   return { app, close: () => app.close() }
 }
 
@@ -76,7 +81,8 @@ async function maybeSchedule(part: string, settings: Settings): Promise<(() => P
   const cron = settings.collectSchedule
   const configFile = settings.collectorsConfig
   if (!cron) {
-    if (part === 'collector') throw new Error('serve -- collector needs HD4RES_COLLECT_SCHEDULE (cron, e.g. "0 4 * * *") and HD4RES_COLLECTORS_CONFIG')
+    if (part === 'collector')
+      throw new Error('serve -- collector needs HD4RES_COLLECT_SCHEDULE (cron, e.g. "0 4 * * *") and HD4RES_COLLECTORS_CONFIG')
     return null
   }
   if (!configFile) throw new Error('HD4RES_COLLECT_SCHEDULE needs HD4RES_COLLECTORS_CONFIG, the collectors configuration file')
@@ -119,7 +125,8 @@ async function main(): Promise<void> {
       startWorker: async () => {
         const served = await serveGateway(settings)
         const address = await served.app.listen({ port: settings.port, host: settings.host })
-        if (workers === 1 || cluster.worker?.id === 1) console.log(`gateway listening on ${address}/graphql${workers > 1 ? ` (${workers} workers)` : ''}`)
+        if (workers === 1 || cluster.worker?.id === 1)
+          console.log(`gateway listening on ${address}/graphql${workers > 1 ? ` (${workers} workers)` : ''}`)
         return served
       },
     })

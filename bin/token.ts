@@ -20,7 +20,14 @@ if (settings.oidc) {
 const issuer = await loadDevIssuer(settings.dataDir)
 console.log(
   await issuer.sign(
-    { sub, name: values.name, roles: values.roles?.split(',').map((r) => r.trim()).filter(Boolean) },
+    {
+      sub,
+      name: values.name,
+      roles: values.roles
+        ?.split(',')
+        .map((r) => r.trim())
+        .filter(Boolean),
+    },
     values.lifetime,
   ),
 )

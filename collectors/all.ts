@@ -27,7 +27,12 @@ export function describeOutcomes(outcomes: readonly DocumentOutcome[]): string[]
   )
 }
 
-async function documentsAt(location: string, components: readonly string[], days: readonly string[], token?: string): Promise<SourceDocument[]> {
+async function documentsAt(
+  location: string,
+  components: readonly string[],
+  days: readonly string[],
+  token?: string,
+): Promise<SourceDocument[]> {
   if (/^https?:\/\//.test(location)) {
     return urlDocuments(location, components, days, { headers: token ? { authorization: `Bearer ${token}` } : {} })
   }
@@ -63,7 +68,16 @@ export async function collectAll(
   }
   if (hd?.availability) {
     await attempt('hd4devops-availability', async () => {
-      const outcomes = await collectHd4devopsAvailability(db, await documentsAt(hd.availability!, COMPONENTS.map((c) => c.id), days, token), collectOptions)
+      const outcomes = await collectHd4devopsAvailability(
+        db,
+        await documentsAt(
+          hd.availability!,
+          COMPONENTS.map((c) => c.id),
+          days,
+          token,
+        ),
+        collectOptions,
+      )
       return { ok: outcomes.every((o) => o.status !== 'refused'), lines: describeOutcomes(outcomes) }
     })
   }
@@ -80,7 +94,14 @@ export async function collectAll(
       const auth = serviceNowAuth(sn, env)
       const r = await collectServiceNow(
         db,
-        sn.tables.map((table) => ({ kind: 'pull' as const, table, baseUrl: sn.baseUrl, pageSize: sn.pageSize, auth, http: { timeoutMs: sn.timeoutSeconds * 1000 } })),
+        sn.tables.map((table) => ({
+          kind: 'pull' as const,
+          table,
+          baseUrl: sn.baseUrl,
+          pageSize: sn.pageSize,
+          auth,
+          http: { timeoutMs: sn.timeoutSeconds * 1000 },
+        })),
         { ...options, projectField: sn.projectField },
       )
       return [`${r.rows} tickets, ${r.outcome}${r.warnings.map((w) => `\n    warning: ${w}`).join('')}`]

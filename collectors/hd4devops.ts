@@ -51,10 +51,16 @@ export type DocumentOutcome =
   | { name: string; status: 'refused'; error: Error }
 
 async function resolveProjects(tx: Queryable, doc: ParsedDocument<CountsDocument>): Promise<Map<string, string>> {
-  const ids = await projectIdsByCode(tx, doc.value.projects.map((p) => p.project))
+  const ids = await projectIdsByCode(
+    tx,
+    doc.value.projects.map((p) => p.project),
+  )
   doc.value.projects.forEach((p, i) => {
     if (!ids.has(p.project)) {
-      throw new ImportRefused(doc.where(['projects', i, 'project']), `unknown research project "${p.project}": no project has this code in the registry`)
+      throw new ImportRefused(
+        doc.where(['projects', i, 'project']),
+        `unknown research project "${p.project}": no project has this code in the registry`,
+      )
     }
   })
   const seen = new Set<string>()
@@ -70,25 +76,52 @@ async function importCounts(tx: Queryable, doc: ParsedDocument<CountsDocument>, 
   const ids = await resolveProjects(tx, doc)
   const collectedAt = doc.value.generatedAt ?? (options.now?.() ?? new Date()).toISOString()
   const dayInfo = { componentId: component, day, source: 'HD4DEVOPS' as const, collectedAt }
-  let rows = await replaceComponentDay(tx, RECORD_COUNTS, dayInfo, projects.map((p) => ({ projectId: ids.get(p.project)!, value: p.records })))
+  let rows = await replaceComponentDay(
+    tx,
+    RECORD_COUNTS,
+    dayInfo,
+    projects.map((p) => ({ projectId: ids.get(p.project)!, value: p.records })),
+  )
   const info = componentInfo(component)
   if (info.holdsSubjects) {
     const withSubjects = projects.filter((p) => p.uniqueSubjects !== undefined)
-    rows += await replaceComponentDay(tx, SUBJECT_COUNTS, dayInfo, withSubjects.map((p) => ({ projectId: ids.get(p.project)!, value: p.uniqueSubjects! })))
+    rows += await replaceComponentDay(
+      tx,
+      SUBJECT_COUNTS,
+      dayInfo,
+      withSubjects.map((p) => ({ projectId: ids.get(p.project)!, value: p.uniqueSubjects! })),
+    )
   }
   if (component === 'HD4DP_V2_LOCAL') {
-    const hosts = await installationIdsByHost(tx, projects.flatMap((p) => (p.installations ?? []).map((i) => i.installation)))
+    const hosts = await installationIdsByHost(
+      tx,
+      projects.flatMap((p) => (p.installations ?? []).map((i) => i.installation)),
+    )
     const perInstallation = projects.flatMap((p, pi) =>
       (p.installations ?? []).map((inst, ii) => {
         const installationId = hosts.get(inst.installation)
         if (!installationId) {
-          throw new ImportRefused(doc.where(['projects', pi, 'installations', ii, 'installation']), `unknown HD4DP v2 Local installation "${inst.installation}"`)
+          throw new ImportRefused(
+            doc.where(['projects', pi, 'installations', ii, 'installation']),
+            `unknown HD4DP v2 Local installation "${inst.installation}"`,
+          )
         }
-        return { projectId: ids.get(p.project)!, installationId, host: inst.installation, records: inst.records, subjects: inst.uniqueSubjects }
+        return {
+          projectId: ids.get(p.project)!,
+          installationId,
+          host: inst.installation,
+          records: inst.records,
+          subjects: inst.uniqueSubjects,
+        }
       }),
     )
     const scope = { day, collectedAt, projectIds: [...ids.values()] }
-    rows += await replaceInstallationDay(tx, RECORD_COUNTS, scope, perInstallation.map((i) => ({ ...i, value: i.records })))
+    rows += await replaceInstallationDay(
+      tx,
+      RECORD_COUNTS,
+      scope,
+      perInstallation.map((i) => ({ ...i, value: i.records })),
+    )
     rows += await replaceInstallationDay(
       tx,
       SUBJECT_COUNTS,
@@ -101,7 +134,8 @@ async function importCounts(tx: Queryable, doc: ParsedDocument<CountsDocument>, 
   }
   const share = options.dropWarningShare ?? 0.2
   const warnings = (await dropsSincePreviousDay(tx, RECORD_COUNTS, component, day, share)).map(
-    (d) => `${component} ${day}: study records of ${d.projectId} fell from ${d.before} to ${d.after} (more than ${Math.round(share * 100)} % in a day)`,
+    (d) =>
+      `${component} ${day}: study records of ${d.projectId} fell from ${d.before} to ${d.after} (more than ${Math.round(share * 100)} % in a day)`,
   )
   return { rows, warnings }
 }
@@ -155,10 +189,25 @@ async function importEach<T extends { day: string }>(
   return outcomes
 }
 
-export function collectHd4devopsCounts(db: Db, documents: AsyncIterable<SourceDocument> | Iterable<SourceDocument>, options: CollectOptions = {}) {
-  return importEach<CountsDocument>(db, 'hd4devops-counts', documents, 'hd4devops-counts', (tx, doc) => importCounts(tx, doc, options), options)
+export function collectHd4devopsCounts(
+  db: Db,
+  documents: AsyncIterable<SourceDocument> | Iterable<SourceDocument>,
+  options: CollectOptions = {},
+) {
+  return importEach<CountsDocument>(
+    db,
+    'hd4devops-counts',
+    documents,
+    'hd4devops-counts',
+    (tx, doc) => importCounts(tx, doc, options),
+    options,
+  )
 }
 
-export function collectHd4devopsAvailability(db: Db, documents: AsyncIterable<SourceDocument> | Iterable<SourceDocument>, options: CollectOptions = {}) {
+export function collectHd4devopsAvailability(
+  db: Db,
+  documents: AsyncIterable<SourceDocument> | Iterable<SourceDocument>,
+  options: CollectOptions = {},
+) {
   return importEach<AvailabilityDocument>(db, 'hd4devops-availability', documents, 'hd4devops-availability', importAvailability, options)
 }

@@ -30,7 +30,12 @@ export async function folderDocuments(folder: string): Promise<SourceDocument[]>
   return fileDocuments(names.map((n) => path.join(folder, n)))
 }
 
-export function urlDocuments(template: string, components: readonly string[], days: readonly string[], http: HttpOptions = {}): SourceDocument[] {
+export function urlDocuments(
+  template: string,
+  components: readonly string[],
+  days: readonly string[],
+  http: HttpOptions = {},
+): SourceDocument[] {
   const urls = new Set<string>()
   for (const component of components) {
     for (const day of days) urls.add(template.replaceAll('{component}', encodeURIComponent(component)).replaceAll('{day}', day))

@@ -43,7 +43,10 @@ function checkCountRow(row: Record<string, unknown>, where: string, i: number): 
   const records = Number(row.records)
   const subjects = row.unique_subjects === null || row.unique_subjects === undefined ? null : Number(row.unique_subjects)
   if (typeof project !== 'string' || !project) throw new ImportRefused(`${where}, row ${i + 1}`, 'column "project" must be a project code')
-  for (const [name, value] of [['records', records], ['unique_subjects', subjects]] as const) {
+  for (const [name, value] of [
+    ['records', records],
+    ['unique_subjects', subjects],
+  ] as const) {
     if (value !== null && (!Number.isInteger(value) || value < 0 || value > 2147483647)) {
       throw new ImportRefused(`${where}, row ${i + 1}`, `column "${name}" must be a whole number from 0; got ${String(row[name])}`)
     }
@@ -96,12 +99,21 @@ async function importDay(tx: Queryable, config: InternalCountsConfig, day: strin
     const counts = await readSource(source, componentId, async (db) =>
       (await db.query<Record<string, unknown>>(source.query, paramsFor(source.query, day))).map((row, i) => checkCountRow(row, what, i)),
     )
-    const ids = await projectIdsByCode(tx, counts.map((c) => c.project))
+    const ids = await projectIdsByCode(
+      tx,
+      counts.map((c) => c.project),
+    )
     const unknown = counts.filter((c) => !ids.has(c.project)).map((c) => c.project)
-    if (unknown.length > 0) warnings.push(`${componentId}: no project in the registry has the code(s) ${unknown.join(', ')}; their counts were left out`)
+    if (unknown.length > 0)
+      warnings.push(`${componentId}: no project in the registry has the code(s) ${unknown.join(', ')}; their counts were left out`)
     const known = counts.filter((c) => ids.has(c.project))
     const dayInfo = { componentId, day, source: 'HD4RES' as const, collectedAt }
-    rows += await replaceComponentDay(tx, RECORD_COUNTS, dayInfo, known.map((c) => ({ projectId: ids.get(c.project)!, value: c.records })))
+    rows += await replaceComponentDay(
+      tx,
+      RECORD_COUNTS,
+      dayInfo,
+      known.map((c) => ({ projectId: ids.get(c.project)!, value: c.records })),
+    )
     rows += await replaceComponentDay(
       tx,
       SUBJECT_COUNTS,
@@ -111,7 +123,10 @@ async function importDay(tx: Queryable, config: InternalCountsConfig, day: strin
   }
   if (config.multiStudy) {
     const figures = await multiStudyFigures(config.multiStudy, day)
-    const ids = await projectIdsByCode(tx, figures.overlaps.flatMap((o) => [o.project, o.other]))
+    const ids = await projectIdsByCode(
+      tx,
+      figures.overlaps.flatMap((o) => [o.project, o.other]),
+    )
     const overlaps = figures.overlaps
       .filter((o) => ids.has(o.project) && ids.has(o.other))
       .map((o) => ({ projectId: ids.get(o.project)!, otherProjectId: ids.get(o.other)!, shared: o.shared }))
@@ -120,7 +135,12 @@ async function importDay(tx: Queryable, config: InternalCountsConfig, day: strin
   return { rows, warnings }
 }
 
-export async function collectInternalCounts(db: Db, config: InternalCountsConfig, days: readonly string[], options: RunOptions = {}): Promise<RunResult[]> {
+export async function collectInternalCounts(
+  db: Db,
+  config: InternalCountsConfig,
+  days: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult[]> {
   const results: RunResult[] = []
   for (const day of days) {
     const collectedAt = (options.now?.() ?? new Date()).toISOString()

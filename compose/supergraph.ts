@@ -20,7 +20,6 @@ import { placeholderUrl, SCHEMA_DIR } from '../platform/supergraphFile.js'
 export { placeholderUrl, readCommittedSupergraph, SCHEMA_DIR, SUPERGRAPH_FILE } from '../platform/supergraphFile.js'
 export const API_SCHEMA_FILE = path.join(SCHEMA_DIR, 'api.graphql')
 
-
 export interface Composition {
   supergraphSdl: string
   apiSdl: string
@@ -51,7 +50,6 @@ export async function composeSupergraph(): Promise<Composition> {
     hints: result.hints.map((h) => h.toString()),
   }
 }
-
 
 // --- Breaking changes to the API schema -------------------------------------
 //
@@ -97,23 +95,27 @@ export async function diffApiSchemas(oldSdl: string, newSdl: string): Promise<Sc
   // inspector, a development dependency.
   const { diff } = await import('@graphql-inspector/core')
   const levels: Record<string, ChangeLevel> = { BREAKING: 'breaking', DANGEROUS: 'dangerous', NON_BREAKING: 'safe' }
-  const changes = (await diff(buildSchema(oldSdl), buildSchema(newSdl))).map(
-    (change): SchemaChange => ({
-      // A level this code does not know is treated as the most careful one.
-      level: levels[change.criticality.level] ?? 'breaking',
-      path: change.path ?? '(schema)',
-      message: change.message,
-    }),
-  )
+  const changes = (await diff(buildSchema(oldSdl), buildSchema(newSdl))).map((change): SchemaChange => ({
+    // A level this code does not know is treated as the most careful one.
+    level: levels[change.criticality.level] ?? 'breaking',
+    path: change.path ?? '(schema)',
+    message: change.message,
+  }))
   return changes.sort(
-    (a, b) => LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
+    (a, b) =>
+      LEVEL_ORDER.indexOf(a.level) - LEVEL_ORDER.indexOf(b.level) || a.path.localeCompare(b.path) || a.message.localeCompare(b.message),
   )
 }
 
 const recordSchema = z.strictObject({
-  path: z.string({ error: 'path must be text: the changed coordinate, such as ResearchProject.recordCounts' }).min(1, 'path must not be empty'),
+  path: z
+    .string({ error: 'path must be text: the changed coordinate, such as ResearchProject.recordCounts' })
+    .min(1, 'path must not be empty'),
   message: z.string({ error: 'message must be text: the change as the schema check prints it' }).min(1, 'message must not be empty'),
-  reason: z.string({ error: 'reason must be text: why the change is intended, and what clients must do' }).trim().min(1, 'reason must not be empty: say why the change is intended, and what clients must do'),
+  reason: z
+    .string({ error: 'reason must be text: why the change is intended, and what clients must do' })
+    .trim()
+    .min(1, 'reason must not be empty: say why the change is intended, and what clients must do'),
   date: z
     .string({ error: 'date must be a date written YYYY-MM-DD' })
     .refine(isIsoDate, 'date must be a real calendar date written YYYY-MM-DD'),
@@ -198,8 +200,7 @@ export function matchRecords(changes: readonly SchemaChange[], records: readonly
   })
 }
 
-export const unrecordedBreakingChanges = (changes: readonly CheckedChange[]) =>
-  changes.filter((c) => c.level === 'breaking' && !c.record)
+export const unrecordedBreakingChanges = (changes: readonly CheckedChange[]) => changes.filter((c) => c.level === 'breaking' && !c.record)
 
 /** The changes grouped by level, one line each: `path: message`, breaking ones marked recorded or not. */
 export function formatChanges(changes: readonly CheckedChange[], indent = '  '): string {
@@ -280,7 +281,8 @@ export async function apiSchemaHistory(apiFile = API_SCHEMA_FILE, recordFile = B
   const dir = path.dirname(apiFile)
   const top = git(dir, ['rev-parse', '--show-toplevel'])?.trim()
   if (!top) return { checked: false, reason: 'git is not available or this is not a git repository' }
-  if (git(top, ['rev-parse', '--verify', '--quiet', 'HEAD']) === null) return { checked: false, reason: 'the repository has no commits yet' }
+  if (git(top, ['rev-parse', '--verify', '--quiet', 'HEAD']) === null)
+    return { checked: false, reason: 'the repository has no commits yet' }
   const real = (file: string) => path.join(realpathSync(path.dirname(file)), path.basename(file))
   const apiPath = path.relative(top, real(apiFile)).split(path.sep).join('/')
   const recordPath = path.relative(top, real(recordFile)).split(path.sep).join('/')
@@ -290,10 +292,13 @@ export async function apiSchemaHistory(apiFile = API_SCHEMA_FILE, recordFile = B
   const shallow = git(top, ['rev-parse', '--is-shallow-repository'])?.trim() === 'true'
   const log = git(top, ['log', '--format=%H%x09%s', 'HEAD', '--not', `${since}^@`, '--', apiPath])
   if (log === null) return { checked: false, reason: `git log of ${apiPath} failed` }
-  const commits = log.split('\n').filter(Boolean).map((line) => {
-    const [commit = '', ...subject] = line.split('\t')
-    return { commit, subject: subject.join('\t') }
-  })
+  const commits = log
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => {
+      const [commit = '', ...subject] = line.split('\t')
+      return { commit, subject: subject.join('\t') }
+    })
   const steps: HistoryStep[] = []
   let incomplete: string | undefined
   for (const { commit, subject } of commits.reverse()) {

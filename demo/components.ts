@@ -13,8 +13,13 @@ const FIVE_MINUTES = 5 * 60_000
 const DAY = 86_400_000
 
 export async function fillComponents(db: Queryable, platform: DemoPlatform, until: Date = new Date()): Promise<number> {
-  await insertRows(db, 'components.project_components', ['project_id', 'component_id'], ['text', 'text'],
-    platform.projects.flatMap((p) => p.components.map((c) => [p.id, c])))
+  await insertRows(
+    db,
+    'components.project_components',
+    ['project_id', 'component_id'],
+    ['text', 'text'],
+    platform.projects.flatMap((p) => p.components.map((c) => [p.id, c])),
+  )
   const end = Math.floor(until.getTime() / FIVE_MINUTES) * FIVE_MINUTES
   const start = end - platform.size.availabilityDays * DAY
   const checks = function* () {
@@ -37,6 +42,11 @@ export async function fillComponents(db: Queryable, platform: DemoPlatform, unti
       }
     }
   }
-  return insertStream(db, 'components.availability_checks', ['component_id', 'checked_at', 'up', 'response_ms'],
-    ['text', 'timestamptz', 'bool', 'real'], checks())
+  return insertStream(
+    db,
+    'components.availability_checks',
+    ['component_id', 'checked_at', 'up', 'response_ms'],
+    ['text', 'timestamptz', 'bool', 'real'],
+    checks(),
+  )
 }

@@ -125,10 +125,20 @@ export async function fillDailyCounts(
     ['text', 'text', 'date', 'int', 'text', 'timestamptz'],
     rows(),
   )
-  await insertRows(db, `${options.schema}.project_components`, ['project_id', 'component_id', 'first_day', 'last_day'],
-    ['text', 'text', 'date', 'date'], [...spans.values()])
-  await insertRows(db, `${options.schema}.installation_counts`, ['project_id', 'installation_id', 'host', 'day', options.column, 'collected_at'],
-    ['text', 'text', 'text', 'date', 'int', 'timestamptz'], parts)
+  await insertRows(
+    db,
+    `${options.schema}.project_components`,
+    ['project_id', 'component_id', 'first_day', 'last_day'],
+    ['text', 'text', 'date', 'date'],
+    [...spans.values()],
+  )
+  await insertRows(
+    db,
+    `${options.schema}.installation_counts`,
+    ['project_id', 'installation_id', 'host', 'day', options.column, 'collected_at'],
+    ['text', 'text', 'text', 'date', 'int', 'timestamptz'],
+    parts,
+  )
   return total + parts.length
 }
 

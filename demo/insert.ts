@@ -21,7 +21,10 @@ export async function insertRows(
     SELECT ${select} FROM unnest(${unnest}) AS t(${columns.join(', ')})`
   for (let start = 0; start < rows.length; start += BATCH) {
     const batch = rows.slice(start, start + BATCH)
-    await db.query(sql, columns.map((_, i) => batch.map((row) => row[i] ?? null)))
+    await db.query(
+      sql,
+      columns.map((_, i) => batch.map((row) => row[i] ?? null)),
+    )
   }
   return rows.length
 }

@@ -53,13 +53,7 @@ export const DEMO_SIZES = {
 
 export type DemoSizeName = keyof typeof DEMO_SIZES
 
-export type OrganisationType =
-  | 'HOSPITAL'
-  | 'LABORATORY'
-  | 'GENERAL_PRACTICE'
-  | 'RESEARCH_INSTITUTE'
-  | 'PUBLIC_AUTHORITY'
-  | 'OTHER'
+export type OrganisationType = 'HOSPITAL' | 'LABORATORY' | 'GENERAL_PRACTICE' | 'RESEARCH_INSTITUTE' | 'PUBLIC_AUTHORITY' | 'OTHER'
 
 export interface DemoOrganisation {
   id: string
@@ -117,17 +111,159 @@ export interface DemoPlatform {
 }
 
 const CITIES = [
-  'Antwerpen', 'Brugge', 'Gent', 'Leuven', 'Hasselt', 'Kortrijk', 'Mechelen', 'Aalst', 'Genk', 'Roeselare',
-  'Oostende', 'Turnhout', 'Sint-Niklaas', 'Lier', 'Geel', 'Bruxelles', 'Liège', 'Namur', 'Charleroi', 'Mons',
-  'Tournai', 'Arlon', 'Verviers', 'Wavre', 'Ottignies', 'Eupen', 'Dinant', 'Marche-en-Famenne', 'Ieper', 'Tienen',
+  'Antwerpen',
+  'Brugge',
+  'Gent',
+  'Leuven',
+  'Hasselt',
+  'Kortrijk',
+  'Mechelen',
+  'Aalst',
+  'Genk',
+  'Roeselare',
+  'Oostende',
+  'Turnhout',
+  'Sint-Niklaas',
+  'Lier',
+  'Geel',
+  'Bruxelles',
+  'Liège',
+  'Namur',
+  'Charleroi',
+  'Mons',
+  'Tournai',
+  'Arlon',
+  'Verviers',
+  'Wavre',
+  'Ottignies',
+  'Eupen',
+  'Dinant',
+  'Marche-en-Famenne',
+  'Ieper',
+  'Tienen',
 ]
-const HOSPITAL_NAMES_NL = ['AZ Sint-Jan', 'AZ Delta', 'AZ Groeninge', 'Jessa Ziekenhuis', 'ZNA Middelheim', 'AZ Sint-Maarten', 'Ziekenhuis Oost-Limburg', 'AZ Monica', 'AZ Vesalius', 'AZ Damiaan', 'UZ', 'AZ Nikolaas', 'AZ Rivierenland', 'Heilig Hartziekenhuis']
-const HOSPITAL_NAMES_FR = ['CHU', 'CHR', 'Clinique Saint-Pierre', 'Grand Hôpital', 'Hôpital de Jolimont', 'Cliniques universitaires', 'CHC MontLégia', 'Clinique Saint-Luc', 'Vivalia', 'HELORA']
-const LAB_NAMES = ['Laboratorium Klinische Biologie', 'Laboratoire de biologie clinique', 'Centrum Menselijke Erfelijkheid', 'Centre de génétique humaine', 'Labo Medische Microbiologie']
+const HOSPITAL_NAMES_NL = [
+  'AZ Sint-Jan',
+  'AZ Delta',
+  'AZ Groeninge',
+  'Jessa Ziekenhuis',
+  'ZNA Middelheim',
+  'AZ Sint-Maarten',
+  'Ziekenhuis Oost-Limburg',
+  'AZ Monica',
+  'AZ Vesalius',
+  'AZ Damiaan',
+  'UZ',
+  'AZ Nikolaas',
+  'AZ Rivierenland',
+  'Heilig Hartziekenhuis',
+]
+const HOSPITAL_NAMES_FR = [
+  'CHU',
+  'CHR',
+  'Clinique Saint-Pierre',
+  'Grand Hôpital',
+  'Hôpital de Jolimont',
+  'Cliniques universitaires',
+  'CHC MontLégia',
+  'Clinique Saint-Luc',
+  'Vivalia',
+  'HELORA',
+]
+const LAB_NAMES = [
+  'Laboratorium Klinische Biologie',
+  'Laboratoire de biologie clinique',
+  'Centrum Menselijke Erfelijkheid',
+  'Centre de génétique humaine',
+  'Labo Medische Microbiologie',
+]
 const GP_NAMES = ['Huisartsenpraktijk', 'Wijkgezondheidscentrum', 'Maison médicale', 'Groepspraktijk']
-const USER_ORGS = ['KU Leuven', 'Universiteit Gent', 'Universiteit Antwerpen', 'UCLouvain', 'Université de Liège', 'ULB', 'VUB', 'UHasselt', 'Université de Namur', 'Sciensano', 'RIZIV-INAMI', 'KCE', 'Stichting Kankerregister', 'FOD Volksgezondheid', 'AViQ', 'Departement Zorg', 'Vivalis', 'Institut de Recherche Santé', 'Prins Leopold Instituut voor Tropische Geneeskunde', 'VITO Health']
-const FIRST_NAMES = ['An', 'Luc', 'Els', 'Marc', 'Sofie', 'Pieter', 'Nathalie', 'Jean', 'Marie', 'Koen', 'Inge', 'Thomas', 'Julie', 'Pierre', 'Lotte', 'Wim', 'Chloé', 'Bart', 'Hanne', 'Olivier', 'Sarah', 'Michel', 'Lien', 'Karim', 'Fatima', 'Jonas', 'Émilie', 'Tom', 'Ann-Sophie', 'Geert']
-const LAST_NAMES = ['Peeters', 'Janssens', 'Maes', 'Jacobs', 'Mertens', 'Willems', 'Claes', 'Goossens', 'Wouters', 'De Smet', 'Dubois', 'Lambert', 'Dupont', 'Martin', 'Leclercq', 'Vermeulen', 'Van den Broeck', 'Declercq', 'Hermans', 'Michiels', 'Renard', 'Lemaire', 'El Amrani', 'Desmet', 'Pauwels', 'Dumont', 'Francois', 'Verstraete', 'Coppens', 'Lejeune']
+const USER_ORGS = [
+  'KU Leuven',
+  'Universiteit Gent',
+  'Universiteit Antwerpen',
+  'UCLouvain',
+  'Université de Liège',
+  'ULB',
+  'VUB',
+  'UHasselt',
+  'Université de Namur',
+  'Sciensano',
+  'RIZIV-INAMI',
+  'KCE',
+  'Stichting Kankerregister',
+  'FOD Volksgezondheid',
+  'AViQ',
+  'Departement Zorg',
+  'Vivalis',
+  'Institut de Recherche Santé',
+  'Prins Leopold Instituut voor Tropische Geneeskunde',
+  'VITO Health',
+]
+const FIRST_NAMES = [
+  'An',
+  'Luc',
+  'Els',
+  'Marc',
+  'Sofie',
+  'Pieter',
+  'Nathalie',
+  'Jean',
+  'Marie',
+  'Koen',
+  'Inge',
+  'Thomas',
+  'Julie',
+  'Pierre',
+  'Lotte',
+  'Wim',
+  'Chloé',
+  'Bart',
+  'Hanne',
+  'Olivier',
+  'Sarah',
+  'Michel',
+  'Lien',
+  'Karim',
+  'Fatima',
+  'Jonas',
+  'Émilie',
+  'Tom',
+  'Ann-Sophie',
+  'Geert',
+]
+const LAST_NAMES = [
+  'Peeters',
+  'Janssens',
+  'Maes',
+  'Jacobs',
+  'Mertens',
+  'Willems',
+  'Claes',
+  'Goossens',
+  'Wouters',
+  'De Smet',
+  'Dubois',
+  'Lambert',
+  'Dupont',
+  'Martin',
+  'Leclercq',
+  'Vermeulen',
+  'Van den Broeck',
+  'Declercq',
+  'Hermans',
+  'Michiels',
+  'Renard',
+  'Lemaire',
+  'El Amrani',
+  'Desmet',
+  'Pauwels',
+  'Dumont',
+  'Francois',
+  'Verstraete',
+  'Coppens',
+  'Lejeune',
+]
 const PROJECT_TOPICS = [
   ['BCFR', 'Belgian Cystic Fibrosis Registry'],
   ['ORTHOPRIDE-HIP', 'Orthopride: hip arthroplasty'],
@@ -248,7 +384,13 @@ export function generatePlatform(options: DemoOptions = {}): DemoPlatform {
         ? 'PUBLIC_AUTHORITY'
         : 'RESEARCH_INSTITUTE'
     const id = `org-u${String(i + 1).padStart(3, '0')}`
-    organisations.push({ id, name, type, identifier: type === 'PUBLIC_AUTHORITY' ? `BE0${String(200000000 + i * 7919).slice(-9)}` : null, installationHost: null })
+    organisations.push({
+      id,
+      name,
+      type,
+      identifier: type === 'PUBLIC_AUTHORITY' ? `BE0${String(200000000 + i * 7919).slice(-9)}` : null,
+      installationHost: null,
+    })
     userOrgIds.push(id)
   }
 
@@ -260,17 +402,18 @@ export function generatePlatform(options: DemoOptions = {}): DemoPlatform {
     const round = Math.floor(i / PROJECT_TOPICS.length)
     const code = round > 0 ? `${topicCode}-${round + 1}` : topicCode
     const name = round > 0 ? `${topicName} (cohort ${round + 1})` : topicName
-    const sources: ComponentId[] = topicCode.startsWith('PROMS') || topicCode === 'MUCO-PRO'
-      ? ['HD4PATIENT', 'HD4DP_V2_WEB']
-      : topicCode.startsWith('NRC')
-        ? ['NRC']
-        : topicCode.startsWith('HERA')
-          ? ['HERA']
-          : topicCode.startsWith('BIO') || topicCode.startsWith('GEN')
-            ? ['BIOIT', 'HD4DP_V2_LOCAL']
-            : projRnd.chance(0.7)
-              ? ['HD4DP_V2_LOCAL', 'HD4DP_V2_WEB']
-              : ['HD4DP_V2_LOCAL']
+    const sources: ComponentId[] =
+      topicCode.startsWith('PROMS') || topicCode === 'MUCO-PRO'
+        ? ['HD4PATIENT', 'HD4DP_V2_WEB']
+        : topicCode.startsWith('NRC')
+          ? ['NRC']
+          : topicCode.startsWith('HERA')
+            ? ['HERA']
+            : topicCode.startsWith('BIO') || topicCode.startsWith('GEN')
+              ? ['BIOIT', 'HD4DP_V2_LOCAL']
+              : projRnd.chance(0.7)
+                ? ['HD4DP_V2_LOCAL', 'HD4DP_V2_WEB']
+                : ['HD4DP_V2_LOCAL']
     const components: ComponentId[] = [...sources, 'HD_INTEGRATION', 'HD_DWH_STAGING', 'HD_DWH_EXPLOITATION', 'HD_MDM']
     const providerCount = Math.min(providerOrgs.length, projRnd.int(4, 30))
     const providers = projRnd.sample(providerOrgs, providerCount)

@@ -131,7 +131,10 @@ describe('HD4DevOps availability documents', () => {
     expect(down.length).toBeLessThan(checks.length * 0.05)
     expect(down.some((c) => !('responseTimeMs' in c))).toBe(true)
     expect(down.some((c) => c.responseTimeMs === null)).toBe(true)
-    const times = checks.filter((c) => c.up).map((c) => c.responseTimeMs as number).sort((a, b) => a - b)
+    const times = checks
+      .filter((c) => c.up)
+      .map((c) => c.responseTimeMs as number)
+      .sort((a, b) => a - b)
     expect(times[0]).toBeGreaterThan(10)
     expect(times[Math.floor(times.length / 2)]).toBeGreaterThan(50)
     expect(times[Math.floor(times.length / 2)]).toBeLessThan(1000)
@@ -154,10 +157,10 @@ describe('ServiceNow records', () => {
       records.forEach((r, i) => {
         expect(r.sys_id).toMatch(/^[0-9a-f]{32}$/)
         expect(r.number).toBe(`${prefix}${String(1_000_001 + i).padStart(7, '0')}`)
-        if (i > 0) expect(r.opened_at as string >= (records[i - 1]!.opened_at as string)).toBe(true)
+        if (i > 0) expect((r.opened_at as string) >= (records[i - 1]!.opened_at as string)).toBe(true)
         for (const key of ['opened_at', 'sys_updated_on']) expect(r[key]).toMatch(VALUE_DATE)
-        expect(r.sys_updated_on as string >= (r.opened_at as string)).toBe(true)
-        expect(r.sys_updated_on as string <= `${END} 23:59:59`).toBe(true)
+        expect((r.sys_updated_on as string) >= (r.opened_at as string)).toBe(true)
+        expect((r.sys_updated_on as string) <= `${END} 23:59:59`).toBe(true)
         expect(lookup(PRIORITIES, r.priority as string)).toBeDefined()
         expect(r.u_project === '' || codes.has(r.u_project as string)).toBe(true)
       })
@@ -173,7 +176,7 @@ describe('ServiceNow records', () => {
       expect(r.closed_at === '').toBe(['1', '2', '3', '6'].includes(state))
       expect(r.resolved_at === '').toBe(['1', '2', '3', '8'].includes(state))
       if (r.closed_at) expect(r.closed_at).toMatch(VALUE_DATE)
-      if (r.resolved_at) expect(r.resolved_at as string >= (r.opened_at as string)).toBe(true)
+      if (r.resolved_at) expect((r.resolved_at as string) >= (r.opened_at as string)).toBe(true)
       expect(typeof r.category).toBe('string')
     }
     expect([...seen].sort()).toEqual(['1', '2', '3', '6', '7', '8'])
@@ -274,7 +277,7 @@ describe('awkward ServiceNow records', () => {
   it('repeat a sys_id with a later update and another state', () => {
     const [older, newer] = byName('duplicate-sys-id')
     expect(newer!.sys_id).toBe(older!.sys_id)
-    expect(newer!.sys_updated_on as string > (older!.sys_updated_on as string)).toBe(true)
+    expect((newer!.sys_updated_on as string) > (older!.sys_updated_on as string)).toBe(true)
     expect(newer!.state).not.toBe(older!.state)
     expect(lookup(INCIDENT_STATES, newer!.state as string)).toBe('RESOLVED')
   })
@@ -282,7 +285,7 @@ describe('awkward ServiceNow records', () => {
   it('move a ticket to another project in its later version', () => {
     const [before, after] = byName('moved-project')
     expect(after!.sys_id).toBe(before!.sys_id)
-    expect(after!.sys_updated_on as string > (before!.sys_updated_on as string)).toBe(true)
+    expect((after!.sys_updated_on as string) > (before!.sys_updated_on as string)).toBe(true)
     expect(after!.u_project).not.toBe(before!.u_project)
     expect(after!.u_project).not.toBe('')
   })

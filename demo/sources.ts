@@ -522,8 +522,19 @@ function* tickets(table: ServiceNowTable, options: ServiceNowOptions): Generator
       state: '1',
       priority: rnd.weighted(
         table === 'incident'
-          ? [['1', 2], ['2', 10], ['3', 45], ['4', 35], ['5', 8]]
-          : [['2', 3], ['3', 27], ['4', 60], ['5', 10]],
+          ? [
+              ['1', 2],
+              ['2', 10],
+              ['3', 45],
+              ['4', 35],
+              ['5', 8],
+            ]
+          : [
+              ['2', 3],
+              ['3', 27],
+              ['4', 60],
+              ['5', 10],
+            ],
       ),
       openedAt,
       updatedAt: openedAt,
@@ -531,7 +542,14 @@ function* tickets(table: ServiceNowTable, options: ServiceNowOptions): Generator
       project: project?.code ?? '',
     }
     if (table === 'incident') {
-      t.category = rnd.weighted([['inquiry', 35], ['software', 25], ['data_quality', 18], ['access', 12], ['network', 6], ['database', 4]])
+      t.category = rnd.weighted([
+        ['inquiry', 35],
+        ['software', 25],
+        ['data_quality', 18],
+        ['access', 12],
+        ['network', 6],
+        ['database', 4],
+      ])
       t.resolvedAt = null
       const resolvedAt = openedAt + duration
       if (done && rnd.chance(0.07)) {
@@ -552,13 +570,22 @@ function* tickets(table: ServiceNowTable, options: ServiceNowOptions): Generator
           if (t.updatedAt > windowEnd) t.updatedAt = resolvedAt
         }
       } else {
-        t.state = rnd.weighted([['1', 30], ['2', 55], ['3', 15]])
+        t.state = rnd.weighted([
+          ['1', 30],
+          ['2', 55],
+          ['3', 15],
+        ])
         t.updatedAt = lastChange(openedAt)
       }
     } else {
       const closedAt = openedAt + duration
       if (done && closedAt <= windowEnd) {
-        t.requestState = rnd.weighted([['closed_complete', 80], ['closed_incomplete', 6], ['closed_cancelled', 8], ['closed_rejected', 6]])
+        t.requestState = rnd.weighted([
+          ['closed_complete', 80],
+          ['closed_incomplete', 6],
+          ['closed_cancelled', 8],
+          ['closed_rejected', 6],
+        ])
         t.state = t.requestState === 'closed_complete' ? '3' : t.requestState === 'closed_incomplete' ? '4' : '7'
         t.closedAt = closedAt
         t.updatedAt = closedAt
@@ -638,7 +665,11 @@ export function awkwardServiceNowCases(options: Omit<ServiceNowOptions, 'count'>
   return [
     { name: 'missing-optional-fields', description: 'no category key and no resolved_at key at all', records: [record(bare)] },
     { name: 'unknown-state', description: 'state code "42", in no mapping table', records: [record(unknown)] },
-    { name: 'non-ascii', description: 'accents, umlauts, typographic quotes and emoji', records: [record(accents), record(umlauts), record(emoji)] },
+    {
+      name: 'non-ascii',
+      description: 'accents, umlauts, typographic quotes and emoji',
+      records: [record(accents), record(umlauts), record(emoji)],
+    },
     {
       name: 'duplicate-sys-id',
       description: 'one sys_id twice; the second has a later sys_updated_on and state 6 (resolved), and wins',

@@ -51,7 +51,12 @@ export async function fillSubjects(db: Queryable, platform: DemoPlatform): Promi
     multi.push([day, Math.round(platformShared * 0.9), collectedAtFor(day)])
   }
   await insertRows(db, 'subjects.multi_study_subjects', ['day', 'subjects', 'collected_at'], ['date', 'int', 'timestamptz'], multi)
-  await insertRows(db, 'subjects.project_overlaps', ['day', 'project_id', 'other_project_id', 'shared_subjects'],
-    ['date', 'text', 'text', 'int'], overlaps)
+  await insertRows(
+    db,
+    'subjects.project_overlaps',
+    ['day', 'project_id', 'other_project_id', 'shared_subjects'],
+    ['date', 'text', 'text', 'int'],
+    overlaps,
+  )
   return total + multi.length + overlaps.length
 }

@@ -54,11 +54,32 @@ export async function fillSupport(db: Queryable, platform: DemoPlatform): Promis
       const ageDays = (endMs - openedAt) / DAY
       const state =
         ageDays < 3
-          ? rnd.weighted([['NEW', 5], ['IN_PROGRESS', 4], ['ON_HOLD', 1]] as const)
+          ? rnd.weighted([
+              ['NEW', 5],
+              ['IN_PROGRESS', 4],
+              ['ON_HOLD', 1],
+            ] as const)
           : ageDays < 20
-            ? rnd.weighted([['IN_PROGRESS', 4], ['ON_HOLD', 2], ['RESOLVED', 4], ['CLOSED', 3], ['CANCELLED', 1]] as const)
-            : rnd.weighted([['CLOSED', 14], ['RESOLVED', 1], ['CANCELLED', 1], ['ON_HOLD', 0.2]] as const)
-      const priority = rnd.weighted([['CRITICAL', 3], ['HIGH', 12], ['MODERATE', 45], ['LOW', 35], ['PLANNING', 5]] as const)
+            ? rnd.weighted([
+                ['IN_PROGRESS', 4],
+                ['ON_HOLD', 2],
+                ['RESOLVED', 4],
+                ['CLOSED', 3],
+                ['CANCELLED', 1],
+              ] as const)
+            : rnd.weighted([
+                ['CLOSED', 14],
+                ['RESOLVED', 1],
+                ['CANCELLED', 1],
+                ['ON_HOLD', 0.2],
+              ] as const)
+      const priority = rnd.weighted([
+        ['CRITICAL', 3],
+        ['HIGH', 12],
+        ['MODERATE', 45],
+        ['LOW', 35],
+        ['PLANNING', 5],
+      ] as const)
       const worked = Math.min(endMs, openedAt + rnd.int(1, 240) * HOUR)
       const resolvedAt = isIncident && (state === 'RESOLVED' || state === 'CLOSED') ? worked : null
       const closedAt = state === 'CLOSED' || state === 'CANCELLED' ? Math.min(endMs, worked + rnd.int(0, 72) * HOUR) : null
@@ -90,7 +111,20 @@ export async function fillSupport(db: Queryable, platform: DemoPlatform): Promis
   return insertRows(
     db,
     'support.tickets',
-    ['sys_id', 'kind', 'number', 'project_id', 'short_description', 'state', 'priority', 'opened_at', 'updated_at', 'closed_at', 'resolved_at', 'category'],
+    [
+      'sys_id',
+      'kind',
+      'number',
+      'project_id',
+      'short_description',
+      'state',
+      'priority',
+      'opened_at',
+      'updated_at',
+      'closed_at',
+      'resolved_at',
+      'category',
+    ],
     ['text', 'text', 'text', 'text', 'text', 'text', 'text', 'timestamptz', 'timestamptz', 'timestamptz', 'timestamptz', 'text'],
     tickets,
   )

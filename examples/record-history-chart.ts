@@ -12,7 +12,10 @@ import { pathToFileURL } from 'node:url'
 import { RecordCountHistoryDocument, type RecordCountHistoryQuery } from '../client/generated/graphql.js'
 import { request } from '../client/request.js'
 
-type History = Extract<NonNullable<RecordCountHistoryQuery['project']>['studyRecordCountHistory'], { __typename: 'StudyRecordCountHistory' }>
+type History = Extract<
+  NonNullable<RecordCountHistoryQuery['project']>['studyRecordCountHistory'],
+  { __typename: 'StudyRecordCountHistory' }
+>
 type Series = History['series'][number]
 
 const BARS = ' ▁▂▃▄▅▆▇█'
@@ -30,7 +33,8 @@ export function chartLines(series: readonly Series[], width = 60): string[] {
     const known = columns.filter((v): v is number => v !== null)
     const [min, max] = [Math.min(...known), Math.max(...known)]
     const bar = (v: number | null) => (v === null ? '·' : BARS[max === min ? 8 : 1 + Math.round(((v - min) / (max - min)) * 7)])
-    const range = known.length > 0 ? `${min.toLocaleString('en-GB')} → ${known[known.length - 1]!.toLocaleString('en-GB')}` : 'not collected'
+    const range =
+      known.length > 0 ? `${min.toLocaleString('en-GB')} → ${known[known.length - 1]!.toLocaleString('en-GB')}` : 'not collected'
     return `${s.component.name.padEnd(22)} ${columns.map(bar).join('')}  ${range}`
   })
 }

@@ -13,14 +13,20 @@ describe('audit settings', () => {
   })
 
   it('passes the retention period to the subgraphs and takes a spool folder of its own', () => {
-    const settings = readSettings({ HD4RES_AUDIT_RETENTION_DAYS: '30', HD4RES_AUDIT_SPOOL_DIR: '/var/spool/hd4res', HD4RES_AUDIT_LOG: 'on' })
+    const settings = readSettings({
+      HD4RES_AUDIT_RETENTION_DAYS: '30',
+      HD4RES_AUDIT_SPOOL_DIR: '/var/spool/hd4res',
+      HD4RES_AUDIT_LOG: 'on',
+    })
     expect(subgraphSettingsFrom(settings, 's'.repeat(32)).auditRetentionDays).toBe(30)
     expect(auditSpoolDir(settings)).toBe('/var/spool/hd4res')
     expect(settings.audit.logLines).toBe(true)
   })
 
   it('refuses to switch the audit off in production, naming the setting', () => {
-    expect(() => readSettings({ NODE_ENV: 'production', HD4RES_AUDIT: 'off' })).toThrow(/HD4RES_AUDIT=off is refused with NODE_ENV=production/)
+    expect(() => readSettings({ NODE_ENV: 'production', HD4RES_AUDIT: 'off' })).toThrow(
+      /HD4RES_AUDIT=off is refused with NODE_ENV=production/,
+    )
     expect(readSettings({ HD4RES_AUDIT: 'off' }).audit.enabled).toBe(false)
   })
 

@@ -42,19 +42,22 @@ describe('the audit spool', () => {
         if (store.down) throw new Error('connect ECONNREFUSED')
         const records: unknown[] = []
         const answer: AuditShipAnswer = { accepted: 0, rejected: [] }
-        lines.toString('utf8').split('\n').forEach((text, index) => {
-          if (text === '') return
-          let record: unknown
-          try {
-            record = JSON.parse(text)
-          } catch {
-            answer.rejected.push({ index, problem: 'not JSON' })
-            return
-          }
-          const problem = store.refuse?.(record)
-          if (problem) answer.rejected.push({ index, problem })
-          else records.push(record)
-        })
+        lines
+          .toString('utf8')
+          .split('\n')
+          .forEach((text, index) => {
+            if (text === '') return
+            let record: unknown
+            try {
+              record = JSON.parse(text)
+            } catch {
+              answer.rejected.push({ index, problem: 'not JSON' })
+              return
+            }
+            const problem = store.refuse?.(record)
+            if (problem) answer.rejected.push({ index, problem })
+            else records.push(record)
+          })
         store.batches.push(records)
         answer.accepted = records.length
         return answer
@@ -68,7 +71,10 @@ describe('the audit spool', () => {
   const freshDir = () => mkdtempSync(path.join(tmpdir(), 'hd4res-spool-test-'))
   /** The count the spool keeps: [segment, bytes of it confirmed]. */
   const shippedOf = (dir: string) => readFileSync(path.join(dir, 'gateway-0.shipped'), 'utf8').trim().split(' ').map(Number)
-  const segmentsIn = (dir: string) => readdirSync(dir).filter((name) => /^gateway-0\.\d+\.jsonl$/.test(name)).sort()
+  const segmentsIn = (dir: string) =>
+    readdirSync(dir)
+      .filter((name) => /^gateway-0\.\d+\.jsonl$/.test(name))
+      .sort()
   const numbers = (store: Store) => store.batches.flat().map((r) => (r as { n: number }).n)
 
   it('writes each line to the file before append returns, and ships them in order, in batches', async () => {
@@ -149,7 +155,10 @@ describe('the audit spool', () => {
     spool.append(line(3))
     expect(await spool.flush()).toBe(true)
     expect(numbers(store)).toEqual([1, 3])
-    const rejected = readFileSync(spool.rejectedFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const rejected = readFileSync(spool.rejectedFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(rejected).toEqual([{ problem: 'not JSON', line: '{"n":2,"te' }])
     expect(errors).toHaveLength(1)
   })
@@ -162,7 +171,10 @@ describe('the audit spool', () => {
     for (const n of [1, 2, 3]) spool.append(line(n))
     expect(await spool.flush()).toBe(true)
     expect(spool.unshippedBytes).toBe(0)
-    const [aside] = readFileSync(spool.rejectedFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+    const [aside] = readFileSync(spool.rejectedFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(aside).toEqual({ problem: 'httpStatus: too big', line: line(2).trim() })
   })
 

@@ -144,7 +144,9 @@ export function createVerifier(options: VerifierOptions): Verifier {
         })
         // Any subject OpenID Connect allows goes on to the subgraphs intact; anything else stops here.
         if (!isResearcherId(payload.sub)) {
-          throw new AuthError(`The token's subject (sub) must be 1 to ${RESEARCHER_ID_MAX} printable ASCII characters, as OpenID Connect allows`)
+          throw new AuthError(
+            `The token's subject (sub) must be 1 to ${RESEARCHER_ID_MAX} printable ASCII characters, as OpenID Connect allows`,
+          )
         }
         const rawRoles = claimAt(payload, claims.roles)
         const name = claimAt(payload, claims.name)

@@ -11,13 +11,18 @@ const settingsWith = (env: Record<string, string>) => readSettings({ PORT: '0', 
 describe('gateway worker flags', () => {
   it('sizes the heap from the caches kept in memory', () => {
     expect(gatewayHeapMb(settingsWith({}))).toBe(GATEWAY_HEAP_BASE_MB + 30 + 30 + 64)
-    expect(gatewayHeapMb(settingsWith({ HD4RES_RESPONSE_CACHE: 'off', HD4RES_DOCUMENT_CACHE_MB: '10' }))).toBe(GATEWAY_HEAP_BASE_MB + 10 + 30)
+    expect(gatewayHeapMb(settingsWith({ HD4RES_RESPONSE_CACHE: 'off', HD4RES_DOCUMENT_CACHE_MB: '10' }))).toBe(
+      GATEWAY_HEAP_BASE_MB + 10 + 30,
+    )
     // A response cache in Redis takes nothing from the worker's heap.
     expect(gatewayHeapMb(settingsWith({ REDIS_URL: 'redis://127.0.0.1:6379' }))).toBe(GATEWAY_HEAP_BASE_MB + 60)
   })
 
   it('passes the limit and the young generation as Node flags, and leaves out what is switched off', () => {
-    expect(gatewayNodeFlags(settingsWith({ HD4RES_GATEWAY_HEAP_MB: '300', HD4RES_GATEWAY_SEMI_SPACE_MB: '32' }))).toEqual(['--max-old-space-size=300', '--max-semi-space-size=32'])
+    expect(gatewayNodeFlags(settingsWith({ HD4RES_GATEWAY_HEAP_MB: '300', HD4RES_GATEWAY_SEMI_SPACE_MB: '32' }))).toEqual([
+      '--max-old-space-size=300',
+      '--max-semi-space-size=32',
+    ])
     expect(gatewayNodeFlags(settingsWith({ HD4RES_GATEWAY_HEAP_MB: '0' }))).toEqual([])
   })
 

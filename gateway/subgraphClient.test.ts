@@ -23,7 +23,8 @@ describe('the subgraph client', () => {
       seen.push(request.headers)
       request.resume()
       request.on('end', () => {
-        if (request.url === '/refuse') return response.writeHead(403, { 'content-type': 'application/json' }).end('{"errors":[{"message":"no"}]}')
+        if (request.url === '/refuse')
+          return response.writeHead(403, { 'content-type': 'application/json' }).end('{"errors":[{"message":"no"}]}')
         if (request.url === '/silent') return // never answers
         if (request.url === '/garbled') return response.setHeader('content-type', 'application/json').end('{"data": {')
         if (request.url === '/public') response.setHeader('cache-control', 'public, max-age=60')
@@ -68,7 +69,8 @@ describe('the subgraph client', () => {
   describe('the data source', () => {
     const agent = subgraphAgent({ connections: 4, keepAliveMs: 30_000 })
     afterAll(() => agent.close())
-    const source = (path: string, timeoutMs = 2000) => new SubgraphDataSource('records', `${url}${path}`, SECRET, subgraphCaller(agent, timeoutMs))
+    const source = (path: string, timeoutMs = 2000) =>
+      new SubgraphDataSource('records', `${url}${path}`, SECRET, subgraphCaller(agent, timeoutMs))
     const restricted: unknown[] = []
     const options = (context: SubgraphCallContext) =>
       ({
@@ -79,7 +81,10 @@ describe('the subgraph client', () => {
       }) as unknown as GraphQLDataSourceProcessOptions<SubgraphCallContext>
 
     it('signs the identity once for all of a request’s calls, and sends the request id', async () => {
-      const context: SubgraphCallContext = { identity: { sub: 'r-1', name: 'R', roles: ['researcher'], projects: ['p-1'] }, requestId: 'req-12345678' }
+      const context: SubgraphCallContext = {
+        identity: { sub: 'r-1', name: 'R', roles: ['researcher'], projects: ['p-1'] },
+        requestId: 'req-12345678',
+      }
       seen.length = 0
       expect(await source('/graphql').process(options(context))).toEqual({ data: { ok: true } })
       await source('/graphql').process(options(context))
@@ -97,7 +102,10 @@ describe('the subgraph client', () => {
     })
 
     it('turns a refusal into an error with the status, a garbled body into SUBGRAPH_BAD_RESPONSE, and silence into SUBGRAPH_UNAVAILABLE', async () => {
-      await expect(source('/refuse').process(options({}))).rejects.toMatchObject({ message: '403: Forbidden', extensions: { code: 'FORBIDDEN' } })
+      await expect(source('/refuse').process(options({}))).rejects.toMatchObject({
+        message: '403: Forbidden',
+        extensions: { code: 'FORBIDDEN' },
+      })
       await expect(source('/silent', 300).process(options({}))).rejects.toMatchObject({
         message: expect.stringMatching(/^The records service did not answer in time/),
         extensions: { code: 'SUBGRAPH_UNAVAILABLE', serviceName: 'records' },
@@ -106,7 +114,9 @@ describe('the subgraph client', () => {
         message: expect.stringMatching(/^The records service answered with a body that is not valid JSON/),
         extensions: { code: 'SUBGRAPH_BAD_RESPONSE', serviceName: 'records' },
       })
-      await expect(new SubgraphDataSource('records', 'http://127.0.0.1:1/graphql', SECRET, subgraphCaller(agent, 500)).process(options({}))).rejects.toMatchObject({
+      await expect(
+        new SubgraphDataSource('records', 'http://127.0.0.1:1/graphql', SECRET, subgraphCaller(agent, 500)).process(options({})),
+      ).rejects.toMatchObject({
         message: expect.stringMatching(/^The records service could not be reached/),
       })
     })

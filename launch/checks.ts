@@ -31,7 +31,9 @@ export function settingsProblems(settings: Settings, part: Part): string[] {
     problems.push('In production the gateway needs an OIDC provider: set HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL')
   }
   if (part === 'subgraph' && !settings.databaseUrl) {
-    problems.push('A subgraph in its own process needs PostgreSQL: set DATABASE_URL (the embedded store serves one process only; use npm start)')
+    problems.push(
+      'A subgraph in its own process needs PostgreSQL: set DATABASE_URL (the embedded store serves one process only; use npm start)',
+    )
   }
   return problems
 }

@@ -13,15 +13,21 @@ import { createGateway, type GatewayOptions } from '../gateway/server.js'
 import { auditSpoolDir, type Settings } from '../platform/settings.js'
 
 /** The options that come straight from the settings. */
-export function gatewayOptionsFrom(
-  settings: Settings,
-): Pick<GatewayOptions, 'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache' | 'metricsToken' | 'performance' | 'audit'> & {
+export function gatewayOptionsFrom(settings: Settings): Pick<
+  GatewayOptions,
+  'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache' | 'metricsToken' | 'performance' | 'audit'
+> & {
   graphiqlEnabled: boolean
 } {
   return {
     // One spool per gateway process: a cluster worker's replacement takes over its slot, and what it left unshipped.
     audit: settings.audit.enabled
-      ? { spoolDir: auditSpoolDir(settings), spoolName: `gateway-${gatewayWorkerSlot()}`, shipIntervalMs: settings.audit.shipIntervalMs, logLines: settings.audit.logLines }
+      ? {
+          spoolDir: auditSpoolDir(settings),
+          spoolName: `gateway-${gatewayWorkerSlot()}`,
+          shipIntervalMs: settings.audit.shipIntervalMs,
+          logLines: settings.audit.logLines,
+        }
       : undefined,
     metricsToken: settings.metricsToken,
     performance: settings.performance,

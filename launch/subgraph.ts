@@ -14,6 +14,11 @@ export function registryFrom(settings: Settings): PublicationRegistry {
 }
 
 /** What every subgraph server is given: the store, the registry and its share of the settings. */
-export function subgraphDepsFrom(settings: Settings, db: Db, identitySecret: string, registry: PublicationRegistry = registryFrom(settings)): SubgraphDeps {
+export function subgraphDepsFrom(
+  settings: Settings,
+  db: Db,
+  identitySecret: string,
+  registry: PublicationRegistry = registryFrom(settings),
+): SubgraphDeps {
   return { db, registry, settings: subgraphSettingsFrom(settings, identitySecret) }
 }

@@ -35,7 +35,10 @@ export const auditRecordSchema = z.strictObject({
   claimedResearcherId: text.nullable(),
   roles: list,
   operationName: text.nullable(),
-  operationHash: z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256, 64 hexadecimal digits').nullable(),
+  operationHash: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'a SHA-256, 64 hexadecimal digits')
+    .nullable(),
   projects: list,
   deniedProjects: list,
   publications: list,

@@ -54,7 +54,9 @@ export function secretsOf(setting: string): string[] {
 export function signIdentity(identity: Identity, secret: string, now = Date.now()): string {
   const payload: SignedPayload = { ...identity, iat: now }
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url')
-  const mac = createHmac('sha256', secretsOf(secret)[0] ?? secret).update(body).digest('base64url')
+  const mac = createHmac('sha256', secretsOf(secret)[0] ?? secret)
+    .update(body)
+    .digest('base64url')
   return `${body}.${mac}`
 }
 

@@ -233,7 +233,9 @@ export function registerMetricsRoute(app: FastifyInstance, registry: Registry, a
           .send({ error: `Send "Authorization: Bearer <${METRICS_TOKEN_SETTING}>" to read the metrics` })
       }
     } else if (access.production) {
-      return reply.code(403).send({ error: `Metrics are off in production until ${METRICS_TOKEN_SETTING} is set; scrape with that bearer token` })
+      return reply
+        .code(403)
+        .send({ error: `Metrics are off in production until ${METRICS_TOKEN_SETTING} is set; scrape with that bearer token` })
     }
     const texts = await Promise.all(registries.map((r) => r.metrics()))
     return reply.type(registry.contentType).send(texts.join('\n'))

@@ -59,7 +59,12 @@ const envSchema = z.object({
   HD4RES_OIDC_ALGORITHMS: z
     .string()
     .default('RS256,ES256,PS256,EdDSA')
-    .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((a) => a.trim())
+        .filter(Boolean),
+    )
     .refine((list) => list.length > 0 && list.every((a) => /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/.test(a)), {
       message: 'only asymmetric algorithms (RS256, PS256, ES256, EdDSA…) may be accepted',
     }),
@@ -92,14 +97,20 @@ const envSchema = z.object({
   HD4RES_METRICS_TOKEN: z.string().trim().min(16).optional(),
   HD4RES_SUBGRAPH_CACHE_MB: z.coerce.number().int().min(0).default(64),
   HD4RES_SUBGRAPH_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(300),
-  HD4RES_GATEWAY_WORKERS: z.string().regex(/^(auto|\d+)$/, 'a whole number, or "auto"').default('1'),
+  HD4RES_GATEWAY_WORKERS: z
+    .string()
+    .regex(/^(auto|\d+)$/, 'a whole number, or "auto"')
+    .default('1'),
   /** V8's young generation for each gateway worker, MB per semi-space; 0 keeps V8's default. */
   HD4RES_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(0),
   /** Each gateway worker's old-generation limit, MB: "auto" sizes it from the caches; 0 sets none. */
   HD4RES_GATEWAY_HEAP_MB: z
     .string()
     .regex(/^(auto|\d+)$/, 'a whole number of MB, or "auto"')
-    .refine((v) => v === 'auto' || v === '0' || Number(v) >= 128, 'at least 128 MB (what a gateway holds without its caches), 0 for no limit, or "auto"')
+    .refine(
+      (v) => v === 'auto' || v === '0' || Number(v) >= 128,
+      'at least 128 MB (what a gateway holds without its caches), 0 for no limit, or "auto"',
+    )
     .default('auto'),
   HD4RES_SUBGRAPH_KEEPALIVE: z.enum(['on', 'off']).default('on'),
   HD4RES_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
@@ -252,7 +263,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new Error('Set all of HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL, or none')
   }
   if (e.NODE_ENV === 'production' && e.HD4RES_AUDIT === 'off') {
-    throw new Error('HD4RES_AUDIT=off is refused with NODE_ENV=production: every answered operation must leave an audit record (the switch exists only to measure its cost)')
+    throw new Error(
+      'HD4RES_AUDIT=off is refused with NODE_ENV=production: every answered operation must leave an audit record (the switch exists only to measure its cost)',
+    )
   }
   return {
     port: e.PORT,
@@ -297,7 +310,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       redisUrl: e.REDIS_URL,
     },
     metricsToken: e.HD4RES_METRICS_TOKEN,
-    subgraphCache: { maxMegabytes: e.HD4RES_SUBGRAPH_CACHE_MB, ttlSeconds: e.HD4RES_SUBGRAPH_CACHE_TTL_SECONDS, versionTrustMs: e.HD4RES_DATA_VERSION_CHECK_MS },
+    subgraphCache: {
+      maxMegabytes: e.HD4RES_SUBGRAPH_CACHE_MB,
+      ttlSeconds: e.HD4RES_SUBGRAPH_CACHE_TTL_SECONDS,
+      versionTrustMs: e.HD4RES_DATA_VERSION_CHECK_MS,
+    },
     performance: {
       workers: e.HD4RES_GATEWAY_WORKERS,
       semiSpaceMb: e.HD4RES_GATEWAY_SEMI_SPACE_MB,

@@ -58,7 +58,8 @@ export function startTracing(options: TracingOptions = {}): Tracing | null {
   if (!options.spanProcessors && !tracingRequested(env)) return null
   const sdk = new NodeSDK({
     // A name the environment gives wins over ours.
-    serviceName: (env.OTEL_SERVICE_NAME?.trim() || /(^|,)\s*service\.name=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '')) ? undefined : options.serviceName,
+    serviceName:
+      env.OTEL_SERVICE_NAME?.trim() || /(^|,)\s*service\.name=/.test(env.OTEL_RESOURCE_ATTRIBUTES ?? '') ? undefined : options.serviceName,
     spanProcessors: options.spanProcessors,
     // The SDK would otherwise also export metrics and logs over OTLP by default.
     metricReaders: [],

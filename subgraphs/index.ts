@@ -29,7 +29,9 @@ export type SubgraphName = keyof typeof REGISTERED
 
 for (const [key, definition] of Object.entries(REGISTERED)) {
   if (definition.name !== key) {
-    throw new Error(`subgraphs/index.ts: the entry "${key}" holds the subgraph named "${definition.name}"; an entry's key must be its subgraph's name`)
+    throw new Error(
+      `subgraphs/index.ts: the entry "${key}" holds the subgraph named "${definition.name}"; an entry's key must be its subgraph's name`,
+    )
   }
 }
 

@@ -119,8 +119,13 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
   })
 
   it('follows records along their path: HD Integration never holds more than the sources sent', async () => {
-    const res = await t.query(`{ project(id: "prj-0001") { studyRecordCounts { ... on StudyRecordCounts { components { component { id location } count { ... on ExactCount { value } } } } } } }`)
-    const comps = res.body.data!.project.studyRecordCounts.components as { component: { id: string; location: string }; count: { value?: number } }[]
+    const res = await t.query(
+      `{ project(id: "prj-0001") { studyRecordCounts { ... on StudyRecordCounts { components { component { id location } count { ... on ExactCount { value } } } } } } }`,
+    )
+    const comps = res.body.data!.project.studyRecordCounts.components as {
+      component: { id: string; location: string }
+      count: { value?: number }
+    }[]
     const value = (id: string) => comps.find((c) => c.component.id === id)!.count.value!
     const external = comps.filter((c) => c.component.location === 'EXTERNAL').reduce((s, c) => s + (c.count.value ?? 0), 0)
     expect(value('HD_INTEGRATION')).toBeLessThanOrEqual(external)
@@ -130,10 +135,21 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
 
   it('reaches every member of the CountValue union: exact, suppressed and not collected', async () => {
     // Make a small count and a zero on the latest day, and drop one component's row.
-    await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 3 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD_INTEGRATION'`, [TEST_END_DATE])
-    await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 0 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD_DWH_STAGING'`, [TEST_END_DATE])
-    await t.db.query(`DELETE FROM subjects.unique_subject_counts WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD_DWH_EXPLOITATION'`, [TEST_END_DATE])
-    const res = await t.query(`{ project(id: "prj-0001") { uniqueSubjectCounts { ... on UniqueSubjectCounts { components { component { id } count { ${COUNT} } } } } } }`)
+    await t.db.query(
+      `UPDATE subjects.unique_subject_counts SET subjects = 3 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD_INTEGRATION'`,
+      [TEST_END_DATE],
+    )
+    await t.db.query(
+      `UPDATE subjects.unique_subject_counts SET subjects = 0 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD_DWH_STAGING'`,
+      [TEST_END_DATE],
+    )
+    await t.db.query(
+      `DELETE FROM subjects.unique_subject_counts WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD_DWH_EXPLOITATION'`,
+      [TEST_END_DATE],
+    )
+    const res = await t.query(
+      `{ project(id: "prj-0001") { uniqueSubjectCounts { ... on UniqueSubjectCounts { components { component { id } count { ${COUNT} } } } } } }`,
+    )
     const byId = Object.fromEntries(res.body.data!.project.uniqueSubjectCounts.components.map((c: any) => [c.component.id, c.count]))
     expect(byId.HD_INTEGRATION).toEqual({ __typename: 'SuppressedCount', threshold: 5 })
     expect(byId.HD_DWH_STAGING).toEqual({ __typename: 'ExactCount', value: 0, lowerBound: 0, upperBound: 0 })
@@ -142,9 +158,14 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
   })
 
   it('lists the installations without their counts, and publishes the total as its own band', async () => {
-    const [row] = await t.db.query<{ day: string }>(`SELECT max(day)::text AS day FROM subjects.unique_subject_counts WHERE project_id = 'prj-0001'`)
+    const [row] = await t.db.query<{ day: string }>(
+      `SELECT max(day)::text AS day FROM subjects.unique_subject_counts WHERE project_id = 'prj-0001'`,
+    )
     const day = row!.day
-    await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 50 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD4DP_V2_LOCAL'`, [day])
+    await t.db.query(
+      `UPDATE subjects.unique_subject_counts SET subjects = 50 WHERE project_id = 'prj-0001' AND day = $1 AND component_id = 'HD4DP_V2_LOCAL'`,
+      [day],
+    )
     await t.db.query(`DELETE FROM subjects.installation_counts WHERE project_id = 'prj-0001' AND day = $1`, [day])
     await t.db.query(
       `INSERT INTO subjects.installation_counts (project_id, installation_id, host, day, subjects, collected_at) VALUES
@@ -169,8 +190,11 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
   })
 
   it('withholds small subject counts in history series too', async () => {
-    await t.db.query(`UPDATE subjects.unique_subject_counts SET subjects = 2 WHERE project_id = 'prj-0001' AND day = '2026-11-20' AND component_id = 'HD_INTEGRATION'`)
-    const res = await t.query(`{ project(id: "prj-0001") { uniqueSubjectCountHistory(from: "2026-11-19", to: "2026-11-20", components: [HD_INTEGRATION]) {
+    await t.db.query(
+      `UPDATE subjects.unique_subject_counts SET subjects = 2 WHERE project_id = 'prj-0001' AND day = '2026-11-20' AND component_id = 'HD_INTEGRATION'`,
+    )
+    const res =
+      await t.query(`{ project(id: "prj-0001") { uniqueSubjectCountHistory(from: "2026-11-19", to: "2026-11-20", components: [HD_INTEGRATION]) {
       ... on UniqueSubjectCountHistory { series { component { id } points { date count { ${COUNT} } } } } } } }`)
     expect(res.body.errors).toBeUndefined()
     const [series] = res.body.data!.project.uniqueSubjectCountHistory.series
@@ -184,35 +208,53 @@ describe.each(ENGINES)('every publication available, on %s', (engine) => {
        ON CONFLICT (project_id, day, other_project_id) DO UPDATE SET shared_subjects = 2`,
       [TEST_END_DATE],
     )
-    const res = await t.query(`{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0001") { project { id code } sharedSubjects { ${COUNT} } } } } }`)
+    const res = await t.query(
+      `{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0001") { project { id code } sharedSubjects { ${COUNT} } } } } }`,
+    )
     const overlap = res.body.data!.multiStudySubjectCounts.overlaps.find((o: any) => o.project.id === 'prj-0012')
     expect(overlap.sharedSubjects).toEqual({ __typename: 'SuppressedCount', threshold: 5 })
     expect(overlap.project.code).toBeTruthy()
   })
 
   it("refuses another project's data, even through overlaps", async () => {
-    const res = await t.query(`{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0012") { sharedSubjects { __typename } } } } }`)
+    const res = await t.query(
+      `{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0012") { sharedSubjects { __typename } } } } }`,
+    )
     expect(res.body.errors![0]!.extensions!.code).toBe('FORBIDDEN')
-    const through = await t.query(`{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0001") { project { id incidents { __typename } } } } } }`)
+    const through = await t.query(
+      `{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0001") { project { id incidents { __typename } } } } } }`,
+    )
     expect(through.body.errors?.some((e) => e.extensions?.code === 'FORBIDDEN')).toBe(true)
     expect(JSON.stringify(through.body.data)).not.toMatch(/IncidentConnection/)
   })
 
   it('marks days without a count, and components the project does not use', async () => {
-    const res = await t.query(`{ project(id: "prj-0001") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-25", components: [HERA, HD_INTEGRATION]) {
+    const res =
+      await t.query(`{ project(id: "prj-0001") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-25", components: [HERA, HD_INTEGRATION]) {
       ... on StudyRecordCountHistory { series { component { id } points { date count { ${COUNT} } } } } } } }`)
     expect(res.body.errors).toBeUndefined()
     const [hera, integration] = ['HERA', 'HD_INTEGRATION'].map((id) =>
       res.body.data!.project.studyRecordCountHistory.series.find((s: any) => s.component.id === id),
     )
     expect(hera.points.every((p: any) => /not used by this project/.test(p.count.reason))).toBe(true)
-    expect(integration.points.map((p: any) => p.count.__typename)).toEqual(['ExactCount', 'ExactCount', 'NotCollected', 'NotCollected', 'NotCollected', 'NotCollected'])
+    expect(integration.points.map((p: any) => p.count.__typename)).toEqual([
+      'ExactCount',
+      'ExactCount',
+      'NotCollected',
+      'NotCollected',
+      'NotCollected',
+      'NotCollected',
+    ])
   })
 
   it('refuses a history range that is inverted or too long', async () => {
-    const inverted = await t.query(`{ project(id: "prj-0001") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-01") { __typename } } }`)
+    const inverted = await t.query(
+      `{ project(id: "prj-0001") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-01") { __typename } } }`,
+    )
     expect(inverted.body.errors![0]!.message).toMatch(/"from" \(2026-11-20\) must not be after "to" \(2026-11-01\)/)
-    const long = await t.query(`{ project(id: "prj-0001") { studyRecordCountHistory(from: "2000-01-01", to: "2026-11-01") { __typename } } }`)
+    const long = await t.query(
+      `{ project(id: "prj-0001") { studyRecordCountHistory(from: "2000-01-01", to: "2026-11-01") { __typename } } }`,
+    )
     expect(long.body.errors![0]!.message).toMatch(/at most 1096 days/)
   })
 })

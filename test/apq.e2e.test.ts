@@ -20,7 +20,10 @@ describe('automatic persisted queries', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${t.demoToken}` },
       body: JSON.stringify(body),
-    }).then(async (r) => ({ status: r.status, body: (await r.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] } }))
+    }).then(async (r) => ({
+      status: r.status,
+      body: (await r.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] },
+    }))
 
   it('asks for the text of an unknown hash, then answers the hash alone', async () => {
     const query = '{ me { id displayName } }'

@@ -41,7 +41,11 @@ describe.each(ENGINES)('the audit record of a gateway killed right after answeri
   /** `npm run serve -- gateway` as one process (no heap flag, so no cluster primary in between), until it listens. */
   async function startGateway(env: Record<string, string>): Promise<{ child: ChildProcess; graphqlUrl: string }> {
     const childEnv = gatewayProcessEnv(t, dataDir, { HD4RES_AUDIT_SPOOL_DIR: spoolDir, HD4RES_GATEWAY_HEAP_MB: '0', ...env })
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serve.ts', 'gateway'], { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serve.ts', 'gateway'], {
+      cwd: root,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     children.push(child)
     let output = ''
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
@@ -55,8 +59,13 @@ describe.each(ENGINES)('the audit record of a gateway killed right after answeri
     }
   }
 
-  const exited = (child: ChildProcess) => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))
-  const stored = (requestId: string) => t.db.query<{ researcher_id: string; project_ids: string[]; operation_name: string }>('SELECT researcher_id, project_ids, operation_name FROM ops.audit_log WHERE request_id = $1', [requestId])
+  const exited = (child: ChildProcess) =>
+    new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(null) : child.once('exit', resolve)))
+  const stored = (requestId: string) =>
+    t.db.query<{ researcher_id: string; project_ids: string[]; operation_name: string }>(
+      'SELECT researcher_id, project_ids, operation_name FROM ops.audit_log WHERE request_id = $1',
+      [requestId],
+    )
 
   it('is in the spool when the answer arrives, and in ops.audit_log once the next gateway has shipped it', async () => {
     // This one would ship only in an hour: whatever reaches the store later, the next gateway sent.

@@ -36,7 +36,11 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
   beforeAll(async () => {
     t = await startTestGraph({ engine, registry: loadPublicationRegistry({ available: 'ALL' }), env: { HD4RES_RESPONSE_CACHE: 'on' } })
     operatorToken = await t.tokenFor('operator-0001', ['operator'])
-    const mine = (await t.db.query<{ project_id: string }>(`SELECT project_id FROM participants.memberships WHERE researcher_id = 'researcher-0001' ORDER BY project_id`)).map((r) => r.project_id)
+    const mine = (
+      await t.db.query<{ project_id: string }>(
+        `SELECT project_id FROM participants.memberships WHERE researcher_id = 'researcher-0001' ORDER BY project_id`,
+      )
+    ).map((r) => r.project_id)
     const others = await t.db.query<{ id: string }>(
       `SELECT id FROM participants.projects WHERE id NOT IN (SELECT project_id FROM participants.memberships WHERE researcher_id = 'researcher-0001') ORDER BY id`,
     )
@@ -53,7 +57,12 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
     const requestId = `audit-test-${randomUUID()}`
     const response = await fetch(t.graph.graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers },
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     })
     const answer = { status: response.status, text: await response.text(), cache: response.headers.get('x-hd4res-cache'), requestId }
@@ -140,7 +149,12 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
   it("records a project(id) that answered null because it is not the researcher's", async () => {
     const answer = await ask({ query: `{ project(id: "${stranger}") { code } }` })
     expect(JSON.parse(answer.text)).toEqual({ data: { project: null } })
-    expect(await onlyRecordOf(answer.requestId)).toMatchObject({ outcome: 'ok', project_ids: [], denied_project_ids: [stranger], operation_name: null })
+    expect(await onlyRecordOf(answer.requestId)).toMatchObject({
+      outcome: 'ok',
+      project_ids: [],
+      denied_project_ids: [stranger],
+      operation_name: null,
+    })
   })
 
   it('records each operation of a batch on its own, with what that operation read', async () => {
@@ -176,7 +190,12 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
     const forged = `${t.demoToken.slice(0, t.demoToken.lastIndexOf('.') + 1)}${'A'.repeat(86)}`
     const refusedSignIn = await ask({ query: '{ me { id } }' }, forged)
     expect(refusedSignIn.status).toBe(401)
-    expect(await onlyRecordOf(refusedSignIn.requestId)).toMatchObject({ researcher_id: null, claimed_researcher_id: 'researcher-0001', outcome: 'refused', error_codes: ['UNAUTHENTICATED'] })
+    expect(await onlyRecordOf(refusedSignIn.requestId)).toMatchObject({
+      researcher_id: null,
+      claimed_researcher_id: 'researcher-0001',
+      outcome: 'refused',
+      error_codes: ['UNAUTHENTICATED'],
+    })
 
     const tooLong = await ask({ query: `query Long { ${Array.from({ length: 2600 }, (_, i) => `a${i}: me { id }`).join(' ')} }` })
     expect(tooLong.status).toBe(400)
@@ -191,7 +210,12 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
 
     const tooLarge = await ask(JSON.stringify({ query: `{ me { id } }`, variables: { pad: 'x'.repeat(120_000) } }))
     expect(tooLarge.status).toBe(413)
-    expect(await onlyRecordOf(tooLarge.requestId)).toMatchObject({ researcher_id: null, outcome: 'refused', http_status: 413, error_codes: ['PAYLOAD_TOO_LARGE'] })
+    expect(await onlyRecordOf(tooLarge.requestId)).toMatchObject({
+      researcher_id: null,
+      outcome: 'refused',
+      http_status: 413,
+      error_codes: ['PAYLOAD_TOO_LARGE'],
+    })
 
     const batch = await ask(Array.from({ length: 11 }, () => ({ query: '{ me { id } }' })))
     expect(batch.status).toBe(400)
@@ -201,10 +225,15 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
   it('records an operation that does not parse as an error, with who sent it', async () => {
     const answer = await ask({ query: '{ project(id: "prj-0001") { code ' })
     expect(answer.status).toBe(400)
-    expect(await onlyRecordOf(answer.requestId)).toMatchObject({ researcher_id: 'researcher-0001', outcome: 'error', http_status: 400, error_codes: ['GRAPHQL_PARSE_FAILED'] })
+    expect(await onlyRecordOf(answer.requestId)).toMatchObject({
+      researcher_id: 'researcher-0001',
+      outcome: 'error',
+      http_status: 400,
+      error_codes: ['GRAPHQL_PARSE_FAILED'],
+    })
   })
 
-  it("never shows a researcher what the subgraphs reported reading", () => {
+  it('never shows a researcher what the subgraphs reported reading', () => {
     expect(answers.length).toBeGreaterThan(5)
     for (const answer of answers) expect(answer.text).not.toContain('hd4res')
   })
@@ -224,7 +253,12 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
     it('gives operators the records of one researcher, one project and a time range, newest first, page by page', async () => {
       const answered = await ask({ query: OVERVIEW, variables: { id: member[0] } })
       await recordsOf(answered.requestId)
-      const filter = { researcherId: 'researcher-0001', projectId: member[0], from: startedAt, to: new Date(Date.now() + 60_000).toISOString() }
+      const filter = {
+        researcherId: 'researcher-0001',
+        projectId: member[0],
+        from: startedAt,
+        to: new Date(Date.now() + 60_000).toISOString(),
+      }
       const first = await audit({ filter, first: 2 })
       expect(first.body.errors).toBeUndefined()
       const page = first.body.data.auditRecords
@@ -261,11 +295,19 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
       expect(all.map((n: any) => n.operationName)).not.toContain('Second')
 
       // By the project's code, as operators know it: the same records.
-      const [{ code }] = (await t.db.query<{ code: string }>('SELECT code FROM participants.projects WHERE id = $1', [member[0]])) as [{ code: string }]
-      const byCode = await audit({ filter: { researcherId: filter.researcherId, projectCode: code, from: filter.from, to: filter.to }, first: 100 })
+      const [{ code }] = (await t.db.query<{ code: string }>('SELECT code FROM participants.projects WHERE id = $1', [member[0]])) as [
+        { code: string },
+      ]
+      const byCode = await audit({
+        filter: { researcherId: filter.researcherId, projectCode: code, from: filter.from, to: filter.to },
+        first: 100,
+      })
       expect(byCode.body.data.auditRecords.edges.map((e: any) => e.node.id)).toEqual(all.map((n: any) => n.id))
       const unknown = await audit({ filter: { projectCode: 'NO-SUCH-CODE' } })
-      expect(unknown.body.errors[0]).toMatchObject({ message: 'No research project has the code "NO-SUCH-CODE"', extensions: { code: 'BAD_USER_INPUT', argument: 'filter.projectCode' } })
+      expect(unknown.body.errors[0]).toMatchObject({
+        message: 'No research project has the code "NO-SUCH-CODE"',
+        extensions: { code: 'BAD_USER_INPUT', argument: 'filter.projectCode' },
+      })
 
       const later = await audit({ filter: { ...filter, from: new Date(Date.now() + 30_000).toISOString() } })
       expect(later.body.data.auditRecords).toEqual({ pageInfo: { hasNextPage: false, endCursor: null }, edges: [] })
@@ -287,7 +329,12 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
 
     it('records the operators’ own reading of the trail', async () => {
       const answer = await ask({ query: RECORDS, variables: { first: 1 } }, operatorToken)
-      expect(await onlyRecordOf(answer.requestId)).toMatchObject({ researcher_id: 'operator-0001', roles: ['operator'], operation_name: 'Audit', outcome: 'ok' })
+      expect(await onlyRecordOf(answer.requestId)).toMatchObject({
+        researcher_id: 'operator-0001',
+        roles: ['operator'],
+        operation_name: 'Audit',
+        outcome: 'ok',
+      })
     })
 
     it('refuses researchers without the operator role with FORBIDDEN', async () => {
@@ -373,7 +420,10 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
       fetch(routeUrl(), { method: 'POST', headers: { 'content-type': AUDIT_LINES_TYPE, [IDENTITY_HEADER]: identity }, body: lines })
 
     it('takes records from the gateway only, each once, and names those it cannot read', async () => {
-      const researcher = signIdentity({ sub: 'researcher-0001', name: 'An', roles: ['researcher', 'operator'], projects: [] }, t.graph.identitySecret)
+      const researcher = signIdentity(
+        { sub: 'researcher-0001', name: 'An', roles: ['researcher', 'operator'], projects: [] },
+        t.graph.identitySecret,
+      )
       expect((await post([record()], researcher)).status).toBe(403)
 
       const good = record()
@@ -389,9 +439,15 @@ describe.each(ENGINES)('the audit trail (%s)', (engine) => {
         ],
       })
       expect((await post([good], gateway)).status).toBe(200)
-      expect(await t.db.query('SELECT researcher_id FROM ops.audit_log WHERE id = $1', [good.id])).toEqual([{ researcher_id: 'researcher-0002' }])
+      expect(await t.db.query('SELECT researcher_id FROM ops.audit_log WHERE id = $1', [good.id])).toEqual([
+        { researcher_id: 'researcher-0002' },
+      ])
       expect(await t.db.query('SELECT id FROM ops.audit_log WHERE id = $1', [bad.id])).toEqual([])
-      const asJson = await fetch(routeUrl(), { method: 'POST', headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: gateway }, body: JSON.stringify({ records: [record()] }) })
+      const asJson = await fetch(routeUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: gateway },
+        body: JSON.stringify({ records: [record()] }),
+      })
       expect(asJson.status).toBe(415)
     })
   })

@@ -51,7 +51,11 @@ describe('batching', () => {
     // Restart on the same data, counting every statement from the subgraphs. The audit trail's records
     // reach the same store from the gateway's spool: they are shipped when the graph closes, not in between.
     db = counting(raw)
-    t = await startTestGraph({ registry: loadPublicationRegistry({ available: 'ALL' }), reuseDb: db, env: { HD4RES_AUDIT_SHIP_MS: '3600000' } })
+    t = await startTestGraph({
+      registry: loadPublicationRegistry({ available: 'ALL' }),
+      reuseDb: db,
+      env: { HD4RES_AUDIT_SHIP_MS: '3600000' },
+    })
   })
   afterAll(async () => {
     await t?.close()

@@ -20,13 +20,22 @@ import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications
 import { ENGINES, startTestGraph, type TestGraph } from './helpers/graph.js'
 
 const stores = process.env.REDIS_URL ? (['memory', 'redis'] as const) : (['memory'] as const)
-const DASHBOARD = '{ projects { id studyRecordCounts(date: "2026-11-22") { ... on StudyRecordCounts { components { component { id } count { ... on ExactCount { value } } } } } } }'
+const DASHBOARD =
+  '{ projects { id studyRecordCounts(date: "2026-11-22") { ... on StudyRecordCounts { components { component { id } count { ... on ExactCount { value } } } } } } }'
 
 /** Writes one day's HD4DevOps counts for BCFR and imports them. */
 async function importRecords(t: TestGraph, records: number) {
   const dir = mkdtempSync(path.join(tmpdir(), 'hd4res-cache-'))
   const file = path.join(dir, 'counts.json')
-  writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-22', projects: [{ project: 'BCFR', records }] }))
+  writeFileSync(
+    file,
+    JSON.stringify({
+      format: 'hd4devops-counts/1',
+      component: 'HD4DP_V2_LOCAL',
+      day: '2026-11-22',
+      projects: [{ project: 'BCFR', records }],
+    }),
+  )
   const [outcome] = await collectHd4devopsCounts(t.db, fileDocuments([file]))
   expect(outcome!.status).toBe('imported')
 }
@@ -98,7 +107,12 @@ describe.each(stores)('the response cache (%s)', (store) => {
 
   if (store === 'redis') {
     it('is shared by a second gateway replica', async () => {
-      const settings = readSettings({ PORT: '0', LOG_LEVEL: 'silent', HD4RES_DATA_VERSION_CHECK_MS: '0', REDIS_URL: process.env.REDIS_URL! })
+      const settings = readSettings({
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        HD4RES_DATA_VERSION_CHECK_MS: '0',
+        REDIS_URL: process.env.REDIS_URL!,
+      })
       const fromSettings = gatewayOptionsFrom(settings)
       const replica = await createGateway({
         limits: fromSettings.limits,
@@ -140,16 +154,25 @@ describe.each(ENGINES)('the response cache, the data version followed (%s)', (en
 
   it('lets only the gateway read or follow the data version', async () => {
     const participants = new URL(t.graph.subgraphUrls.participants!)
-    const researcher = signIdentity({ sub: 'researcher-0001', name: 'R', roles: ['researcher'], projects: ['prj-0001'] }, t.graph.identitySecret)
+    const researcher = signIdentity(
+      { sub: 'researcher-0001', name: 'R', roles: ['researcher'], projects: ['prj-0001'] },
+      t.graph.identitySecret,
+    )
     for (const route of ['/internal/data-version', '/internal/data-version/changes']) {
       const refused = await fetch(new URL(route, participants), { headers: { [IDENTITY_HEADER]: researcher } })
       expect(refused.status).toBe(403)
     }
-    const followed = await fetch(new URL('/internal/data-version/changes', participants), { headers: { [IDENTITY_HEADER]: gatewayIdentityHeader(t.graph.identitySecret) } })
+    const followed = await fetch(new URL('/internal/data-version/changes', participants), {
+      headers: { [IDENTITY_HEADER]: gatewayIdentityHeader(t.graph.identitySecret) },
+    })
     expect(followed.status).toBe(200)
     const reader = followed.body!.getReader()
     const { value } = await reader.read()
-    const read = (await (await fetch(new URL('/internal/data-version', participants), { headers: { [IDENTITY_HEADER]: gatewayIdentityHeader(t.graph.identitySecret) } })).json()) as { version: string }
+    const read = (await (
+      await fetch(new URL('/internal/data-version', participants), {
+        headers: { [IDENTITY_HEADER]: gatewayIdentityHeader(t.graph.identitySecret) },
+      })
+    ).json()) as { version: string }
     expect(JSON.parse(new TextDecoder().decode(value).split('\n')[0]!)).toEqual({ version: read.version })
     await reader.cancel()
   })

@@ -57,7 +57,9 @@ describe('collect all', () => {
       ['servicenow', true],
     ])
     expect(results[2]!.lines[0]).toMatch(/^40 tickets/)
-    const [tickets] = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM support.tickets WHERE kind = 'incident' AND number >= 'INC1000001'`)
+    const [tickets] = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM support.tickets WHERE kind = 'incident' AND number >= 'INC1000001'`,
+    )
     expect(tickets!.n).toBe(40)
   })
 
@@ -77,7 +79,13 @@ describe('collect all', () => {
 
   it('runs on its own schedule in the serving process', async () => {
     const lines: string[] = []
-    const schedule = startCollectSchedule({ db: t.db, configFile, cron: '* * * * * *', env: { TEST_SERVICENOW_TOKEN: 'opaque' }, log: (l) => lines.push(l) })
+    const schedule = startCollectSchedule({
+      db: t.db,
+      configFile,
+      cron: '* * * * * *',
+      env: { TEST_SERVICENOW_TOKEN: 'opaque' },
+      log: (l) => lines.push(l),
+    })
     try {
       expect(schedule.nextRun()).toBeInstanceOf(Date)
       await expect.poll(() => lines.some((l) => /servicenow ok/.test(l)), { timeout: 15_000, interval: 200 }).toBe(true)
@@ -85,6 +93,8 @@ describe('collect all', () => {
       schedule.stop()
     }
     expect(lines[0]).toBe(`collect all for ${yesterday}: starting`)
-    expect(() => startCollectSchedule({ db: t.db, configFile, cron: 'every night', env: {}, log: () => {} })).toThrow(/is not a cron expression/)
+    expect(() => startCollectSchedule({ db: t.db, configFile, cron: 'every night', env: {}, log: () => {} })).toThrow(
+      /is not a cron expression/,
+    )
   })
 })

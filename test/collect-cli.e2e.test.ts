@@ -25,7 +25,10 @@ const END = '2026-11-21'
 
 async function cli(script: string, args: string[]): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bin', script), ...args], { env, cwd: root })
+    const { stdout, stderr } = await run(path.join(root, 'node_modules/.bin/tsx'), [path.join(root, 'bin', script), ...args], {
+      env,
+      cwd: root,
+    })
     return { code: 0, out: stdout + stderr }
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string }
@@ -53,11 +56,23 @@ describe('npm run collect', () => {
   })
 
   it('imports a ServiceNow extract, and a second run changes nothing', async () => {
-    const first = await cli('collect.ts', ['servicenow', '--file', path.join(fixtures, 'servicenow/incident.json'), '--file', path.join(fixtures, 'servicenow/sc_request.json')])
+    const first = await cli('collect.ts', [
+      'servicenow',
+      '--file',
+      path.join(fixtures, 'servicenow/incident.json'),
+      '--file',
+      path.join(fixtures, 'servicenow/sc_request.json'),
+    ])
     expect(first.code, first.out).toBe(0)
     expect(first.out).toMatch(/servicenow \d{4}-\d{2}-\d{2}: 600 tickets, (succeeded|warning)/)
     const before = await storeChecksum()
-    const second = await cli('collect.ts', ['servicenow', '--file', path.join(fixtures, 'servicenow/incident.json'), '--file', path.join(fixtures, 'servicenow/sc_request.json')])
+    const second = await cli('collect.ts', [
+      'servicenow',
+      '--file',
+      path.join(fixtures, 'servicenow/incident.json'),
+      '--file',
+      path.join(fixtures, 'servicenow/sc_request.json'),
+    ])
     expect(second.code, second.out).toBe(0)
     expect(await storeChecksum()).toEqual(before)
   }, 60_000)

@@ -58,12 +58,26 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
 
   it.each([
     ['a negative count', countsDoc(-3, 10), /counts-bad-0\.json:\d+ at \$\.projects\[0\]\.records: must be >= 0 \(minimum\)/],
-    ['a string where a number goes', { ...countsDoc(1, 1), projects: [{ project: 'BCFR', records: 'many' }] }, /at \$\.projects\[0\]\.records: must be integer \(type\)/],
+    [
+      'a string where a number goes',
+      { ...countsDoc(1, 1), projects: [{ project: 'BCFR', records: 'many' }] },
+      /at \$\.projects\[0\]\.records: must be integer \(type\)/,
+    ],
     ['an unknown component', { ...countsDoc(1, 1), component: 'HD4DP_V3' }, /at \$\.component: must be one of "HD4DP_V2_LOCAL"/],
-    ['an unknown project', { ...countsDoc(1, 1), projects: [{ project: 'NO-SUCH-STUDY', records: 1 }] }, /at \$\.projects\[0\]\.project: unknown research project "NO-SUCH-STUDY"/],
+    [
+      'an unknown project',
+      { ...countsDoc(1, 1), projects: [{ project: 'NO-SUCH-STUDY', records: 1 }] },
+      /at \$\.projects\[0\]\.project: unknown research project "NO-SUCH-STUDY"/,
+    ],
     ['a truncated file', JSON.stringify(countsDoc(1, 1), null, 2).slice(0, 120), /counts-bad-4\.json:\d+:\d+: not valid JSON: .*truncated/],
   ])('refuses %s, naming where, and writes nothing', async (_what, bad, message) => {
-    const index = ['a negative count', 'a string where a number goes', 'an unknown component', 'an unknown project', 'a truncated file'].indexOf(_what)
+    const index = [
+      'a negative count',
+      'a string where a number goes',
+      'an unknown component',
+      'an unknown project',
+      'a truncated file',
+    ].indexOf(_what)
     const before = await checksum(t.db)
     const outcomes = await collectHd4devopsCounts(t.db, [doc(`counts-bad-${index}.json`, bad)])
     expect(outcomes).toHaveLength(1)
@@ -76,7 +90,17 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
   })
 
   it('names the exact line of the offending value', async () => {
-    const text = JSON.stringify({ ...countsDoc(1, 1), projects: [{ project: 'BCFR', records: 1 }, { project: 'ORTHOPRIDE-HIP', records: -3 }] }, null, 2)
+    const text = JSON.stringify(
+      {
+        ...countsDoc(1, 1),
+        projects: [
+          { project: 'BCFR', records: 1 },
+          { project: 'ORTHOPRIDE-HIP', records: -3 },
+        ],
+      },
+      null,
+      2,
+    )
     const line = text.split('\n').findIndex((l) => l.includes('-3')) + 1
     const [outcome] = await collectHd4devopsCounts(t.db, [doc('counts-line.json', text)])
     expect(outcome!.status === 'refused' && outcome!.error.message).toContain(`counts-line.json:${line} at $.projects[1].records`)
@@ -94,7 +118,10 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
     const base = await server.listen({ port: 0, host: '127.0.0.1' })
     try {
       const { urlDocuments } = await import('../collectors/input.js')
-      const outcomes = await collectHd4devopsCounts(t.db, urlDocuments(`${base}/counts/{component}/{day}.json`, ['HD4DP_V2_WEB', 'HERA'], [DAY], { maxRetries: 0 }))
+      const outcomes = await collectHd4devopsCounts(
+        t.db,
+        urlDocuments(`${base}/counts/{component}/{day}.json`, ['HD4DP_V2_WEB', 'HERA'], [DAY], { maxRetries: 0 }),
+      )
       expect(asked.sort()).toEqual([`HD4DP_V2_WEB/${DAY}.json`, `HERA/${DAY}.json`])
       expect(outcomes.map((o) => o.status)).toEqual(['imported', 'refused'])
       expect(outcomes[1]!.status === 'refused' && outcomes[1]!.error.message).toMatch(/GET .*HERA.* answered 404/)
@@ -114,14 +141,28 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
       up: i !== 100,
       ...(i !== 100 ? { responseTimeMs: 100 + i } : {}),
     }))
-    const [ok] = await collectHd4devopsAvailability(t.db, [doc('avail.json', { format: 'hd4devops-availability/1', component: 'HERA', day: DAY, checks })])
+    const [ok] = await collectHd4devopsAvailability(t.db, [
+      doc('avail.json', { format: 'hd4devops-availability/1', component: 'HERA', day: DAY, checks }),
+    ])
     expect(ok!.status === 'imported' && ok!.result.rows).toBe(288)
     const [bad] = await collectHd4devopsAvailability(t.db, [
-      doc('avail-bad.json', { format: 'hd4devops-availability/1', component: 'HERA', day: DAY, checks: [{ at: '2026-11-23T00:00:00Z', up: true, responseTimeMs: 1 }] }),
+      doc('avail-bad.json', {
+        format: 'hd4devops-availability/1',
+        component: 'HERA',
+        day: DAY,
+        checks: [{ at: '2026-11-23T00:00:00Z', up: true, responseTimeMs: 1 }],
+      }),
     ])
-    expect(bad!.status === 'refused' && bad!.error.message).toMatch(/avail-bad\.json:\d+ at \$\.checks\[0\]\.at: check time 2026-11-23T00:00:00Z is not on 2026-11-22/)
+    expect(bad!.status === 'refused' && bad!.error.message).toMatch(
+      /avail-bad\.json:\d+ at \$\.checks\[0\]\.at: check time 2026-11-23T00:00:00Z is not on 2026-11-22/,
+    )
     const [down] = await collectHd4devopsAvailability(t.db, [
-      doc('avail-missing.json', { format: 'hd4devops-availability/1', component: 'HERA', day: DAY, checks: [{ at: `${DAY}T01:00:00Z`, up: true }] }),
+      doc('avail-missing.json', {
+        format: 'hd4devops-availability/1',
+        component: 'HERA',
+        day: DAY,
+        checks: [{ at: `${DAY}T01:00:00Z`, up: true }],
+      }),
     ])
     expect(down!.status === 'refused' && down!.error.message).toMatch(/missing property "responseTimeMs"/)
   })
@@ -135,7 +176,9 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
     if (outcome!.status !== 'imported') return
     expect(outcome!.result.outcome).toBe('warning')
     expect(outcome!.result.warnings[0]).toMatch(/prj-0001 fell from 1000 to 600/)
-    const [logged] = await t.db.query<{ outcome: string; message: string }>(`SELECT outcome, message FROM ops.import_runs ORDER BY id DESC LIMIT 1`)
+    const [logged] = await t.db.query<{ outcome: string; message: string }>(
+      `SELECT outcome, message FROM ops.import_runs ORDER BY id DESC LIMIT 1`,
+    )
     expect(logged).toEqual({ outcome: 'warning', message: expect.stringMatching(/fell from 1000 to 600/) })
   })
 
@@ -156,12 +199,22 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
       writeFileSync(p, JSON.stringify({ result: records }, null, 2))
       return p
     }
-    const first = await collectServiceNow(t.db, [{ kind: 'file', table: 'incident', file: file('sn-1.json', [record('1', '2026-11-21 08:00:00')]) }])
+    const first = await collectServiceNow(t.db, [
+      { kind: 'file', table: 'incident', file: file('sn-1.json', [record('1', '2026-11-21 08:00:00')]) },
+    ])
     expect(first.rows).toBe(1)
     const find = async () =>
-      (await t.query(`{ project(id: "prj-0001") { incidents(filter: { search: "INC0999001" }) { ... on IncidentConnection { totalCount edges { node { number state priority shortDescription } } } } } }`))
-        .body.data!.project.incidents
-    expect((await find()).edges[0].node).toEqual({ number: 'INC0999001', state: 'NEW', priority: 'HIGH', shortDescription: 'Échec de l’envoi vers HD Integration' })
+      (
+        await t.query(
+          `{ project(id: "prj-0001") { incidents(filter: { search: "INC0999001" }) { ... on IncidentConnection { totalCount edges { node { number state priority shortDescription } } } } } }`,
+        )
+      ).body.data!.project.incidents
+    expect((await find()).edges[0].node).toEqual({
+      number: 'INC0999001',
+      state: 'NEW',
+      priority: 'HIGH',
+      shortDescription: 'Échec de l’envoi vers HD Integration',
+    })
     const before = await checksum(t.db)
     await collectServiceNow(t.db, [{ kind: 'file', table: 'incident', file: file('sn-1b.json', [record('1', '2026-11-21 08:00:00')]) }])
     expect(await checksum(t.db)).toEqual(before)
@@ -170,24 +223,39 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
       {
         kind: 'file',
         table: 'incident',
-        file: file('sn-2.json', [record({ display_value: 'In Progress', value: '2' }, '2026-11-22 09:00:00', 'ORTHOPRIDE-HIP'), record('1', '2026-11-21 08:00:00')]),
+        file: file('sn-2.json', [
+          record({ display_value: 'In Progress', value: '2' }, '2026-11-22 09:00:00', 'ORTHOPRIDE-HIP'),
+          record('1', '2026-11-21 08:00:00'),
+        ]),
       },
     ])
     expect((await find()).totalCount).toBe(0)
-    const moved = await t.query(`{ project(id: "prj-0002") { incidents(filter: { search: "INC0999001" }) { ... on IncidentConnection { edges { node { state } } } } } }`)
+    const moved = await t.query(
+      `{ project(id: "prj-0002") { incidents(filter: { search: "INC0999001" }) { ... on IncidentConnection { edges { node { state } } } } } }`,
+    )
     expect(moved.body.data!.project.incidents.edges).toEqual([{ node: { state: 'IN_PROGRESS' } }])
   })
 
   it('refuses a ServiceNow extract with an unknown state whole, naming the record', async () => {
     const p = path.join(dir, 'sn-bad.json')
-    const good = { sys_id: 'cd'.repeat(16), number: 'INC0999002', short_description: 'fine', state: '1', priority: '3', opened_at: '2026-11-21 08:00:00', u_project: 'BCFR' }
+    const good = {
+      sys_id: 'cd'.repeat(16),
+      number: 'INC0999002',
+      short_description: 'fine',
+      state: '1',
+      priority: '3',
+      opened_at: '2026-11-21 08:00:00',
+      u_project: 'BCFR',
+    }
     writeFileSync(p, JSON.stringify({ result: [good, { ...good, sys_id: 'ef'.repeat(16), number: 'INC0999003', state: '42' }] }, null, 2))
     const before = await checksum(t.db)
     await expect(collectServiceNow(t.db, [{ kind: 'file', table: 'incident', file: p }])).rejects.toThrow(
       /sn-bad\.json at \$\.result\[1\]\.state: unknown incident state "42"; add it to collectors\/servicenow\/mapping\.ts/,
     )
     expect(await checksum(t.db)).toEqual(before)
-    const [failed] = await t.db.query<{ outcome: string; message: string }>(`SELECT outcome, message FROM ops.import_runs ORDER BY id DESC LIMIT 1`)
+    const [failed] = await t.db.query<{ outcome: string; message: string }>(
+      `SELECT outcome, message FROM ops.import_runs ORDER BY id DESC LIMIT 1`,
+    )
     expect(failed!.outcome).toBe('failed')
     expect(failed!.message).toMatch(/unknown incident state "42"/)
   })
@@ -195,7 +263,21 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
   it('refuses a ticket whose number is stored under another sys_id, saying so', async () => {
     const p = path.join(dir, 'sn-clash.json')
     const existing = (await t.db.query<{ number: string }>(`SELECT number FROM support.tickets WHERE kind = 'incident' LIMIT 1`))[0]!.number
-    writeFileSync(p, JSON.stringify({ result: [{ sys_id: '9f'.repeat(16), number: existing, short_description: 'x', state: '1', priority: '3', opened_at: '2026-11-21 08:00:00' }] }))
+    writeFileSync(
+      p,
+      JSON.stringify({
+        result: [
+          {
+            sys_id: '9f'.repeat(16),
+            number: existing,
+            short_description: 'x',
+            state: '1',
+            priority: '3',
+            opened_at: '2026-11-21 08:00:00',
+          },
+        ],
+      }),
+    )
     await expect(collectServiceNow(t.db, [{ kind: 'file', table: 'incident', file: p }])).rejects.toThrow(
       `Ticket ${existing} (sys_id ${'9f'.repeat(16)}) is already stored under another sys_id`,
     )

@@ -18,7 +18,19 @@ import {
 } from 'graphql'
 
 const kindOf = (t: GraphQLNamedType) =>
-  isObjectType(t) ? 'object' : isInterfaceType(t) ? 'interface' : isUnionType(t) ? 'union' : isEnumType(t) ? 'enum' : isInputObjectType(t) ? 'input' : isScalarType(t) ? 'scalar' : 'unknown'
+  isObjectType(t)
+    ? 'object'
+    : isInterfaceType(t)
+      ? 'interface'
+      : isUnionType(t)
+        ? 'union'
+        : isEnumType(t)
+          ? 'enum'
+          : isInputObjectType(t)
+            ? 'input'
+            : isScalarType(t)
+              ? 'scalar'
+              : 'unknown'
 
 function compareArgs(where: string, wanted: readonly GraphQLArgument[], actual: readonly GraphQLArgument[], problems: string[]) {
   for (const arg of wanted) {
@@ -26,7 +38,9 @@ function compareArgs(where: string, wanted: readonly GraphQLArgument[], actual: 
     if (!found) problems.push(`${where}: argument "${arg.name}" is missing`)
     else if (String(found.type) !== String(arg.type)) problems.push(`${where}(${arg.name}:) is ${found.type}, contract says ${arg.type}`)
     else if (arg.defaultValue !== undefined && JSON.stringify(found.defaultValue) !== JSON.stringify(arg.defaultValue)) {
-      problems.push(`${where}(${arg.name}:) defaults to ${JSON.stringify(found.defaultValue)}, contract says ${JSON.stringify(arg.defaultValue)}`)
+      problems.push(
+        `${where}(${arg.name}:) defaults to ${JSON.stringify(found.defaultValue)}, contract says ${JSON.stringify(arg.defaultValue)}`,
+      )
     }
   }
   for (const extra of actual.filter((a) => !wanted.some((w) => w.name === a.name))) {
@@ -75,7 +89,8 @@ export function contractProblems(contract: GraphQLSchema, api: GraphQLSchema): s
       for (const f of Object.values(wanted.getFields())) {
         const found = fields[f.name]
         if (!found) problems.push(`input ${wanted.name}.${f.name} is missing`)
-        else if (String(found.type) !== String(f.type)) problems.push(`input ${wanted.name}.${f.name} is ${found.type}, contract says ${f.type}`)
+        else if (String(found.type) !== String(f.type))
+          problems.push(`input ${wanted.name}.${f.name} is ${found.type}, contract says ${f.type}`)
       }
       for (const extra of Object.values(fields)) {
         if (!wanted.getFields()[extra.name] && String(extra.type).endsWith('!') && extra.defaultValue === undefined) {

@@ -14,7 +14,12 @@ const point = (date: string, value: number | null) => ({
 
 describe('the example chart', () => {
   it('scales each series to its own range and marks days not collected', () => {
-    const [line] = chartLines([{ component: { id: 'HERA', name: 'HERA' }, points: [point('2026-11-01', 10), point('2026-11-02', null), point('2026-11-03', 30), point('2026-11-04', 20)] }] as never)
+    const [line] = chartLines([
+      {
+        component: { id: 'HERA', name: 'HERA' },
+        points: [point('2026-11-01', 10), point('2026-11-02', null), point('2026-11-03', 30), point('2026-11-04', 20)],
+      },
+    ] as never)
     expect(line).toBe(`${'HERA'.padEnd(22)} ▁·█▅  10 → 20`)
   })
 
@@ -41,7 +46,10 @@ describe('the example frontend against the graph', () => {
     const drawn = await drawHistory(t.graph.graphqlUrl, t.demoToken, 'prj-0001', 30, new Date(`${TEST_END_DATE}T12:00:00Z`))
     const res = await t.query(`{ project(id: "prj-0001") { code studyRecordCountHistory(from: "2026-10-23", to: "${TEST_END_DATE}") {
       ... on StudyRecordCountHistory { series { component { name } points { count { ... on ExactCount { value } } } } } } } }`)
-    const series = res.body.data!.project.studyRecordCountHistory.series as { component: { name: string }; points: { count: { value?: number } }[] }[]
+    const series = res.body.data!.project.studyRecordCountHistory.series as {
+      component: { name: string }
+      points: { count: { value?: number } }[]
+    }[]
     const lines = drawn.split('\n')
     expect(lines[0]).toContain(res.body.data!.project.code)
     expect(lines).toHaveLength(series.length + 1)

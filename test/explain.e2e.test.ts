@@ -69,7 +69,12 @@ describe.each(ENGINES)('history query plans (%s)', (engine) => {
 
   it('reads the counts tables by key for a year of history', async () => {
     const db = t.db as ReturnType<typeof recording>
-    const project = (await raw.query<{ project_id: string }>('SELECT project_id FROM participants.memberships WHERE researcher_id = $1 ORDER BY 1 LIMIT 1', ['researcher-0001']))[0]!.project_id
+    const project = (
+      await raw.query<{ project_id: string }>(
+        'SELECT project_id FROM participants.memberships WHERE researcher_id = $1 ORDER BY 1 LIMIT 1',
+        ['researcher-0001'],
+      )
+    )[0]!.project_id
     db.log.length = 0
     const res = await t.query(HISTORY, { id: project })
     expect(res.body.errors).toBeUndefined()
@@ -77,14 +82,19 @@ describe.each(ENGINES)('history query plans (%s)', (engine) => {
     // One range statement per counts table: the records and the subjects history.
     expect(historyStatements).toHaveLength(2)
     for (const statement of historyStatements) {
-      const [row] = await raw.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(`EXPLAIN (FORMAT JSON) ${statement.sql}`, statement.params as never)
+      const [row] = await raw.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(
+        `EXPLAIN (FORMAT JSON) ${statement.sql}`,
+        statement.params as never,
+      )
       const explained = row!['QUERY PLAN']
       const plan = (typeof explained === 'string' ? JSON.parse(explained) : explained)[0].Plan as PlanNode
       const onCounts = nodes(plan).filter((n) => n['Relation Name'] && COUNTS_TABLES.includes(n['Relation Name']))
       expect(onCounts.length).toBeGreaterThan(0)
       expect(onCounts.map((n) => `${n['Node Type']} on ${n['Relation Name']}`)).not.toContainEqual(expect.stringMatching(/^Seq Scan/))
       // An index scan, or a bitmap heap scan fed by the primary key's index.
-      expect(onCounts.map((n) => n['Node Type'])).toEqual(onCounts.map(() => expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/)))
+      expect(onCounts.map((n) => n['Node Type'])).toEqual(
+        onCounts.map(() => expect.stringMatching(/^(Index Scan|Index Only Scan|Bitmap Heap Scan)$/)),
+      )
     }
   })
 })

@@ -31,7 +31,11 @@ describe('a production gateway process', () => {
     const token = await (await loadDevIssuer(dataDir)).sign({ sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] })
     const env = gatewayProcessEnv(t, dataDir, { HD4RES_TEST_MODULE_LOG: moduleLog })
     // tsx first, then the module log, so the log's hook is asked first and sees each final address.
-    child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/moduleLog.mjs', 'bin/serve.ts', 'gateway'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    child = spawn(process.execPath, ['--import', 'tsx', '--import', './test/helpers/moduleLog.mjs', 'bin/serve.ts', 'gateway'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const deadline = Date.now() + 60_000
@@ -68,7 +72,9 @@ describe('a production gateway process', () => {
   })
 
   it('loads no file of the subgraphs, the demo, the collectors or the schema tooling', () => {
-    const foreign = loaded.filter((file) => /^(subgraphs|demo|collectors|compose)\//.test(file) || file === 'launch/embedded.ts' || file === 'launch/subgraph.ts')
+    const foreign = loaded.filter(
+      (file) => /^(subgraphs|demo|collectors|compose)\//.test(file) || file === 'launch/embedded.ts' || file === 'launch/subgraph.ts',
+    )
     expect(foreign).toEqual([])
   })
 })

@@ -156,7 +156,9 @@ describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) 
   })
 
   it('searches ticket numbers too, and treats % and _ as plain characters', async () => {
-    const all = await t.query(`{ project(id: "${busiest}") { incidents(first: 1) { ... on IncidentConnection { edges { node { number } } } } } }`)
+    const all = await t.query(
+      `{ project(id: "${busiest}") { incidents(first: 1) { ... on IncidentConnection { edges { node { number } } } } } }`,
+    )
     const number = all.body.data!.project.incidents.edges[0].node.number as string
     const res = await t.query(
       `query S($n: String, $w: String) { project(id: "${busiest}") {
@@ -169,7 +171,9 @@ describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) 
   })
 
   it('shows a researcher only their own projects', async () => {
-    const res = await t.query(`{ me { id displayName projects { id } } projects { id } other: project(id: "prj-0004") { id } missing: project(id: "no-such-project") { id } }`)
+    const res = await t.query(
+      `{ me { id displayName projects { id } } projects { id } other: project(id: "prj-0004") { id } missing: project(id: "no-such-project") { id } }`,
+    )
     expect(res.body.errors).toBeUndefined()
     expect(res.body.data!.me).toEqual({
       id: 'researcher-0001',
@@ -196,8 +200,15 @@ describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) 
 
   it('refuses calls straight to a subgraph without the gateway’s signed identity, _entities included', async () => {
     for (const url of Object.values(t.graph.subgraphUrls)) {
-      for (const query of ['{ _service { sdl } }', '{ _entities(representations: [{ __typename: "ResearchProject", id: "prj-0001" }]) { __typename } }']) {
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) })
+      for (const query of [
+        '{ _service { sdl } }',
+        '{ _entities(representations: [{ __typename: "ResearchProject", id: "prj-0001" }]) { __typename } }',
+      ]) {
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query }),
+        })
         expect(response.status).toBe(401)
         const body = (await response.json()) as { errors: { extensions: { code: string } }[] }
         expect(body.errors[0]!.extensions.code).toBe('UNAUTHENTICATED')

@@ -22,11 +22,13 @@ const SHOULDS_NOT_FOLLOWED = [
 describe('GraphQL over HTTP (graphql-http audits)', () => {
   let t: TestGraph
   let results: AuditResult[]
-  const withToken = (token: () => string) => (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const headers = new Headers(init.headers)
-    headers.set('authorization', `Bearer ${token()}`)
-    return fetch(input, { ...init, headers })
-  }
+  const withToken =
+    (token: () => string) =>
+    (input: RequestInfo | URL, init: RequestInit = {}) => {
+      const headers = new Headers(init.headers)
+      headers.set('authorization', `Bearer ${token()}`)
+      return fetch(input, { ...init, headers })
+    }
 
   beforeAll(async () => {
     t = await startTestGraph()
@@ -44,7 +46,10 @@ describe('GraphQL over HTTP (graphql-http audits)', () => {
   })
 
   it('fails only the SHOULDs listed with their reason', () => {
-    const failed = results.filter((r) => r.name.startsWith('SHOULD') && r.status !== 'ok').map((r) => r.name).sort()
+    const failed = results
+      .filter((r) => r.name.startsWith('SHOULD') && r.status !== 'ok')
+      .map((r) => r.name)
+      .sort()
     expect(failed).toEqual(SHOULDS_NOT_FOLLOWED)
   })
 

@@ -70,7 +70,11 @@ describe.each(ENGINES)('internal-counts on %s', (engine) => {
       uniqueSubjectCounts(date: "${DAY}") { ... on UniqueSubjectCounts { components { component { id } count { ... on ExactCount { value lowerBound upperBound } } } } } } }`)
     // 14 records and 7 subjects, published in their bands of 5.
     const records = res.body.data!.project.studyRecordCounts.components.find((c: any) => c.component.id === 'HD_DWH_EXPLOITATION')
-    expect(records).toEqual({ component: { id: 'HD_DWH_EXPLOITATION' }, source: 'HD4RES', count: { value: 10, lowerBound: 10, upperBound: 14 } })
+    expect(records).toEqual({
+      component: { id: 'HD_DWH_EXPLOITATION' },
+      source: 'HD4RES',
+      count: { value: 10, lowerBound: 10, upperBound: 14 },
+    })
     const subjects = res.body.data!.project.uniqueSubjectCounts.components.find((c: any) => c.component.id === 'HD_DWH_EXPLOITATION')
     expect(subjects.count).toEqual({ value: 5, lowerBound: 5, upperBound: 9 })
   })
@@ -103,13 +107,19 @@ describe.each(ENGINES)('internal-counts on %s', (engine) => {
   })
 
   it('says which query failed and why, and logs the failure', async () => {
-    const broken: InternalCountsConfig = { components: { HD_INTEGRATION: { databaseUrl: source.url, query: 'SELECT nothing FROM nowhere' } } }
+    const broken: InternalCountsConfig = {
+      components: { HD_INTEGRATION: { databaseUrl: source.url, query: 'SELECT nothing FROM nowhere' } },
+    }
     await expect(collectInternalCounts(t.db, broken, [DAY])).rejects.toThrow(/The query of HD_INTEGRATION failed: .*nowhere/)
     const wrongShape: InternalCountsConfig = {
       components: { HD_INTEGRATION: { databaseUrl: source.url, query: `SELECT 'BCFR' AS project, -1 AS records, 1 AS unique_subjects` } },
     }
-    await expect(collectInternalCounts(t.db, wrongShape, [DAY])).rejects.toThrow(/HD_INTEGRATION \(internal-counts query\), row 1: column "records" must be a whole number from 0; got -1/)
-    const [logged] = await t.db.query<{ outcome: string }>(`SELECT outcome FROM ops.import_runs WHERE source = 'internal-counts' ORDER BY id DESC LIMIT 1`)
+    await expect(collectInternalCounts(t.db, wrongShape, [DAY])).rejects.toThrow(
+      /HD_INTEGRATION \(internal-counts query\), row 1: column "records" must be a whole number from 0; got -1/,
+    )
+    const [logged] = await t.db.query<{ outcome: string }>(
+      `SELECT outcome FROM ops.import_runs WHERE source = 'internal-counts' ORDER BY id DESC LIMIT 1`,
+    )
     expect(logged!.outcome).toBe('failed')
   })
 })

@@ -43,7 +43,8 @@ function parseMetrics(text: string): Sample[] {
 /** The value of the one sample with this name and these labels (others may be present); undefined when there is none. */
 function valueOf(samples: Sample[], name: string, labels: Record<string, string | RegExp> = {}): number | undefined {
   const found = samples.filter(
-    (s) => s.name === name && Object.entries(labels).every(([k, v]) => (typeof v === 'string' ? s.labels[k] === v : v.test(s.labels[k] ?? ''))),
+    (s) =>
+      s.name === name && Object.entries(labels).every(([k, v]) => (typeof v === 'string' ? s.labels[k] === v : v.test(s.labels[k] ?? ''))),
   )
   if (found.length > 1) throw new Error(`${found.length} samples of ${name} match ${JSON.stringify(labels)}`)
   return found[0]?.value
@@ -101,7 +102,11 @@ describe('observability', () => {
         registry: t.graph.registry,
         settings: { identitySecret: t.graph.identitySecret, suppressionThreshold: 5, production, metricsToken },
       })
-    for (const [production, token, status] of [[true, undefined, 403], [false, undefined, 200], [true, SCRAPE_TOKEN, 401]] as const) {
+    for (const [production, token, status] of [
+      [true, undefined, 403],
+      [false, undefined, 200],
+      [true, SCRAPE_TOKEN, 401],
+    ] as const) {
       const app = await serve(production, token)
       try {
         expect((await app.inject({ url: '/metrics' })).statusCode).toBe(status)
@@ -114,7 +119,9 @@ describe('observability', () => {
   it('counts gateway requests by operation name and outcome, with latency buckets', async () => {
     const before = await samples(t.graph.url)
     expect((await t.query('query ObsProjects { projects { id } }')).status).toBe(200)
-    const bad = await t.query('query ObsBadRange { project(id: "prj-0001") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-01") { __typename } } }')
+    const bad = await t.query(
+      'query ObsBadRange { project(id: "prj-0001") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-01") { __typename } } }',
+    )
     expect(bad.body.errors?.length).toBeGreaterThan(0)
     expect((await t.query('query ObsProjects { projects { id } }', undefined, null)).status).toBe(401)
     expect((await t.query('query NeverLetIn { projects { id } }', undefined, null)).status).toBe(401)
@@ -130,9 +137,28 @@ describe('observability', () => {
     expect(after.some((s) => s.labels.operation === 'NeverLetIn')).toBe(false)
 
     const labels = { operation: 'ObsProjects', outcome: 'ok' }
-    const buckets = after.filter((s) => s.name === 'hd4res_gateway_request_duration_seconds_bucket' && s.labels.operation === 'ObsProjects' && s.labels.outcome === 'ok')
-    expect(buckets.map((b) => b.labels.le)).toEqual(['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '30', '+Inf'])
-    expect(valueOf(after, 'hd4res_gateway_request_duration_seconds_bucket', { ...labels, le: '+Inf' })).toBe(count(after, 'ObsProjects', 'ok'))
+    const buckets = after.filter(
+      (s) =>
+        s.name === 'hd4res_gateway_request_duration_seconds_bucket' && s.labels.operation === 'ObsProjects' && s.labels.outcome === 'ok',
+    )
+    expect(buckets.map((b) => b.labels.le)).toEqual([
+      '0.005',
+      '0.01',
+      '0.025',
+      '0.05',
+      '0.1',
+      '0.25',
+      '0.5',
+      '1',
+      '2.5',
+      '5',
+      '10',
+      '30',
+      '+Inf',
+    ])
+    expect(valueOf(after, 'hd4res_gateway_request_duration_seconds_bucket', { ...labels, le: '+Inf' })).toBe(
+      count(after, 'ObsProjects', 'ok'),
+    )
     expect(valueOf(after, 'hd4res_gateway_request_duration_seconds_count', labels)).toBe(count(after, 'ObsProjects', 'ok'))
     expect(valueOf(after, 'hd4res_gateway_request_duration_seconds_sum', labels)).toBeGreaterThan(0)
   })
@@ -170,27 +196,57 @@ describe('observability', () => {
     const { records, participants } = t.graph.subgraphUrls
     const requests = (s: Sample[], subgraph: string, operation: RegExp, outcome: string) =>
       s
-        .filter((x) => x.name === 'hd4res_subgraph_requests_total' && x.labels.subgraph === subgraph && operation.test(x.labels.operation ?? '') && x.labels.outcome === outcome)
+        .filter(
+          (x) =>
+            x.name === 'hd4res_subgraph_requests_total' &&
+            x.labels.subgraph === subgraph &&
+            operation.test(x.labels.operation ?? '') &&
+            x.labels.outcome === outcome,
+        )
         .reduce((sum, x) => sum + x.value, 0)
     const beforeRecords = await samples(records!)
     const beforeParticipants = await samples(participants!)
     await t.query('query ObsSubgraphs { projects { id studyRecordCounts(date: "2026-11-20") { __typename } } }')
     // Twice: the second run is compiled (graphql-jit), which carries errors differently.
     for (let i = 0; i < 2; i++) {
-      await t.query('query ObsSubgraphError { project(id: "prj-0002") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-01") { __typename } } }')
+      await t.query(
+        'query ObsSubgraphError { project(id: "prj-0002") { studyRecordCountHistory(from: "2026-11-20", to: "2026-11-01") { __typename } } }',
+      )
     }
     // Straight to a subgraph, without the gateway's signed identity.
-    const direct = await fetch(records!, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })
+    const direct = await fetch(records!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }"}',
+    })
     expect(direct.status).toBe(401)
     const afterRecords = await samples(records!)
     const afterParticipants = await samples(participants!)
 
     // The gateway names its subgraph operations after the researcher's: ObsSubgraphs__records__1.
-    expect(requests(afterRecords, 'records', /^ObsSubgraphs__records__\d+$/, 'ok') - requests(beforeRecords, 'records', /^ObsSubgraphs__records__\d+$/, 'ok')).toBe(1)
-    expect(requests(afterParticipants, 'participants', /^ObsSubgraphs__participants__\d+$/, 'ok') - requests(beforeParticipants, 'participants', /^ObsSubgraphs__participants__\d+$/, 'ok')).toBe(1)
-    expect(requests(afterRecords, 'records', /^ObsSubgraphError__records__\d+$/, 'error_client') - requests(beforeRecords, 'records', /^ObsSubgraphError__records__\d+$/, 'error_client')).toBe(2)
-    expect(requests(afterRecords, 'records', /^\(unknown\)$/, 'UNAUTHENTICATED') - requests(beforeRecords, 'records', /^\(unknown\)$/, 'UNAUTHENTICATED')).toBe(1)
-    expect(valueOf(afterRecords, 'hd4res_subgraph_request_duration_seconds_count', { subgraph: 'records', operation: /^ObsSubgraphs__records__\d+$/, outcome: 'ok' })).toBe(1)
+    expect(
+      requests(afterRecords, 'records', /^ObsSubgraphs__records__\d+$/, 'ok') -
+        requests(beforeRecords, 'records', /^ObsSubgraphs__records__\d+$/, 'ok'),
+    ).toBe(1)
+    expect(
+      requests(afterParticipants, 'participants', /^ObsSubgraphs__participants__\d+$/, 'ok') -
+        requests(beforeParticipants, 'participants', /^ObsSubgraphs__participants__\d+$/, 'ok'),
+    ).toBe(1)
+    expect(
+      requests(afterRecords, 'records', /^ObsSubgraphError__records__\d+$/, 'error_client') -
+        requests(beforeRecords, 'records', /^ObsSubgraphError__records__\d+$/, 'error_client'),
+    ).toBe(2)
+    expect(
+      requests(afterRecords, 'records', /^\(unknown\)$/, 'UNAUTHENTICATED') -
+        requests(beforeRecords, 'records', /^\(unknown\)$/, 'UNAUTHENTICATED'),
+    ).toBe(1)
+    expect(
+      valueOf(afterRecords, 'hd4res_subgraph_request_duration_seconds_count', {
+        subgraph: 'records',
+        operation: /^ObsSubgraphs__records__\d+$/,
+        outcome: 'ok',
+      }),
+    ).toBe(1)
   })
 
   it('reports the import log on participants’ /metrics: runs by source and outcome, and the last success', async () => {
@@ -203,7 +259,15 @@ describe('observability', () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), 'hd4res-observability-'))
     const file = path.join(dir, 'counts.json')
-    writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-21', projects: [{ project: 'BCFR', records: 4321 }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'hd4devops-counts/1',
+        component: 'HD4DP_V2_LOCAL',
+        day: '2026-11-21',
+        projects: [{ project: 'BCFR', records: 4321 }],
+      }),
+    )
     const started = Date.now() / 1000
     const [outcome] = await collectCounts(t.db, fileDocuments([file]))
     if (outcome?.status !== 'imported') throw new Error(`the import was ${outcome?.status}`)
@@ -242,14 +306,17 @@ describe('observability', () => {
     const isServer = (s: ReadableSpan, url: string) =>
       s.kind === SpanKind.SERVER && s.attributes['server.port'] === portOf(url) && s.attributes['url.path'] === '/graphql'
     // The server spans end as their answers leave, a moment after the client has them.
-    for (let i = 0; i < 50 && !spans.getFinishedSpans().some((s) => s.name === 'gateway.request'); i++) await new Promise((r) => setTimeout(r, 20))
+    for (let i = 0; i < 50 && !spans.getFinishedSpans().some((s) => s.name === 'gateway.request'); i++)
+      await new Promise((r) => setTimeout(r, 20))
     const finished = spans.getFinishedSpans()
 
     const request = finished.find((s) => s.name === 'gateway.request')
     expect(request).toBeDefined()
     const traceId = request!.spanContext().traceId
     const inTrace = finished.filter((s) => s.spanContext().traceId === traceId)
-    expect(inTrace.map((s) => s.name)).toEqual(expect.arrayContaining(['gateway.request', 'gateway.plan', 'gateway.execute', 'gateway.fetch']))
+    expect(inTrace.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['gateway.request', 'gateway.plan', 'gateway.execute', 'gateway.fetch']),
+    )
     const fetchSpan = inTrace.find((s) => s.name === 'gateway.fetch' && s.attributes.service === 'participants')
     expect(fetchSpan).toBeDefined()
 

@@ -18,14 +18,23 @@ describe.each(ENGINES)('projects reached through overlaps (%s)', (engine) => {
 
   beforeAll(async () => {
     t = await startTestGraph({ engine, env: { HD4RES_PUBLICATIONS_AVAILABLE: 'ALL' } })
-    const mine = (await t.db.query<{ project_id: string }>(`SELECT project_id FROM participants.memberships WHERE researcher_id = 'researcher-0001' ORDER BY project_id`)).map((r) => r.project_id)
+    const mine = (
+      await t.db.query<{ project_id: string }>(
+        `SELECT project_id FROM participants.memberships WHERE researcher_id = 'researcher-0001' ORDER BY project_id`,
+      )
+    ).map((r) => r.project_id)
     ;[own, otherOwn] = mine as [string, string]
     stranger = (
       await t.db.query<{ id: string }>(`SELECT id FROM participants.projects WHERE id <> ALL($1::text[]) ORDER BY id LIMIT 1`, [mine])
     )[0]!.id
-    await t.db.query(`UPDATE participants.projects SET description = 'Collecting data from 15 data providers: ' || code WHERE id = ANY($1::text[])`, [[otherOwn, stranger]])
+    await t.db.query(
+      `UPDATE participants.projects SET description = 'Collecting data from 15 data providers: ' || code WHERE id = ANY($1::text[])`,
+      [[otherOwn, stranger]],
+    )
     // Overlaps of the latest computed day, both directions, large enough to be published as numbers.
-    const [{ day }] = (await t.db.query<{ day: string }>('SELECT max(day)::text AS day FROM subjects.multi_study_subjects')) as [{ day: string }]
+    const [{ day }] = (await t.db.query<{ day: string }>('SELECT max(day)::text AS day FROM subjects.multi_study_subjects')) as [
+      { day: string },
+    ]
     for (const other of [otherOwn, stranger]) {
       await t.db.query(
         `INSERT INTO subjects.project_overlaps (day, project_id, other_project_id, shared_subjects) VALUES ($1, $2, $3, 250), ($1, $3, $2, 250)

@@ -92,7 +92,15 @@ describe('npm run new:subgraph', () => {
     const result = await scaffold('milestones')
     expect(result.code, result.output).toBe(0)
     expect(result.output).toMatch(/Created the code-first \(type-graphql\) subgraph "milestones"/)
-    for (const file of ['index.ts', 'types.ts', 'resolvers.ts', 'loaders.ts', 'store.ts', 'migrations/001_entries.sql', 'milestones.test.ts']) {
+    for (const file of [
+      'index.ts',
+      'types.ts',
+      'resolvers.ts',
+      'loaders.ts',
+      'store.ts',
+      'migrations/001_entries.sql',
+      'milestones.test.ts',
+    ]) {
       expect(existsSync(path.join(copy, 'subgraphs/milestones', file)), file).toBe(true)
     }
     expect(existsSync(path.join(copy, 'subgraphs/milestones/schema.graphql'))).toBe(false)
@@ -109,7 +117,15 @@ describe('npm run new:subgraph', () => {
     const result = await scaffold('ethics_approvals', '--sdl')
     expect(result.code, result.output).toBe(0)
     expect(result.output).toMatch(/Created the SDL-first \(mercurius\) subgraph "ethics_approvals"/)
-    for (const file of ['index.ts', 'schema.graphql', 'resolvers.ts', 'loaders.ts', 'store.ts', 'migrations/001_entries.sql', 'ethics_approvals.test.ts']) {
+    for (const file of [
+      'index.ts',
+      'schema.graphql',
+      'resolvers.ts',
+      'loaders.ts',
+      'store.ts',
+      'migrations/001_entries.sql',
+      'ethics_approvals.test.ts',
+    ]) {
       expect(existsSync(path.join(copy, 'subgraphs/ethics_approvals', file)), file).toBe(true)
     }
     expect(existsSync(path.join(copy, 'subgraphs/ethics_approvals/types.ts'))).toBe(false)
@@ -154,7 +170,11 @@ describe('npm run new:subgraph', () => {
   it('writes code that typechecks', async () => {
     const result = await run(copy, path.join(copy, 'node_modules', '.bin', 'tsc'), ['--noEmit', '-p', 'tsconfig.json'], 180_000)
     // Only the scaffold's own output is judged here: the rest of the tree has its own checks.
-    const ours = result.output.split('\n').filter((line) => /^(subgraphs\/(milestones|ethics_approvals)\/|subgraphs\/index\.ts|subgraphs\/kit\/catalogue\/publications\.ts)/.test(line))
+    const ours = result.output
+      .split('\n')
+      .filter((line) =>
+        /^(subgraphs\/(milestones|ethics_approvals)\/|subgraphs\/index\.ts|subgraphs\/kit\/catalogue\/publications\.ts)/.test(line),
+      )
     expect(ours).toEqual([])
   }, 180_000)
 

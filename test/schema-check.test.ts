@@ -183,7 +183,11 @@ describe('the schema check', () => {
       checked: true,
       since,
       steps: [
-        { commit: retyped, subject: 'Counts as text', changes: [{ level: 'breaking', path: 'ResearchProject.recordCounts', message: RETYPE_MESSAGE }] },
+        {
+          commit: retyped,
+          subject: 'Counts as text',
+          changes: [{ level: 'breaking', path: 'ResearchProject.recordCounts', message: RETYPE_MESSAGE }],
+        },
         {
           commit: named,
           subject: 'Project names',
@@ -202,7 +206,9 @@ describe('the schema check', () => {
 
     // Outside a repository, or before the record file is committed, the history is not checked, and the answer says why.
     const bare = tempDir('hd4res-schema-nogit-')
-    expect(await apiSchemaHistory(path.join(bare, 'api.graphql'), path.join(bare, 'breaking-changes.yaml'))).toMatchObject({ checked: false })
+    expect(await apiSchemaHistory(path.join(bare, 'api.graphql'), path.join(bare, 'breaking-changes.yaml'))).toMatchObject({
+      checked: false,
+    })
     rmSync(path.join(repo, 'schema/breaking-changes.yaml'))
     commit('Forget the record file')
     writeFileSync(path.join(repo, 'schema/other.yaml'), '')
@@ -246,7 +252,10 @@ describe('changing a field type in a subgraph', () => {
     // A page of incidents may now come without its edges.
     const sdl = readFileSync(schemaFile, 'utf8')
     expect(sdl).toContain('\n  edges: [IncidentEdge!]!\n}\n\ntype ServiceRequestEdge')
-    writeFileSync(schemaFile, sdl.replace('\n  edges: [IncidentEdge!]!\n}\n\ntype ServiceRequestEdge', '\n  edges: [IncidentEdge!]\n}\n\ntype ServiceRequestEdge'))
+    writeFileSync(
+      schemaFile,
+      sdl.replace('\n  edges: [IncidentEdge!]!\n}\n\ntype ServiceRequestEdge', '\n  edges: [IncidentEdge!]\n}\n\ntype ServiceRequestEdge'),
+    )
 
     const check = await command(copy, bin('tsx'), ['bin/schema-check.ts'])
     expect(check.code, check.out).toBe(1)

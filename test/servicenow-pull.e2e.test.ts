@@ -73,7 +73,9 @@ describe('pulling from the ServiceNow Table API', () => {
   it('refuses wrong credentials with the answer it got, and writes nothing', async () => {
     const before = await t.db.query('SELECT count(*)::int AS n FROM support.tickets')
     await expect(
-      collectServiceNow(t.db, [{ kind: 'pull', table: 'incident', baseUrl: standin.url, auth: { user: 'hd4res', password: 'wrong' }, http: { maxRetries: 0 } }]),
+      collectServiceNow(t.db, [
+        { kind: 'pull', table: 'incident', baseUrl: standin.url, auth: { user: 'hd4res', password: 'wrong' }, http: { maxRetries: 0 } },
+      ]),
     ).rejects.toThrow(/answered 401/)
     expect(await t.db.query('SELECT count(*)::int AS n FROM support.tickets')).toEqual(before)
   })

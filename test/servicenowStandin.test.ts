@@ -40,7 +40,9 @@ describe('ServiceNow stand-in', () => {
     const s = await start()
     const seen: string[] = []
     for (let offset = 0; ; offset += 10) {
-      const res = await fetch(`${s.url}/api/now/table/incident?sysparm_limit=10&sysparm_offset=${offset}&sysparm_query=ORDERBYsys_updated_on`)
+      const res = await fetch(
+        `${s.url}/api/now/table/incident?sysparm_limit=10&sysparm_offset=${offset}&sysparm_query=ORDERBYsys_updated_on`,
+      )
       expect(res.headers.get('x-total-count')).toBe('57')
       const { result } = (await res.json()) as { result: { sys_id: string }[] }
       seen.push(...result.map((r) => r.sys_id))
@@ -51,7 +53,9 @@ describe('ServiceNow stand-in', () => {
         break
       }
       expect(result).toHaveLength(10)
-      expect(next).toBe(`${s.url}/api/now/table/incident?sysparm_limit=10&sysparm_offset=${offset + 10}&sysparm_query=ORDERBYsys_updated_on`)
+      expect(next).toBe(
+        `${s.url}/api/now/table/incident?sysparm_limit=10&sysparm_offset=${offset + 10}&sysparm_query=ORDERBYsys_updated_on`,
+      )
     }
     expect(seen).toEqual(incidents.map((r) => r.sys_id))
     expect(new Set(seen).size).toBe(57)
@@ -76,9 +80,11 @@ describe('ServiceNow stand-in', () => {
     const wrapped = serviceNowRecords('incident', { ...FIXTURE, count: 5, displayValueAll: true }) as Record<string, any>[]
     const s = await start({ tables: { incident: incidents.slice(0, 5), wrapped } })
     const get = async (table: string, mode?: string) =>
-      ((await (await fetch(`${s.url}/api/now/table/${table}${mode ? `?sysparm_display_value=${mode}` : ''}`)).json()) as {
-        result: Record<string, any>[]
-      }).result
+      (
+        (await (await fetch(`${s.url}/api/now/table/${table}${mode ? `?sysparm_display_value=${mode}` : ''}`)).json()) as {
+          result: Record<string, any>[]
+        }
+      ).result
 
     const all = await get('incident', 'all')
     expect(all[0]!.number).toEqual({ display_value: incidents[0]!.number, value: incidents[0]!.number })

@@ -25,19 +25,26 @@ describe('the subgraph result cache', () => {
   let t: TestGraph
   let records: string
   beforeAll(async () => {
-    t = await startTestGraph({ registry: loadPublicationRegistry({ available: 'ALL' }), env: { HD4RES_SUBGRAPH_CACHE_MB: '16', HD4RES_DATA_VERSION_CHECK_MS: '0' } })
+    t = await startTestGraph({
+      registry: loadPublicationRegistry({ available: 'ALL' }),
+      env: { HD4RES_SUBGRAPH_CACHE_MB: '16', HD4RES_DATA_VERSION_CHECK_MS: '0' },
+    })
     records = t.graph.subgraphUrls.records!
   })
   afterAll(async () => {
     await t?.close()
   })
 
-  const projectOf = async (code: string) => (await t.db.query<{ id: string }>('SELECT id FROM participants.projects WHERE code = $1', [code]))[0]!.id
+  const projectOf = async (code: string) =>
+    (await t.db.query<{ id: string }>('SELECT id FROM participants.projects WHERE code = $1', [code]))[0]!.id
 
   async function ask(sub: string, projects: string[], project: string) {
     const response = await fetch(records, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [IDENTITY_HEADER]: signIdentity({ sub, name: sub, roles: ['researcher'], projects }, t.graph.identitySecret) },
+      headers: {
+        'content-type': 'application/json',
+        [IDENTITY_HEADER]: signIdentity({ sub, name: sub, roles: ['researcher'], projects }, t.graph.identitySecret),
+      },
       body: JSON.stringify({ query: ENTITY_COUNTS, variables: { reps: [{ __typename: 'ResearchProject', id: project }] } }),
     })
     return { cache: response.headers.get(SUBGRAPH_CACHE_HEADER), body: await response.text() }
@@ -70,7 +77,8 @@ describe('the subgraph result cache', () => {
   })
 
   it('makes every entry stale when an import lands, seen through the gateway at once', async () => {
-    const query = '{ projects { code studyRecordCounts(date: "2026-11-22") { ... on StudyRecordCounts { components { component { id } count { ... on ExactCount { value } } } } } } }'
+    const query =
+      '{ projects { code studyRecordCounts(date: "2026-11-22") { ... on StudyRecordCounts { components { component { id } count { ... on ExactCount { value } } } } } } }'
     await t.query(query)
     const before = await t.query(query)
     const bcfr = await projectOf('BCFR')
@@ -78,7 +86,15 @@ describe('the subgraph result cache', () => {
 
     const dir = mkdtempSync(path.join(tmpdir(), 'hd4res-subgraph-cache-'))
     const file = path.join(dir, 'counts.json')
-    writeFileSync(file, JSON.stringify({ format: 'hd4devops-counts/1', component: 'HD4DP_V2_LOCAL', day: '2026-11-22', projects: [{ project: 'BCFR', records: 515150 }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'hd4devops-counts/1',
+        component: 'HD4DP_V2_LOCAL',
+        day: '2026-11-22',
+        projects: [{ project: 'BCFR', records: 515150 }],
+      }),
+    )
     const [outcome] = await collectHd4devopsCounts(t.db, fileDocuments([file]))
     expect(outcome!.status).toBe('imported')
 

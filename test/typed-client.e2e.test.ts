@@ -44,11 +44,11 @@ describe('the typed client', () => {
   })
 
   it('turns a bad argument into an error that says what is wrong', async () => {
-    await expect(
-      request(t.graph.graphqlUrl, t.demoToken, ProjectIncidentsDocument, { projectId: 'prj-0001', first: 500 }),
-    ).rejects.toThrow(GraphQLRequestError)
-    await expect(
-      request(t.graph.graphqlUrl, t.demoToken, ProjectIncidentsDocument, { projectId: 'prj-0001', first: 500 }),
-    ).rejects.toThrow(/"first" must be between 0 and 100; got 500/)
+    await expect(request(t.graph.graphqlUrl, t.demoToken, ProjectIncidentsDocument, { projectId: 'prj-0001', first: 500 })).rejects.toThrow(
+      GraphQLRequestError,
+    )
+    await expect(request(t.graph.graphqlUrl, t.demoToken, ProjectIncidentsDocument, { projectId: 'prj-0001', first: 500 })).rejects.toThrow(
+      /"first" must be between 0 and 100; got 500/,
+    )
   })
 })

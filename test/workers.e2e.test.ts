@@ -50,7 +50,11 @@ describe('gateway workers', () => {
     // The workers verify tokens with the development issuer kept in this folder.
     token = await (await loadDevIssuer(dataDir)).sign({ sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] })
     const env = gatewayProcessEnv(t, dataDir, { HD4RES_GATEWAY_WORKERS: '2' })
-    child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bin/serve.ts', 'gateway'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bin/serve.ts', 'gateway'], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
     await waitFor(/2 gateway workers ready/)

@@ -41,9 +41,11 @@ interface Located {
 }
 
 async function* fileRecords(file: string): AsyncGenerator<Located> {
-  const size = (await stat(file).catch(() => {
-    throw new Error(`Cannot read ${file}: no such file`)
-  })).size
+  const size = (
+    await stat(file).catch(() => {
+      throw new Error(`Cannot read ${file}: no such file`)
+    })
+  ).size
   const input = createReadStream(file)
   const pipeline = chain([input, parser(), pick({ filter: 'result' }), streamArray()]) as unknown as Readable
   let index = 0
@@ -133,7 +135,8 @@ export async function collectServiceNow(db: Db, inputs: readonly ServiceNowInput
         rows += await upsertTickets(tx, batch)
       }
       const warnings = [...unknown].map(
-        ([reference, count]) => `${count} ticket(s) name project "${reference}" in ${projectField}, which the registry does not know; stored without a project`,
+        ([reference, count]) =>
+          `${count} ticket(s) name project "${reference}" in ${projectField}, which the registry does not know; stored without a project`,
       )
       return { rows, warnings }
     },

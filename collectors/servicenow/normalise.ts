@@ -70,14 +70,18 @@ export function normaliseRecord(record: RawRecord, ctx: NormaliseContext): Norma
   } else {
     const requestState = fieldValue(record, 'request_state')
     if (requestState) {
-      state = lookup(REQUEST_STATES, requestState) ?? refuse('request_state', `unknown request state "${requestState}"; add it to collectors/servicenow/mapping.ts`)
+      state =
+        lookup(REQUEST_STATES, requestState) ??
+        refuse('request_state', `unknown request state "${requestState}"; add it to collectors/servicenow/mapping.ts`)
     } else {
       const code = required('state')
-      state = lookup(REQUEST_TASK_STATES, code) ?? refuse('state', `unknown request state "${code}"; add it to collectors/servicenow/mapping.ts`)
+      state =
+        lookup(REQUEST_TASK_STATES, code) ?? refuse('state', `unknown request state "${code}"; add it to collectors/servicenow/mapping.ts`)
     }
   }
   const priorityCode = fieldValue(record, 'priority') || '4'
-  const priority = lookup(PRIORITIES, priorityCode) ?? refuse('priority', `unknown priority "${priorityCode}"; add it to collectors/servicenow/mapping.ts`)
+  const priority =
+    lookup(PRIORITIES, priorityCode) ?? refuse('priority', `unknown priority "${priorityCode}"; add it to collectors/servicenow/mapping.ts`)
   const openedAt = time('opened_at', false)!
   const updatedAt = time('sys_updated_on', true) ?? openedAt
 

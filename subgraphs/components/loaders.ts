@@ -51,7 +51,10 @@ export function createComponentsLoaders(deps: SubgraphDeps) {
           requests.map((r) =>
             windows
               .get(`${minute}|${r.componentId}|${r.window}`, async () => {
-                const [row] = await store.windowStats([{ componentId: r.componentId, since: new Date(now.getTime() - WINDOW_MS[r.window]) }], now)
+                const [row] = await store.windowStats(
+                  [{ componentId: r.componentId, since: new Date(now.getTime() - WINDOW_MS[r.window]) }],
+                  now,
+                )
                 return [
                   {
                     availability: !row || row.checks === 0 ? null : Math.round((row.ups / row.checks) * 100_000) / 1000,
@@ -65,9 +68,7 @@ export function createComponentsLoaders(deps: SubgraphDeps) {
       (r) => `${r.componentId}|${r.window}`,
     ),
     projectComponents: new DataLoader<string, string[]>(async (projectIds) =>
-      manyByKey(projectIds, await store.projectComponents(projectIds), (r) => r.project_id).map((rows) =>
-        rows.map((r) => r.component_id),
-      ),
+      manyByKey(projectIds, await store.projectComponents(projectIds), (r) => r.project_id).map((rows) => rows.map((r) => r.component_id)),
     ),
   }
 }

@@ -43,12 +43,10 @@ const resolvers: Resolvers = {
   },
   Component: {
     // mercurius calls this with (reference, {}, context, info), not the generated type's (reference, context, info): use only the reference.
-    __resolveReference: (reference: { id: string }) =>
-      isComponentId(reference.id) ? componentValue(reference.id) : null,
+    __resolveReference: (reference: { id: string }) => (isComponentId(reference.id) ? componentValue(reference.id) : null),
     name: (component) => componentInfo(component.id).name,
     location: (component) => componentInfo(component.id).location,
-    status: (component, _args, ctx) =>
-      ctx.registry.underDevelopment('COMPONENT_STATUS') ?? statusOf(component.id, ctx),
+    status: (component, _args, ctx) => ctx.registry.underDevelopment('COMPONENT_STATUS') ?? statusOf(component.id, ctx),
   },
   ComponentStatus: {
     availability: async (value, args, ctx) =>

@@ -48,9 +48,8 @@ export class ComponentsStore {
   }
 
   projectComponents(projectIds: readonly string[]): Promise<{ project_id: string; component_id: string }[]> {
-    return this.db.query(
-      'SELECT project_id, component_id FROM components.project_components WHERE project_id = ANY($1::text[])',
-      [projectIds],
-    )
+    return this.db.query('SELECT project_id, component_id FROM components.project_components WHERE project_id = ANY($1::text[])', [
+      projectIds,
+    ])
   }
 }

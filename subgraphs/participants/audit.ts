@@ -26,7 +26,9 @@ registerEnumType(AuditOutcomeEnum, {
     OK: { description: 'Answered without errors.' },
     PARTIAL: { description: 'Answered with data and errors (a FORBIDDEN field, say).' },
     ERROR: { description: 'Answered with errors only: the operation did not parse or validate, or nothing of it could be answered.' },
-    REFUSED: { description: 'Turned away before GraphQL ran: sign-in, a limit, the safelist or the rate limit (see httpStatus and errorCodes).' },
+    REFUSED: {
+      description: 'Turned away before GraphQL ran: sign-in, a limit, the safelist or the rate limit (see httpStatus and errorCodes).',
+    },
   },
 })
 
@@ -41,10 +43,16 @@ export class AuditRecordNode {
   @Field(() => String, { description: 'The request id (x-request-id) the answer carried; the gateway log names the same id.' })
   requestId!: string
 
-  @Field(() => Int, { nullable: true, description: "The operation's place in a batched request, from 0; null for a request of one operation." })
+  @Field(() => Int, {
+    nullable: true,
+    description: "The operation's place in a batched request, from 0; null for a request of one operation.",
+  })
   batchIndex!: number | null
 
-  @Field(() => String, { nullable: true, description: 'The researcher whose token was verified; null when the request was refused before sign-in succeeded.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The researcher whose token was verified; null when the request was refused before sign-in succeeded.',
+  })
   researcherId!: string | null
 
   @Field(() => String, {
@@ -60,7 +68,10 @@ export class AuditRecordNode {
   @Field(() => String, { nullable: true })
   operationName!: string | null
 
-  @Field(() => String, { nullable: true, description: "SHA-256 of the operation's text, hexadecimal (the hash automatic persisted queries and the safelist use)." })
+  @Field(() => String, {
+    nullable: true,
+    description: "SHA-256 of the operation's text, hexadecimal (the hash automatic persisted queries and the safelist use).",
+  })
   operationHash!: string | null
 
   @Field(() => [ID], { description: 'Projects the answer read: a membership check on each of them passed.' })
@@ -197,7 +208,8 @@ function textCondition(value: string | null | undefined, name: string): string |
   if (value === null || value === undefined) return undefined
   const trimmed = value.trim()
   if (trimmed === '') throw badInput(`"filter.${name}" must not be empty; leave it out to match every record`, `filter.${name}`)
-  if (trimmed.length > AUDIT_TEXT_MAX) throw badInput(`"filter.${name}" is longer than ${AUDIT_TEXT_MAX} characters; no record holds such a value`, `filter.${name}`)
+  if (trimmed.length > AUDIT_TEXT_MAX)
+    throw badInput(`"filter.${name}" is longer than ${AUDIT_TEXT_MAX} characters; no record holds such a value`, `filter.${name}`)
   return trimmed
 }
 
@@ -206,7 +218,10 @@ export class AuditResolver {
   @Query(() => AuditRecordConnection, {
     description: 'The audit trail: every operation the gateway answered or refused, newest first. Operators only.',
   })
-  async auditRecords(@Args(() => AuditRecordsArgs) { filter, first: given, after }: AuditRecordsArgs, @Ctx() ctx: Ctx): Promise<AuditRecordConnection> {
+  async auditRecords(
+    @Args(() => AuditRecordsArgs) { filter, first: given, after }: AuditRecordsArgs,
+    @Ctx() ctx: Ctx,
+  ): Promise<AuditRecordConnection> {
     if (!ctx.identity.roles.includes(OPERATOR_ROLE)) {
       throw new GraphQLError('auditRecords is for operators: your token has no "operator" role', { extensions: { code: 'FORBIDDEN' } })
     }

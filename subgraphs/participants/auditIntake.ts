@@ -27,12 +27,15 @@ function problemOf(error: z.ZodError): string {
 export function registerAuditIntake(app: FastifyInstance, deps: SubgraphDeps, log: Logger): void {
   const store = new AuditStore(deps.db)
   // The spool's lines as the gateway sends them: read here, each on its own, so one bad line costs only itself.
-  app.addContentTypeParser(AUDIT_LINES_TYPE, { parseAs: 'string', bodyLimit: AUDIT_BATCH_MAX_BYTES }, (_request, body, done) => done(null, body))
+  app.addContentTypeParser(AUDIT_LINES_TYPE, { parseAs: 'string', bodyLimit: AUDIT_BATCH_MAX_BYTES }, (_request, body, done) =>
+    done(null, body),
+  )
   app.post(AUDIT_ROUTE, { bodyLimit: AUDIT_BATCH_MAX_BYTES }, async (request, reply) => {
     if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
       return reply.code(403).send({ error: 'only the gateway may write the audit trail' })
     }
-    if (typeof request.body !== 'string') return reply.code(415).send({ error: `send audit records as ${AUDIT_LINES_TYPE}, one JSON record a line` })
+    if (typeof request.body !== 'string')
+      return reply.code(415).send({ error: `send audit records as ${AUDIT_LINES_TYPE}, one JSON record a line` })
     const accepted: { index: number; record: AuditRecord }[] = []
     const answer: AuditShipAnswer = { accepted: 0, rejected: [] }
     request.body.split('\n').forEach((line, index) => {
@@ -53,7 +56,10 @@ export function registerAuditIntake(app: FastifyInstance, deps: SubgraphDeps, lo
       answer.accepted = accepted.length
       return answer
     } catch (error) {
-      log.warn({ requestId: request.id }, `audit trail: a batch of ${accepted.length} records could not be written (${(error as Error).message}); trying them one by one`)
+      log.warn(
+        { requestId: request.id },
+        `audit trail: a batch of ${accepted.length} records could not be written (${(error as Error).message}); trying them one by one`,
+      )
     }
     // One record the store refuses must not hold back the others for ever: each on its own. When the first few all
     // fail, the store is down rather than the records wrong: the gateway keeps them in its spool and sends them again.

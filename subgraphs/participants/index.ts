@@ -33,7 +33,15 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   migrationsDir: path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations'),
   async buildSchema() {
     const schema = await buildTypeGraphQLSubgraph({
-      resolvers: [ProjectResolver, ResearcherResolver, IndividualResolver, PublicationResolver, DataUserResolver, CollectorRunResolver, AuditResolver],
+      resolvers: [
+        ProjectResolver,
+        ResearcherResolver,
+        IndividualResolver,
+        PublicationResolver,
+        DataUserResolver,
+        CollectorRunResolver,
+        AuditResolver,
+      ],
       referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectReference as never } },
     })
     return { schema, sdl: printSubgraphSchema(schema) }
@@ -53,10 +61,7 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
           .code(400)
           .send({ error: `"${ACCESS_RESEARCHER_PARAMETER}" must be a researcher id: 1 to ${RESEARCHER_ID_MAX} printable ASCII characters` })
       }
-      const [researcher, projects] = await Promise.all([
-        store.researcher(researcherId),
-        store.memberProjectIds(researcherId),
-      ])
+      const [researcher, projects] = await Promise.all([store.researcher(researcherId), store.memberProjectIds(researcherId)])
       return { id: researcherId, displayName: researcher?.display_name ?? null, projects }
     })
     const readVersion = () => readDataVersion(deps.db)

@@ -12,9 +12,7 @@ export function createParticipantsLoaders(deps: SubgraphDeps) {
   return {
     store,
     audit: new AuditStore(deps.db),
-    project: new DataLoader<string, ProjectRow | null>(async (ids) =>
-      oneByKey(ids, await store.projectsByIds(ids), (r) => r.id),
-    ),
+    project: new DataLoader<string, ProjectRow | null>(async (ids) => oneByKey(ids, await store.projectsByIds(ids), (r) => r.id)),
     organisation: new DataLoader<string, OrganisationRow | null>(async (ids) =>
       oneByKey(ids, await store.organisationsByIds(ids), (r) => r.id),
     ),

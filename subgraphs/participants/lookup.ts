@@ -2,10 +2,9 @@
 import type { Queryable } from '../kit/store/db.js'
 
 export async function projectIdsByCode(db: Queryable, codes: readonly string[]): Promise<Map<string, string>> {
-  const rows = await db.query<{ id: string; code: string }>(
-    'SELECT id, code FROM participants.projects WHERE code = ANY($1::text[])',
-    [[...new Set(codes)]],
-  )
+  const rows = await db.query<{ id: string; code: string }>('SELECT id, code FROM participants.projects WHERE code = ANY($1::text[])', [
+    [...new Set(codes)],
+  ])
   return new Map(rows.map((r) => [r.code, r.id]))
 }
 

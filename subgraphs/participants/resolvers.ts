@@ -97,8 +97,7 @@ export class ProjectResolver {
   async dataProviderIndividuals(@Root() project: ResearchProject, @Ctx() ctx: Ctx) {
     assertMember(ctx.identity, project.id)
     return (
-      ctx.registry.underDevelopment('DATA_PROVIDER_INDIVIDUALS') ??
-      individualList(await ctx.loaders.providerIndividuals.load(project.id))
+      ctx.registry.underDevelopment('DATA_PROVIDER_INDIVIDUALS') ?? individualList(await ctx.loaders.providerIndividuals.load(project.id))
     )
   }
 }
@@ -159,18 +158,12 @@ export class DataUserResolver {
   @Query(() => OrganisationListResult, { description: 'Organisations that use data on the platform.' })
   async dataUserOrganisations(@Ctx() ctx: Ctx) {
     assertPlatformRole(ctx)
-    return (
-      ctx.registry.underDevelopment('DATA_USER_ORGANISATIONS') ??
-      organisationList(await ctx.loaders.store.dataUserOrganisations())
-    )
+    return ctx.registry.underDevelopment('DATA_USER_ORGANISATIONS') ?? organisationList(await ctx.loaders.store.dataUserOrganisations())
   }
 
   @Query(() => IndividualListResult, { description: 'Individuals who use data on the platform.' })
   async dataUserIndividuals(@Ctx() ctx: Ctx) {
     assertPlatformRole(ctx)
-    return (
-      ctx.registry.underDevelopment('DATA_USER_INDIVIDUALS') ??
-      individualList(await ctx.loaders.store.dataUserIndividuals())
-    )
+    return ctx.registry.underDevelopment('DATA_USER_INDIVIDUALS') ?? individualList(await ctx.loaders.store.dataUserIndividuals())
   }
 }

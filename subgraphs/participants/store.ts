@@ -42,25 +42,21 @@ export class ParticipantsStore {
   }
 
   researcher(id: string): Promise<ResearcherRow | undefined> {
-    return this.db
-      .query<ResearcherRow>('SELECT id, display_name FROM participants.researchers WHERE id = $1', [id])
-      .then((rows) => rows[0])
+    return this.db.query<ResearcherRow>('SELECT id, display_name FROM participants.researchers WHERE id = $1', [id]).then((rows) => rows[0])
   }
 
   memberProjectIds(researcherId: string): Promise<string[]> {
     return this.db
-      .query<{ project_id: string }>(
-        'SELECT project_id FROM participants.memberships WHERE researcher_id = $1 ORDER BY project_id',
-        [researcherId],
-      )
+      .query<{ project_id: string }>('SELECT project_id FROM participants.memberships WHERE researcher_id = $1 ORDER BY project_id', [
+        researcherId,
+      ])
       .then((rows) => rows.map((r) => r.project_id))
   }
 
   organisationsByIds(ids: readonly string[]): Promise<OrganisationRow[]> {
-    return this.db.query<OrganisationRow>(
-      'SELECT id, name, type, identifier FROM participants.organisations WHERE id = ANY($1::text[])',
-      [ids],
-    )
+    return this.db.query<OrganisationRow>('SELECT id, name, type, identifier FROM participants.organisations WHERE id = ANY($1::text[])', [
+      ids,
+    ])
   }
 
   providerOrganisations(projectIds: readonly string[]): Promise<(OrganisationRow & { project_id: string })[]> {

@@ -13,10 +13,7 @@ type Ctx = SubgraphContext<SubjectsLoaders>
 @Resolver(() => MultiStudySubjectCounts)
 export class MultiStudyResolver {
   @Query(() => MultiStudySubjectCountsResult)
-  async multiStudySubjectCounts(
-    @Arg('date', () => DateScalar, { nullable: true }) date: string | null | undefined,
-    @Ctx() ctx: Ctx,
-  ) {
+  async multiStudySubjectCounts(@Arg('date', () => DateScalar, { nullable: true }) date: string | null | undefined, @Ctx() ctx: Ctx) {
     const underDevelopment = ctx.registry.underDevelopment('MULTI_STUDY_SUBJECT_COUNTS')
     if (underDevelopment) return underDevelopment
     const row = await ctx.loaders.store.multiStudySubjects(date ?? null)

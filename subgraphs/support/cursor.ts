@@ -48,7 +48,14 @@ export function decodeCursor(cursor: string, list: CursorList, secretSetting: st
   const [openedAt, number, extra] = Buffer.from(payload, 'base64url').toString('utf8').split('|')
   // Signed by us, so only a cursor of an older release could fail here; checked all the same, the store takes it as it is.
   const time = openedAt ? new Date(openedAt) : null
-  if (extra !== undefined || !time || Number.isNaN(time.getTime()) || time.toISOString() !== openedAt || !number || !TICKET_NUMBER.test(number)) {
+  if (
+    extra !== undefined ||
+    !time ||
+    Number.isNaN(time.getTime()) ||
+    time.toISOString() !== openedAt ||
+    !number ||
+    !TICKET_NUMBER.test(number)
+  ) {
     throw badInput(`"after" is not a cursor of this list: ${AGAIN}`, 'after')
   }
   return { openedAt, number }

@@ -44,12 +44,22 @@ describe('GraphiQL in a browser', { timeout: 120_000 }, () => {
     const origin = new URL(t.graph.url).origin
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     })
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
     context.on('request', (request) => requested.push(request.url()))
     // Anything bound elsewhere is recorded above and stopped here, so the test never leaks either.
-    await context.route('**/*', (route) => (new URL(route.request().url()).origin === origin ? route.continue() : route.abort('blockedbyclient')))
+    await context.route('**/*', (route) =>
+      new URL(route.request().url()).origin === origin ? route.continue() : route.abort('blockedbyclient'),
+    )
     page = await context.newPage()
     page.on('websocket', (socket) => requested.push(socket.url()))
     page.on('pageerror', (error) => pageErrors.push(error.message))

@@ -27,11 +27,7 @@ export interface TestGraph {
   graph: EmbeddedGraph
   db: Db
   /** POSTs a query to the gateway with the demo researcher's token, or the given one (null: none). */
-  query<T = Record<string, any>>(
-    query: string,
-    variables?: Record<string, unknown>,
-    token?: string | null,
-  ): Promise<GraphQLResponse<T>>
+  query<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null): Promise<GraphQLResponse<T>>
   tokenFor(sub: string, roles?: string[]): Promise<string>
   demoToken: string
   close(): Promise<void>
@@ -51,7 +47,15 @@ export async function startTestGraph(
   const database = engine === 'postgres' && !options.reuseDb ? await createScratchDatabase('postgres', 'hd4res_test') : null
   const db = options.reuseDb ?? (await openDb({ databaseUrl: database?.url, poolSize: 5 }))
   // Tests change the store behind the graph's back: the response and subgraph caches are off unless a test turns them on.
-  const settings = readSettings({ PORT: '0', HD4RES_DEMO_SIZE: 'small', LOG_LEVEL: 'silent', HD4RES_RESPONSE_CACHE: 'off', HD4RES_SUBGRAPH_CACHE_MB: '0', REDIS_URL: '', ...options.env })
+  const settings = readSettings({
+    PORT: '0',
+    HD4RES_DEMO_SIZE: 'small',
+    LOG_LEVEL: 'silent',
+    HD4RES_RESPONSE_CACHE: 'off',
+    HD4RES_SUBGRAPH_CACHE_MB: '0',
+    REDIS_URL: '',
+    ...options.env,
+  })
   const graph = await startEmbeddedGraph({
     settings,
     inMemory: true,

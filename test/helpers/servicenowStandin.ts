@@ -120,7 +120,12 @@ export async function startServiceNowStandin(options: StandinOptions): Promise<S
     const params = url.searchParams
     const limit = whole(params.get('sysparm_limit'), DEFAULT_LIMIT, 1)
     const offset = whole(params.get('sysparm_offset'), 0, 0)
-    const fields = params.get('sysparm_fields')?.split(',').map((f) => f.trim()).filter(Boolean) ?? null
+    const fields =
+      params
+        .get('sysparm_fields')
+        ?.split(',')
+        .map((f) => f.trim())
+        .filter(Boolean) ?? null
     // sysparm_query is not interpreted: records keep the order they were given in, as ORDERBYsys_updated_on would on ordered data.
     const result = records.slice(offset, offset + limit).map((r) => present(r, params.get('sysparm_display_value'), fields))
 

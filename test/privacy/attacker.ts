@@ -323,7 +323,10 @@ export class Attack {
           v.checked++
           const [a, b] = [known[k - 1]!, known[k]!]
           if (this.truth(s, b)! < this.truth(s, a)!) {
-            fail(info.monotone, `${info.label} falls from ${this.truth(s, a)} on ${this.dayOf(a)} to ${this.truth(s, b)} on ${this.dayOf(b)}`)
+            fail(
+              info.monotone,
+              `${info.label} falls from ${this.truth(s, a)} on ${this.dayOf(a)} to ${this.truth(s, b)} on ${this.dayOf(b)}`,
+            )
           }
         }
       }
@@ -345,8 +348,16 @@ export class Attack {
         if (!complete) continue
         v.checked++
         if (r.op === 'le' ? sum > 0 : sum !== 0) {
-          const what = r.terms.map((t) => `${t.coef > 0 ? '+' : '-'} ${this.truths[t.series]![j]! - this.truths[t.series]![i]!} (${this.series[t.series]!.label})`).join(' ')
-          fail(r.family, `${r.label}, ${i === 0 ? `on ${this.dayOf(j)}` : `from ${this.dayOf(i)} to ${this.dayOf(j)}`}: ${what} = ${sum}, not ${r.op === 'le' ? '<= 0' : '0'}`)
+          const what = r.terms
+            .map(
+              (t) =>
+                `${t.coef > 0 ? '+' : '-'} ${this.truths[t.series]![j]! - this.truths[t.series]![i]!} (${this.series[t.series]!.label})`,
+            )
+            .join(' ')
+          fail(
+            r.family,
+            `${r.label}, ${i === 0 ? `on ${this.dayOf(j)}` : `from ${this.dayOf(i)} to ${this.dayOf(j)}`}: ${what} = ${sum}, not ${r.op === 'le' ? '<= 0' : '0'}`,
+          )
         }
       }
     }
@@ -558,7 +569,8 @@ export class Attack {
       for (const [i, j, t] of this.knownPairs(s)) {
         if (t < 1 || t > T - 1) continue
         const b = this.bounds(s, i, j)
-        if (isPinned(b, T)) out.push({ series: s, label: info.label, category: info.category, from: this.dayOf(i), to: this.dayOf(j)!, derived: b, truth: t })
+        if (isPinned(b, T))
+          out.push({ series: s, label: info.label, category: info.category, from: this.dayOf(i), to: this.dayOf(j)!, derived: b, truth: t })
       }
     })
     return out

@@ -37,7 +37,10 @@ const WITHHELD_PART = /^Counts per installation are not published/
  * Families that do not hold on the crafted data, on purpose: HD4DevOps lists
  * an installation before its first record (hd4dp.tiny-two.be on the first day).
  */
-const REFUTED = ['an installation listed for the day has at least 1 (records)', 'an installation listed for the day has at least 1 (subjects)']
+const REFUTED = [
+  'an installation listed for the day has at least 1 (records)',
+  'an installation listed for the day has at least 1 (subjects)',
+]
 const DAYS = ['2026-11-01', '2026-11-02', '2026-11-03', '2026-11-04', '2026-11-05', '2026-11-06']
 
 const PROJECTS = [
@@ -90,7 +93,8 @@ function craftRecords(): StudyRecord[] {
   // (5) HD Integration and the warehouse lag HD4DP by the 1 or 2 records entered last each day.
   DAYS.forEach((_, d) => {
     const fresh = d % 2 === 0 ? 2 : 1
-    for (let k = 0; k < (d === 0 ? 40 : 3) + fresh; k++) add('IN-TRANSIT', 'hd4dp.transit.be', `transit-${d}-${k}`, d, 1, k >= (d === 0 ? 40 : 3) ? 1 : 0)
+    for (let k = 0; k < (d === 0 ? 40 : 3) + fresh; k++)
+      add('IN-TRANSIT', 'hd4dp.transit.be', `transit-${d}-${k}`, d, 1, k >= (d === 0 ? 40 : 3) ? 1 : 0)
   })
   // (4) Subjects in two studies: 1 then 2 between the first two projects, 1 from the third day between the last
   // two, and 6 more between the second and third from the fifth day.
@@ -158,14 +162,28 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
     // The registry: projects, their data providers' installations, and a researcher of every project.
     const hosts = [...new Set(PROJECTS.flatMap((p) => p.hosts))]
     for (const [i, host] of hosts.entries()) {
-      await t.db.query(`INSERT INTO participants.organisations (id, name, type, identifier) VALUES ($1, $2, 'HOSPITAL', $3)`, [`org-c${i}`, `Hospital ${host}`, `7100${i}000`])
-      await t.db.query(`INSERT INTO participants.installations (id, organisation_id, host) VALUES ($1, $2, $3)`, [`inst-c${i}`, `org-c${i}`, host])
+      await t.db.query(`INSERT INTO participants.organisations (id, name, type, identifier) VALUES ($1, $2, 'HOSPITAL', $3)`, [
+        `org-c${i}`,
+        `Hospital ${host}`,
+        `7100${i}000`,
+      ])
+      await t.db.query(`INSERT INTO participants.installations (id, organisation_id, host) VALUES ($1, $2, $3)`, [
+        `inst-c${i}`,
+        `org-c${i}`,
+        host,
+      ])
     }
-    for (const p of PROJECTS) await t.db.query(`INSERT INTO participants.projects (id, code, name, description) VALUES ($1, $2, $2, 'crafted')`, [p.id, p.code])
+    for (const p of PROJECTS)
+      await t.db.query(`INSERT INTO participants.projects (id, code, name, description) VALUES ($1, $2, $2, 'crafted')`, [p.id, p.code])
     await t.db.query(`INSERT INTO participants.researchers (id, display_name) VALUES ('curious-researcher', 'Curious Researcher')`)
-    await t.db.query(`INSERT INTO participants.memberships (researcher_id, project_id) SELECT 'curious-researcher', id FROM participants.projects`)
+    await t.db.query(
+      `INSERT INTO participants.memberships (researcher_id, project_id) SELECT 'curious-researcher', id FROM participants.projects`,
+    )
 
-    const documents: SourceDocument[] = DAYS.map((day, d) => ({ name: `crafted/${LOCAL}/${day}.json`, text: async () => JSON.stringify(localDocument(RECORDS, d)) }))
+    const documents: SourceDocument[] = DAYS.map((day, d) => ({
+      name: `crafted/${LOCAL}/${day}.json`,
+      text: async () => JSON.stringify(localDocument(RECORDS, d)),
+    }))
     const outcomes = await collectHd4devopsCounts(t.db, documents)
     expect(outcomes.map((o) => (o.status === 'refused' ? o.error.message : o.status))).toEqual(DAYS.map(() => 'imported'))
 
@@ -176,7 +194,10 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
     }
     const config: InternalCountsConfig = {
       components: { HD_INTEGRATION: counts, HD_DWH_STAGING: counts, HD_DWH_EXPLOITATION: counts },
-      multiStudy: { databaseUrl: source.url, query: 'SELECT project_code AS project, subject_key FROM flow.records WHERE arrived <= $1::date' },
+      multiStudy: {
+        databaseUrl: source.url,
+        query: 'SELECT project_code AS project, subject_key FROM flow.records WHERE arrived <= $1::date',
+      },
     }
     const runs = await collectInternalCounts(t.db, config, DAYS)
     expect(runs.map((r) => r.outcome)).toEqual(DAYS.map(() => 'succeeded'))
@@ -204,7 +225,10 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
     const t1 = a.truth(s!, j)
     expect(t0 !== undefined && t1 !== undefined ? t1 - t0 : undefined, `true value of ${key}`).toBe(truth)
     const b = a.bounds(s!, i, j)
-    return { b, message: `${a.series[s!]!.label}, ${from ? `change from ${from} to ${to}` : `on ${to}`}: derived ${describeBounds(b)}, true ${truth}` }
+    return {
+      b,
+      message: `${a.series[s!]!.label}, ${from ? `change from ${from} to ${to}` : `on ${to}`}: derived ${describeBounds(b)}, true ${truth}`,
+    }
   }
   const expectHidden = (key: string, truth: number, to: string, from?: string) => {
     const { b, message } = attacked(key, truth, to, from)
@@ -229,7 +253,10 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
       }
     }
     expect(seen.installations).toHaveLength(2 * DAYS.length * PROJECTS.reduce((n, p) => n + p.hosts.length, 0))
-    expect(seen.observations.filter((o) => o.key.split('|').length === 4), 'installation counts read').toEqual([])
+    expect(
+      seen.observations.filter((o) => o.key.split('|').length === 4),
+      'installation counts read',
+    ).toEqual([])
     expect(model.attack.find('overlap|prj-c001|prj-c002')).toBeDefined()
     expect(model.attack.find('multi')).toBeDefined()
   })
@@ -240,11 +267,24 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
 
   it('uses only relations that hold on the ground truth, and real data satisfies them all', () => {
     // Made from individual records, the crafted data satisfies every family the attacker knows but those it refutes on purpose.
-    expect(model.verdicts.filter((v) => v.counterexample).map((v) => v.family), familiesReport(model)).toEqual(REFUTED)
-    expect(model.verdicts.every((v) => v.checked > 0), familiesReport(model)).toBe(true)
+    expect(
+      model.verdicts.filter((v) => v.counterexample).map((v) => v.family),
+      familiesReport(model),
+    ).toEqual(REFUTED)
+    expect(
+      model.verdicts.every((v) => v.checked > 0),
+      familiesReport(model),
+    ).toBe(true)
     for (const where of ['installation', 'component']) {
-      for (const family of [`subjects <= records (${where})`, `new subjects <= new records between two days (${where})`, `records >= 1 implies subjects >= 1 (${where})`]) {
-        expect(model.verdicts.map((v) => v.family), family).toContain(family)
+      for (const family of [
+        `subjects <= records (${where})`,
+        `new subjects <= new records between two days (${where})`,
+        `records >= 1 implies subjects >= 1 (${where})`,
+      ]) {
+        expect(
+          model.verdicts.map((v) => v.family),
+          family,
+        ).toContain(family)
       }
     }
     for (const family of [
@@ -254,7 +294,10 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
       'HD4DP v2 Local total = sum of its installations (subjects)',
       'an installation <= the HD4DP v2 Local total (subjects)',
     ]) {
-      expect(model.verdicts.map((v) => v.family), family).toContain(family)
+      expect(
+        model.verdicts.map((v) => v.family),
+        family,
+      ).toContain(family)
     }
   })
 
@@ -274,7 +317,13 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
   })
 
   it('a total of 102 = 100 + 1 + 1 and its neighbouring days pin neither small installation nor the pair', () => {
-    for (const [d, a, b] of [[0, 1, 1], [1, 2, 1], [2, 2, 2], [3, 3, 2], [4, 4, 3]] as const) {
+    for (const [d, a, b] of [
+      [0, 1, 1],
+      [1, 2, 1],
+      [2, 2, 2],
+      [3, 3, 2],
+      [4, 4, 3],
+    ] as const) {
       expectHidden(`subjects|prj-c003|${LOCAL}|hd4dp.one-a.be`, a, DAYS[d]!)
       expectHidden(`subjects|prj-c003|${LOCAL}|hd4dp.one-b.be`, b, DAYS[d]!)
       if (a + b < THRESHOLD) expectHidden(`subjects|prj-c003|${LOCAL}|hd4dp.one-a.be+hd4dp.one-b.be`, a + b, DAYS[d]!)
@@ -301,7 +350,9 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
 
   it('has teeth: published the old way (records exact, subjects withheld below T, installations published), these cells are pinned', () => {
     const old = (key: string, value: number): PublishedCount =>
-      key.startsWith('records|') || value === 0 || value >= THRESHOLD ? { __typename: 'ExactCount', value } : { __typename: 'SuppressedCount', threshold: THRESHOLD }
+      key.startsWith('records|') || value === 0 || value >= THRESHOLD
+        ? { __typename: 'ExactCount', value }
+        : { __typename: 'SuppressedCount', threshold: THRESHOLD }
     const exact = buildModel(republish(seen, truth, false, old), truth, { threshold: THRESHOLD })
     expect(soundnessReport(exact)).toBe('sound')
     const expectPinned = (key: string, value: number, to: string, from?: string) => {
@@ -325,13 +376,19 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
     }
     const banded = buildModel(republish(seen, truth, true, band), truth, { threshold: THRESHOLD })
     expect(soundnessReport(banded)).toBe('sound')
-    const small = banded.attack.breaches().filter((b) => b.category === 'subjects per installation' && banded.attack.series[b.series]!.key.startsWith(`subjects|prj-c003|${LOCAL}|`))
+    const small = banded.attack
+      .breaches()
+      .filter(
+        (b) => b.category === 'subjects per installation' && banded.attack.series[b.series]!.key.startsWith(`subjects|prj-c003|${LOCAL}|`),
+      )
     expect(small.length, breachReport(banded.attack.breaches())).toBeGreaterThan(0)
   })
 
   it(`pins no count of records or subjects to a range inside 1..${THRESHOLD - 1}`, () => {
     const breaches = model.attack.breaches()
-    const why = breaches.length ? `\n  a smallest set of relations that still pins some of them:\n    - ${explainBreaches(seen, truth, model).join('\n    - ')}` : ''
+    const why = breaches.length
+      ? `\n  a smallest set of relations that still pins some of them:\n    - ${explainBreaches(seen, truth, model).join('\n    - ')}`
+      : ''
     expect(breaches.length, breachReport(breaches) + why).toBe(0)
   })
 })

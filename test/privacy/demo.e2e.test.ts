@@ -55,7 +55,9 @@ describe.each(ENGINES)('the attacker on the demo platform, on %s', (engine) => {
   beforeAll(async () => {
     t = await startTestGraph({ engine, registry: loadPublicationRegistry({ available: 'ALL' }) })
     await t.db.query(`INSERT INTO participants.researchers (id, display_name) VALUES ('curious-researcher', 'Curious Researcher')`)
-    await t.db.query(`INSERT INTO participants.memberships (researcher_id, project_id) SELECT 'curious-researcher', id FROM participants.projects`)
+    await t.db.query(
+      `INSERT INTO participants.memberships (researcher_id, project_id) SELECT 'curious-researcher', id FROM participants.projects`,
+    )
     const started = Date.now()
     seen = await crawl(t, await t.tokenFor('curious-researcher'))
     const read = Date.now()
@@ -108,8 +110,12 @@ describe.each(ENGINES)('the attacker on the demo platform, on %s', (engine) => {
   })
 
   it('reads the same cell the same way on every path (a day against the history, either side of an overlap)', () => {
-    const lines = model.inconsistencies.slice(0, 20).map((i) => `  - ${i.key} on ${i.day}: ${i.paths[0]} says ${i.published[0]}, ${i.paths[1]} says ${i.published[1]}`)
-    expect(model.inconsistencies.length, `${model.inconsistencies.length} cells read differently by two paths:\n${lines.join('\n')}`).toBe(0)
+    const lines = model.inconsistencies
+      .slice(0, 20)
+      .map((i) => `  - ${i.key} on ${i.day}: ${i.paths[0]} says ${i.published[0]}, ${i.paths[1]} says ${i.published[1]}`)
+    expect(model.inconsistencies.length, `${model.inconsistencies.length} cells read differently by two paths:\n${lines.join('\n')}`).toBe(
+      0,
+    )
   })
 
   it('uses only relations that hold on the ground truth, and those a researcher may assume do hold', () => {
@@ -128,12 +134,19 @@ describe.each(ENGINES)('the attacker on the demo platform, on %s', (engine) => {
 
   it('has teeth: the same cells published the old way (records exact, subjects withheld below T, installations published) are pinned', () => {
     const old = (key: string, value: number): PublishedCount =>
-      key.startsWith('records|') || value === 0 || value >= THRESHOLD ? { __typename: 'ExactCount', value } : { __typename: 'SuppressedCount', threshold: THRESHOLD }
+      key.startsWith('records|') || value === 0 || value >= THRESHOLD
+        ? { __typename: 'ExactCount', value }
+        : { __typename: 'SuppressedCount', threshold: THRESHOLD }
     expect(seen.installations.length).toBeGreaterThan(0)
     const exact = buildModel(republish(seen, truth, false, old), truth, { threshold: THRESHOLD })
     expect(soundnessReport(exact)).toBe('sound')
     const pinned = new Set(exact.attack.breaches().map((b) => `${b.category}, ${b.from ? 'change' : 'value'}`))
-    for (const sort of ['subjects per installation, value', 'subjects per installation, change', 'subjects per project and component, change', 'overlaps, change']) {
+    for (const sort of [
+      'subjects per installation, value',
+      'subjects per installation, change',
+      'subjects per project and component, change',
+      'overlaps, change',
+    ]) {
       expect([...pinned], sort).toContain(sort)
     }
   })

@@ -13,7 +13,17 @@
  * site is still solved for through the total, HD Integration and the
  * neighbouring days.
  */
-import { Attack, describeBreach, INF, isPinned, type Breach, type Bounds, type FamilyVerdict, type SolveResult, type Term } from './attacker.js'
+import {
+  Attack,
+  describeBreach,
+  INF,
+  isPinned,
+  type Breach,
+  type Bounds,
+  type FamilyVerdict,
+  type SolveResult,
+  type Term,
+} from './attacker.js'
 import { LOCAL, WAREHOUSE, type Crawl, type Kind, type Observation, type PublishedCount } from './observe.js'
 
 const KINDS: Kind[] = ['records', 'subjects']
@@ -30,7 +40,8 @@ export function readCount(count: PublishedCount, banded: boolean, mayBeLarge = f
       return { lo: 1, hi: mayBeLarge ? INF : count.threshold! - 1 }
     case 'ExactCount':
       if (banded) {
-        if (typeof count.lowerBound !== 'number' || typeof count.upperBound !== 'number') throw new Error(`ExactCount without bounds: ${JSON.stringify(count)}`)
+        if (typeof count.lowerBound !== 'number' || typeof count.upperBound !== 'number')
+          throw new Error(`ExactCount without bounds: ${JSON.stringify(count)}`)
         return { lo: count.lowerBound, hi: count.upperBound }
       }
       return { lo: count.value!, hi: count.value! }
@@ -93,7 +104,8 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
     const other = truth.get(`overlap|${q}|${p}`)
     for (const [day, v] of days) {
       overlapVerdict.checked++
-      if (other?.get(day) !== v) overlapVerdict.counterexample ??= `overlap of ${p} with ${q} on ${day} is ${v}, seen from ${q} ${other?.get(day) ?? 'absent'}`
+      if (other?.get(day) !== v)
+        overlapVerdict.counterexample ??= `overlap of ${p} with ${q} on ${day} is ${v}, seen from ${q} ${other?.get(day) ?? 'absent'}`
     }
   }
   const symmetric = !overlapVerdict.counterexample
@@ -130,9 +142,18 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
     const read = [...(paths.get(key) ?? [])].sort()
     const via = read.length > 0 ? ` [${read.join(', ')}]` : ' [listed, count not published]'
     const parts = key.split('|')
-    if (parts[0] === 'multi') return { label: `subjects in several studies (platform)${via}`, monotone: 'cumulative: subjects in several studies', category: 'subjects in several studies' }
+    if (parts[0] === 'multi')
+      return {
+        label: `subjects in several studies (platform)${via}`,
+        monotone: 'cumulative: subjects in several studies',
+        category: 'subjects in several studies',
+      }
     if (parts[0] === 'overlap') {
-      return { label: `subjects shared by ${projectName(parts[1]!)} and ${projectName(parts[2]!)}${via}`, monotone: 'cumulative: overlaps', category: 'overlaps' }
+      return {
+        label: `subjects shared by ${projectName(parts[1]!)} and ${projectName(parts[2]!)}${via}`,
+        monotone: 'cumulative: overlaps',
+        category: 'overlaps',
+      }
     }
     const [kind, p, c, host] = parts
     if (host) {
@@ -183,7 +204,12 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
       const listed = sides.length > 0
       if (symmetric && sides.length === 1 && answered.has(p!) && answered.has(q!)) {
         // Listed from one side only: the other side's answer says "none shared", a second reading of the cell.
-        inconsistencies.push({ key, day, paths: [sides[0]!.path, 'overlaps of the other project (not listed)'], published: [canonical(sides[0]!.count), 'not listed'] })
+        inconsistencies.push({
+          key,
+          day,
+          paths: [sides[0]!.path, 'overlaps of the other project (not listed)'],
+          published: [canonical(sides[0]!.count), 'not listed'],
+        })
       }
       if (!listed && answered.has(p!) && (symmetric ? answered.has(q!) : true)) {
         attack.read(s, day, { lo: 0, hi: 0 }, `multiStudySubjectCounts(date:).overlaps (not listed)`)
@@ -205,13 +231,19 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
 
   const series = (key: string) => attack.find(key)
   const projects = crawl.projects.map((p) => p.id)
-  const componentsOf = (kind: Kind, p: string) =>
-    crawl.components.map((c) => c.id).filter((c) => series(`${kind}|${p}|${c}`) !== undefined)
+  const componentsOf = (kind: Kind, p: string) => crawl.components.map((c) => c.id).filter((c) => series(`${kind}|${p}|${c}`) !== undefined)
 
   /** A derived quantity: a series defined as a signed sum of others, with its truth. */
   const derived = (key: string, label: string, category: string, terms: Term[], families: { monotone?: string; nonNegative?: string }) => {
     const s = attack.addSeries({ key, label, category, protected: true, ...families })
-    attack.relate({ family: 'definition of a derived quantity', label, terms: [{ series: s, coef: -1 }, ...terms], op: 'eq', nodes: allNodes, scope: 'all' })
+    attack.relate({
+      family: 'definition of a derived quantity',
+      label,
+      terms: [{ series: s, coef: -1 }, ...terms],
+      op: 'eq',
+      nodes: allNodes,
+      scope: 'all',
+    })
     for (const day of crawl.days) {
       const node = attack.node(day)
       let sum = 0
@@ -228,7 +260,11 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
 
   for (const p of projects) {
     // Subjects against records in the same cell.
-    const cells: [string, string, string][] = componentsOf('subjects', p).map((c) => [`subjects|${p}|${c}`, `records|${p}|${c}`, 'component'])
+    const cells: [string, string, string][] = componentsOf('subjects', p).map((c) => [
+      `subjects|${p}|${c}`,
+      `records|${p}|${c}`,
+      'component',
+    ])
     for (const key of cellKeys) {
       if (key.startsWith(`subjects|${p}|${LOCAL}|`)) cells.push([key, key.replace(/^subjects/, 'records'), 'installation'])
     }
@@ -237,8 +273,28 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
       const r = series(rk)
       if (s === undefined || r === undefined) continue
       const label = attack.series[s]!.label
-      attack.relate({ family: `subjects <= records (${where})`, label, terms: [{ series: s, coef: 1 }, { series: r, coef: -1 }], op: 'le', nodes: allNodes, scope: 'values' })
-      attack.relate({ family: `new subjects <= new records between two days (${where})`, label, terms: [{ series: s, coef: 1 }, { series: r, coef: -1 }], op: 'le', nodes: allNodes, scope: 'spans' })
+      attack.relate({
+        family: `subjects <= records (${where})`,
+        label,
+        terms: [
+          { series: s, coef: 1 },
+          { series: r, coef: -1 },
+        ],
+        op: 'le',
+        nodes: allNodes,
+        scope: 'values',
+      })
+      attack.relate({
+        family: `new subjects <= new records between two days (${where})`,
+        label,
+        terms: [
+          { series: s, coef: 1 },
+          { series: r, coef: -1 },
+        ],
+        op: 'le',
+        nodes: allNodes,
+        scope: 'spans',
+      })
       attack.imply({ family: `records >= 1 implies subjects >= 1 (${where})`, label, from: r, to: s, nodes: allNodes })
     }
 
@@ -256,24 +312,65 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
       }
       const part = (host: string) => series(`${kind}|${p}|${LOCAL}|${host}`)
       const sums = (terms: Term[], nodes: number[], label: string) => {
-        attack.relate({ family: `HD4DP v2 Local total = sum of its installations (${kind})`, label, terms: [{ series: total, coef: -1 }, ...terms], op: 'eq', nodes, scope: 'all' })
-        attack.relate({ family: `HD4DP v2 Local total <= sum of its installations (${kind})`, label, terms: [{ series: total, coef: 1 }, ...terms.map((t) => ({ ...t, coef: -1 as const }))], op: 'le', nodes, scope: 'values' })
-        attack.relate({ family: `new in the HD4DP v2 Local total <= sum of new at its installations (${kind})`, label, terms: [{ series: total, coef: 1 }, ...terms.map((t) => ({ ...t, coef: -1 as const }))], op: 'le', nodes, scope: 'spans' })
+        attack.relate({
+          family: `HD4DP v2 Local total = sum of its installations (${kind})`,
+          label,
+          terms: [{ series: total, coef: -1 }, ...terms],
+          op: 'eq',
+          nodes,
+          scope: 'all',
+        })
+        attack.relate({
+          family: `HD4DP v2 Local total <= sum of its installations (${kind})`,
+          label,
+          terms: [{ series: total, coef: 1 }, ...terms.map((t) => ({ ...t, coef: -1 as const }))],
+          op: 'le',
+          nodes,
+          scope: 'values',
+        })
+        attack.relate({
+          family: `new in the HD4DP v2 Local total <= sum of new at its installations (${kind})`,
+          label,
+          terms: [{ series: total, coef: 1 }, ...terms.map((t) => ({ ...t, coef: -1 as const }))],
+          op: 'le',
+          nodes,
+          scope: 'spans',
+        })
       }
       for (const { hosts, nodes } of groups.values()) {
         const parts = hosts.map(part).filter((s): s is number => s !== undefined)
         if (parts.length !== hosts.length || parts.length === 0) continue
         const label = `${kind} of ${projectName(p)} in HD4DP v2 Local on ${nodes.length - 1} day(s) listing ${hosts.length} installation(s)`
-        sums(parts.map((s) => ({ series: s, coef: 1 })), nodes, label)
+        sums(
+          parts.map((s) => ({ series: s, coef: 1 })),
+          nodes,
+          label,
+        )
         for (const s of parts) {
-          attack.relate({ family: `an installation <= the HD4DP v2 Local total (${kind})`, label: attack.series[s]!.label, terms: [{ series: s, coef: 1 }, { series: total, coef: -1 }], op: 'le', nodes, scope: 'values' })
+          attack.relate({
+            family: `an installation <= the HD4DP v2 Local total (${kind})`,
+            label: attack.series[s]!.label,
+            terms: [
+              { series: s, coef: 1 },
+              { series: total, coef: -1 },
+            ],
+            op: 'le',
+            nodes,
+            scope: 'values',
+          })
         }
       }
       // Being listed for a day may say that an installation has something to count.
       for (const [key, days] of listed) {
         if (!key.startsWith(`${kind}|${p}|${LOCAL}|`)) continue
         const s = attack.get(key)
-        attack.atLeast({ family: `an installation listed for the day has at least 1 (${kind})`, label: attack.series[s]!.label, series: s, value: 1, nodes: days.map((d) => attack.node(d)) })
+        attack.atLeast({
+          family: `an installation listed for the day has at least 1 (${kind})`,
+          label: attack.series[s]!.label,
+          series: s,
+          value: 1,
+          nodes: days.map((d) => attack.node(d)),
+        })
       }
       // Small installations taken together, with the others against the total. Every group could be formed; a
       // group whose sum is never small cannot be a breach itself, so the groups of the installations that are
@@ -289,12 +386,22 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
         if (members.some((s) => s === undefined)) continue
         const key = `${kind}|${p}|${LOCAL}|${group.join('+')}`
         const label = `${kind} of ${projectName(p)} in HD4DP v2 Local at installations ${group.join(' + ')} together`
-        const aux = derived(key, label, `${kind} at several installations together`, members.map((s) => ({ series: s!, coef: 1 })), { nonNegative: NON_NEGATIVE, monotone: `cumulative: ${kind} per installation` })
+        const aux = derived(
+          key,
+          label,
+          `${kind} at several installations together`,
+          members.map((s) => ({ series: s!, coef: 1 })),
+          { nonNegative: NON_NEGATIVE, monotone: `cumulative: ${kind} per installation` },
+        )
         for (const { hosts, nodes } of groups.values()) {
           if (!group.every((h) => hosts.includes(h))) continue
           const others = hosts.filter((h) => !group.includes(h)).map(part)
           if (others.some((s) => s === undefined)) continue
-          sums([{ series: aux, coef: 1 }, ...others.map((s) => ({ series: s!, coef: 1 as const }))], nodes, `${label}, with the other installations`)
+          sums(
+            [{ series: aux, coef: 1 }, ...others.map((s) => ({ series: s!, coef: 1 as const }))],
+            nodes,
+            `${label}, with the other installations`,
+          )
         }
       }
     }
@@ -306,16 +413,24 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
       const sources = comps.filter((c) => external.has(c))
       const links: { from: string[]; to: string; name: string }[] = []
       const chain = FLOW.filter((c) => comps.includes(c))
-      if (sources.length > 0 && chain[0] === 'HD_INTEGRATION') links.push({ from: sources, to: 'HD_INTEGRATION', name: 'external sources -> HD Integration' })
-      for (let k = 1; k < chain.length; k++) links.push({ from: [chain[k - 1]!], to: chain[k]!, name: `${componentName.get(chain[k - 1]!)} -> ${componentName.get(chain[k]!)}` })
+      if (sources.length > 0 && chain[0] === 'HD_INTEGRATION')
+        links.push({ from: sources, to: 'HD_INTEGRATION', name: 'external sources -> HD Integration' })
+      for (let k = 1; k < chain.length; k++)
+        links.push({ from: [chain[k - 1]!], to: chain[k]!, name: `${componentName.get(chain[k - 1]!)} -> ${componentName.get(chain[k]!)}` })
       for (const link of links) {
         const up = link.from.map((c) => series(`${kind}|${p}|${c}`)!)
         const down = series(`${kind}|${p}|${link.to}`)!
         const key = `${kind}|${p}|transit|${link.from.join('+')}|${link.to}`
         const label = `${kind} of ${projectName(p)} in ${link.from.map((c) => componentName.get(c)).join(' + ')} not yet in ${componentName.get(link.to)}`
-        const s = derived(key, label, `${kind} in one component and not yet in the next`, [...up.map((u) => ({ series: u, coef: 1 as const })), { series: down, coef: -1 }], {
-          nonNegative: `along the path, downstream <= upstream (${kind}, ${link.name})`,
-        })
+        const s = derived(
+          key,
+          label,
+          `${kind} in one component and not yet in the next`,
+          [...up.map((u) => ({ series: u, coef: 1 as const })), { series: down, coef: -1 }],
+          {
+            nonNegative: `along the path, downstream <= upstream (${kind}, ${link.name})`,
+          },
+        )
         transit.set(`${kind}|${link.name}`, s)
       }
     }
@@ -324,7 +439,17 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
       const r = transit.get(k.replace(/^subjects/, 'records'))
       if (r === undefined) continue
       const link = k.split('|')[1]!
-      attack.relate({ family: `subjects in transit <= records in transit (${link})`, label: attack.series[s]!.label, terms: [{ series: s, coef: 1 }, { series: r, coef: -1 }], op: 'le', nodes: allNodes, scope: 'values' })
+      attack.relate({
+        family: `subjects in transit <= records in transit (${link})`,
+        label: attack.series[s]!.label,
+        terms: [
+          { series: s, coef: 1 },
+          { series: r, coef: -1 },
+        ],
+        op: 'le',
+        nodes: allNodes,
+        scope: 'values',
+      })
     }
   }
 
@@ -336,7 +461,17 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
     for (const side of [p!, q!]) {
       const w = series(`subjects|${side}|${WAREHOUSE}`)
       if (w === undefined) continue
-      attack.relate({ family: 'overlap <= subjects of either project in HD DWH Exploitation', label: attack.series[o]!.label, terms: [{ series: o, coef: 1 }, { series: w, coef: -1 }], op: 'le', nodes: allNodes, scope: 'values' })
+      attack.relate({
+        family: 'overlap <= subjects of either project in HD DWH Exploitation',
+        label: attack.series[o]!.label,
+        terms: [
+          { series: o, coef: 1 },
+          { series: w, coef: -1 },
+        ],
+        op: 'le',
+        nodes: allNodes,
+        scope: 'values',
+      })
     }
   }
   const multi = series('multi')
@@ -351,7 +486,17 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
       scope: 'values',
     })
     for (const key of overlapSeries) {
-      attack.relate({ family: 'an overlap <= subjects in several studies', label: attack.series[attack.get(key)]!.label, terms: [{ series: attack.get(key), coef: 1 }, { series: multi, coef: -1 }], op: 'le', nodes: allNodes, scope: 'values' })
+      attack.relate({
+        family: 'an overlap <= subjects in several studies',
+        label: attack.series[attack.get(key)]!.label,
+        terms: [
+          { series: attack.get(key), coef: 1 },
+          { series: multi, coef: -1 },
+        ],
+        op: 'le',
+        nodes: allNodes,
+        scope: 'values',
+      })
     }
   }
 
@@ -373,7 +518,12 @@ export function republish(
   publish: (key: string, value: number) => PublishedCount | null,
 ): Crawl {
   const field = { records: 'studyRecordCounts', subjects: 'uniqueSubjectCounts' } as const
-  const parts = crawl.installations.map((i): Observation => ({ key: `${i.kind}|${i.project}|${LOCAL}|${i.host}`, day: i.day, path: `${field[i.kind]}(date:).installations`, count: i.count }))
+  const parts = crawl.installations.map((i): Observation => ({
+    key: `${i.kind}|${i.project}|${LOCAL}|${i.host}`,
+    day: i.day,
+    path: `${field[i.kind]}(date:).installations`,
+    count: i.count,
+  }))
   const observations = [...crawl.observations, ...parts].flatMap((o): Observation[] => {
     const value = truth.get(o.key)?.get(o.day)
     const count = value === undefined ? null : publish(o.key, value)
@@ -392,7 +542,9 @@ export function explainBreaches(crawl: Crawl, truth: Map<string, Map<string, num
   // One breach of each sort first, subjects before records.
   const bySort = new Map<string, Breach>()
   for (const b of model.attack.breaches()) if (!bySort.has(b.category)) bySort.set(b.category, b)
-  const chosen = [...bySort.values()].sort((a, b) => Number(a.category.startsWith('records')) - Number(b.category.startsWith('records'))).slice(0, limit)
+  const chosen = [...bySort.values()]
+    .sort((a, b) => Number(a.category.startsWith('records')) - Number(b.category.startsWith('records')))
+    .slice(0, limit)
   return chosen.map((b) => {
     const key = model.attack.series[b.series]!.key
     const pinned = (exclude: Set<string>) => {

@@ -111,7 +111,9 @@ export function researcherClient(t: TestGraph, token: string): { query: Query; r
       requests++
       const res = await t.query(query, variables, token)
       if (res.status !== 200 || res.body.errors?.length || !res.body.data) {
-        throw new Error(`The gateway refused the attacker's query (${res.status}): ${JSON.stringify(res.body.errors ?? res.body).slice(0, 600)}\n${query.slice(0, 300)}`)
+        throw new Error(
+          `The gateway refused the attacker's query (${res.status}): ${JSON.stringify(res.body.errors ?? res.body).slice(0, 600)}\n${query.slice(0, 300)}`,
+        )
       }
       return res.body.data
     },
@@ -132,7 +134,9 @@ export async function crawl(t: TestGraph, token: string): Promise<Crawl> {
   const COUNT = `fragment C on CountValue { __typename ... on ExactCount { value${banded ? ' lowerBound upperBound' : ''} } ... on SuppressedCount { threshold } ... on NotCollected { reason } }`
 
   const facts = await query('{ me { projects { id code } } components { id name location } }')
-  const projects: { id: string; code: string }[] = [...facts.me.projects].sort((a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id))
+  const projects: { id: string; code: string }[] = [...facts.me.projects].sort((a: { id: string }, b: { id: string }) =>
+    a.id.localeCompare(b.id),
+  )
   const components: ComponentFacts[] = facts.components
   const observations: Observation[] = []
 
@@ -140,7 +144,10 @@ export async function crawl(t: TestGraph, token: string): Promise<Crawl> {
   const latest: string[] = []
   for (const group of chunks(projects, MAX_ALIASES / 2)) {
     const fields = group
-      .map((p, i) => `p${i}: project(id: "${p.id}") { studyRecordCounts { ... on StudyRecordCounts { date } } uniqueSubjectCounts { ... on UniqueSubjectCounts { date } } }`)
+      .map(
+        (p, i) =>
+          `p${i}: project(id: "${p.id}") { studyRecordCounts { ... on StudyRecordCounts { date } } uniqueSubjectCounts { ... on UniqueSubjectCounts { date } } }`,
+      )
       .join('\n')
     const data = await query(`{ ${fields} multiStudySubjectCounts { ... on MultiStudySubjectCounts { date } } }`)
     group.forEach((_, i) => latest.push(data[`p${i}`].studyRecordCounts.date, data[`p${i}`].uniqueSubjectCounts.date))
@@ -158,12 +165,20 @@ export async function crawl(t: TestGraph, token: string): Promise<Crawl> {
       ${HISTORY('uniqueSubjectCountHistory', 'UniqueSubjectCountHistory')} } } ${COUNT}`
   await inParallel(projects, async (p) => {
     const data = await query(historyQuery, { id: p.id, from, to })
-    for (const [field, kind] of [['studyRecordCountHistory', 'records'], ['uniqueSubjectCountHistory', 'subjects']] as const) {
+    for (const [field, kind] of [
+      ['studyRecordCountHistory', 'records'],
+      ['uniqueSubjectCountHistory', 'subjects'],
+    ] as const) {
       for (const series of data.project[field].series ?? []) {
         for (const point of series.points) {
           if (point.count.__typename === 'NotCollected') continue
           collected.add(point.date)
-          observations.push({ key: `${kind}|${p.id}|${series.component.id}`, day: point.date, path: `${field}(from:, to:)`, count: point.count })
+          observations.push({
+            key: `${kind}|${p.id}|${series.component.id}`,
+            day: point.date,
+            path: `${field}(from:, to:)`,
+            count: point.count,
+          })
         }
       }
     }
@@ -185,12 +200,16 @@ export async function crawl(t: TestGraph, token: string): Promise<Crawl> {
   await inParallel(asks, async ({ p, group }) => {
     const data = await query(dayQuery(group.length), { id: p.id, ...Object.fromEntries(group.map((day, i) => [`d${i}`, day])) })
     group.forEach((day, i) => {
-      for (const [field, kind, alias] of [['studyRecordCounts', 'records', `r${i}`], ['uniqueSubjectCounts', 'subjects', `s${i}`]] as const) {
+      for (const [field, kind, alias] of [
+        ['studyRecordCounts', 'records', `r${i}`],
+        ['uniqueSubjectCounts', 'subjects', `s${i}`],
+      ] as const) {
         const answer = data.project[alias]
         if (answer.date !== day) throw new Error(`${field}(date: "${day}") of ${p.id} answered for ${answer.date}`)
         for (const c of answer.components ?? []) {
           const path = `${field}(date:)`
-          if (c.count.__typename !== 'NotCollected') observations.push({ key: `${kind}|${p.id}|${c.component.id}`, day, path, count: c.count })
+          if (c.count.__typename !== 'NotCollected')
+            observations.push({ key: `${kind}|${p.id}|${c.component.id}`, day, path, count: c.count })
           const parts: { installation: string; count: PublishedCount }[] = c.installations ?? []
           if (parts.length === 0) continue
           if (c.component.id !== LOCAL) throw new Error(`${c.component.id} lists installations`)
@@ -239,7 +258,12 @@ export async function crawl(t: TestGraph, token: string): Promise<Crawl> {
         answered.add(p.id)
         for (const o of answer[`o${k}`]) {
           if (o.sharedSubjects.__typename === 'NotCollected') continue
-          observations.push({ key: `overlap|${p.id}|${o.project.id}`, day, path: `${path}.overlaps(projectId: ${p.id})`, count: o.sharedSubjects })
+          observations.push({
+            key: `overlap|${p.id}|${o.project.id}`,
+            day,
+            path: `${path}.overlaps(projectId: ${p.id})`,
+            count: o.sharedSubjects,
+          })
         }
       })
       overlapDays.set(day, answered)
@@ -262,13 +286,20 @@ export async function readTruth(db: Db): Promise<Map<string, Map<string, number>
   }
   await cells('records', 'SELECT project_id AS p, component_id AS c, day::text AS day, records AS v FROM records.study_record_counts')
   await cells('subjects', 'SELECT project_id AS p, component_id AS c, day::text AS day, subjects AS v FROM subjects.unique_subject_counts')
-  await cells('records', `SELECT project_id AS p, '${LOCAL}|' || COALESCE(host, installation_id) AS c, day::text AS day, records AS v FROM records.installation_counts`)
-  await cells('subjects', `SELECT project_id AS p, '${LOCAL}|' || COALESCE(host, installation_id) AS c, day::text AS day, subjects AS v FROM subjects.installation_counts`)
+  await cells(
+    'records',
+    `SELECT project_id AS p, '${LOCAL}|' || COALESCE(host, installation_id) AS c, day::text AS day, records AS v FROM records.installation_counts`,
+  )
+  await cells(
+    'subjects',
+    `SELECT project_id AS p, '${LOCAL}|' || COALESCE(host, installation_id) AS c, day::text AS day, subjects AS v FROM subjects.installation_counts`,
+  )
   for (const r of await db.query<{ p: string; q: string; day: string; v: number }>(
     'SELECT project_id AS p, other_project_id AS q, day::text AS day, shared_subjects AS v FROM subjects.project_overlaps',
   )) {
     put(`overlap|${r.p}|${r.q}`, r.day, r.v)
   }
-  for (const r of await db.query<{ day: string; v: number }>('SELECT day::text AS day, subjects AS v FROM subjects.multi_study_subjects')) put('multi', r.day, r.v)
+  for (const r of await db.query<{ day: string; v: number }>('SELECT day::text AS day, subjects AS v FROM subjects.multi_study_subjects'))
+    put('multi', r.day, r.v)
   return truth
 }

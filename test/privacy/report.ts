@@ -19,7 +19,9 @@ export function breachReport(breaches: readonly Breach[]): string {
   for (const [category, list] of [...byCategory].sort((a, b) => a[0].localeCompare(b[0]))) {
     lines.push(`  ${list.length} × ${category}, e.g.`)
     const seen = new Set<number>()
-    const examples = [...list].sort((a, b) => a.derived.hi - a.derived.lo - (b.derived.hi - b.derived.lo)).filter((b) => !seen.has(b.series) && seen.add(b.series))
+    const examples = [...list]
+      .sort((a, b) => a.derived.hi - a.derived.lo - (b.derived.hi - b.derived.lo))
+      .filter((b) => !seen.has(b.series) && seen.add(b.series))
     for (const b of examples.slice(0, PER_CATEGORY)) lines.push(`    - ${describeBreach(b)}`)
   }
   return lines.join('\n')
@@ -29,9 +31,18 @@ export function soundnessReport(model: Model): string {
   const misread = model.attack.misreads()
   const unsound = model.attack.unsound()
   const lines: string[] = []
-  if (misread.length) lines.push(`${misread.length} published counts do not contain the true count:`, ...misread.slice(0, SHOWN).map((m) => `  - ${describeMisread(m)}`))
-  if (model.solved.infeasible.length) lines.push(`the constraints contradict each other in: ${model.solved.infeasible.slice(0, SHOWN).join('; ')}`)
-  if (unsound.length) lines.push(`${unsound.length} derived bounds exclude the true value (the attacker's model is wrong):`, ...unsound.slice(0, SHOWN).map((u) => `  - ${describeBreach(u)}`))
+  if (misread.length)
+    lines.push(
+      `${misread.length} published counts do not contain the true count:`,
+      ...misread.slice(0, SHOWN).map((m) => `  - ${describeMisread(m)}`),
+    )
+  if (model.solved.infeasible.length)
+    lines.push(`the constraints contradict each other in: ${model.solved.infeasible.slice(0, SHOWN).join('; ')}`)
+  if (unsound.length)
+    lines.push(
+      `${unsound.length} derived bounds exclude the true value (the attacker's model is wrong):`,
+      ...unsound.slice(0, SHOWN).map((u) => `  - ${describeBreach(u)}`),
+    )
   return lines.join('\n') || 'sound'
 }
 
@@ -42,5 +53,8 @@ export function familiesReport(model: Model, skippedOnly = false): string {
   if (!skippedOnly) return model.verdicts.map(line).join('\n')
   const used = model.verdicts.filter((v) => !v.counterexample)
   const skipped = model.verdicts.filter((v) => v.counterexample)
-  return [`  ${used.length} relation families hold on the ground truth and are used; ${skipped.length} do not and are skipped`, ...skipped.map(line)].join('\n')
+  return [
+    `  ${used.length} relation families hold on the ground truth and are used; ${skipped.length} do not and are skipped`,
+    ...skipped.map(line),
+  ].join('\n')
 }

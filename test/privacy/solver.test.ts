@@ -26,7 +26,14 @@ function exact(value: number): Bounds {
 }
 
 function series(attack: Attack, key: string, truths: number[], read: (v: number, day: number) => Bounds | null, monotone = true) {
-  const s = attack.addSeries({ key, label: key, category: key, protected: true, nonNegative: 'never below 0', ...(monotone ? { monotone: 'cumulative' } : {}) })
+  const s = attack.addSeries({
+    key,
+    label: key,
+    category: key,
+    protected: true,
+    nonNegative: 'never below 0',
+    ...(monotone ? { monotone: 'cumulative' } : {}),
+  })
   truths.forEach((v, d) => {
     attack.setTruth(s, attack.days[d]!, v)
     const b = read(v, d)
@@ -39,7 +46,10 @@ const all = (attack: Attack) => [0, ...attack.days.map((d) => attack.node(d))]
 
 describe("the issue's examples", () => {
   it('273 -> 275 at one installation: exact publication gives exactly 2 new patients; bands give nothing', () => {
-    for (const [publish, pinned] of [[exact, true], [band, false]] as const) {
+    for (const [publish, pinned] of [
+      [exact, true],
+      [band, false],
+    ] as const) {
       const attack = new Attack(DAYS.slice(0, 2), T)
       const s = series(attack, 'subjects at the installation', [273, 275], publish)
       attack.vetFamilies()
@@ -54,30 +64,60 @@ describe("the issue's examples", () => {
   })
 
   it('102 = 100 + x + y: exact publication gives x = y = 1; a banded total beside parts not published gives nothing', () => {
-    for (const [name, pinned] of [['exact', true], ['hidden', false]] as const) {
+    for (const [name, pinned] of [
+      ['exact', true],
+      ['hidden', false],
+    ] as const) {
       const attack = new Attack(DAYS.slice(0, 1), T)
       const parts = [100, 1, 1]
       // Before bounds, two withheld parts beside an exact total could hide a large one: read as [1, ∞) then.
-      const s = parts.map((v, i) => series(attack, `installation ${i}`, [v], (x) => (name === 'hidden' ? null : x < T ? { lo: 1, hi: INF } : exact(x))))
+      const s = parts.map((v, i) =>
+        series(attack, `installation ${i}`, [v], (x) => (name === 'hidden' ? null : x < T ? { lo: 1, hi: INF } : exact(x))),
+      )
       const total = series(attack, 'total', [102], (v) => (name === 'exact' ? exact(v) : band(v)))
-      attack.relate({ family: 'total = parts', label: 'HD4DP v2 Local', terms: [{ series: total, coef: -1 }, ...s.map((x) => ({ series: x, coef: 1 as const }))], op: 'eq', nodes: all(attack), scope: 'all' })
+      attack.relate({
+        family: 'total = parts',
+        label: 'HD4DP v2 Local',
+        terms: [{ series: total, coef: -1 }, ...s.map((x) => ({ series: x, coef: 1 as const }))],
+        op: 'eq',
+        nodes: all(attack),
+        scope: 'all',
+      })
       attack.vetFamilies()
       attack.solve()
       for (const k of [1, 2]) {
         // Hidden, a part is anything from 0 to the top of the total's band.
         expect(attack.bounds(s[k]!, 0, 1)).toEqual(pinned ? { lo: 1, hi: 1 } : { lo: 0, hi: 104 })
       }
-      expect(attack.breaches().map((b) => b.label).sort()).toEqual(pinned ? ['installation 1', 'installation 2'] : [])
+      expect(
+        attack
+          .breaches()
+          .map((b) => b.label)
+          .sort(),
+      ).toEqual(pinned ? ['installation 1', 'installation 2'] : [])
       expect(attack.unsound()).toEqual([])
     }
   })
 
   it('records = 2 bound the subjects to [1, 2] with exact records; banded records leave [1, T - 1]', () => {
-    for (const [publish, pinned] of [[exact, true], [band, false]] as const) {
+    for (const [publish, pinned] of [
+      [exact, true],
+      [band, false],
+    ] as const) {
       const attack = new Attack(DAYS.slice(0, 1), T)
       const r = series(attack, 'records', [2], (v) => (publish === exact ? { lo: v, hi: v } : band(v)))
       const s = series(attack, 'subjects', [1], publish)
-      attack.relate({ family: 'subjects <= records', label: 'cell', terms: [{ series: s, coef: 1 }, { series: r, coef: -1 }], op: 'le', nodes: all(attack), scope: 'values' })
+      attack.relate({
+        family: 'subjects <= records',
+        label: 'cell',
+        terms: [
+          { series: s, coef: 1 },
+          { series: r, coef: -1 },
+        ],
+        op: 'le',
+        nodes: all(attack),
+        scope: 'values',
+      })
       attack.imply({ family: 'records >= 1 implies subjects >= 1', label: 'cell', from: r, to: s, nodes: all(attack) })
       attack.vetFamilies()
       attack.solve()
@@ -87,11 +127,21 @@ describe("the issue's examples", () => {
   })
 
   it('9 + 9 + 2 = 20: parts in bands beside their banded total pin the small part to 2..4; parts not published do not', () => {
-    for (const [name, pinned] of [['banded', true], ['hidden', false]] as const) {
+    for (const [name, pinned] of [
+      ['banded', true],
+      ['hidden', false],
+    ] as const) {
       const attack = new Attack(DAYS.slice(0, 1), T)
       const s = [9, 9, 2].map((v, i) => series(attack, `installation ${i}`, [v], (x) => (name === 'banded' ? band(x) : null)))
       const total = series(attack, 'total', [20], band)
-      attack.relate({ family: 'total = parts', label: 'HD4DP v2 Local', terms: [{ series: total, coef: -1 }, ...s.map((x) => ({ series: x, coef: 1 as const }))], op: 'eq', nodes: all(attack), scope: 'all' })
+      attack.relate({
+        family: 'total = parts',
+        label: 'HD4DP v2 Local',
+        terms: [{ series: total, coef: -1 }, ...s.map((x) => ({ series: x, coef: 1 as const }))],
+        op: 'eq',
+        nodes: all(attack),
+        scope: 'all',
+      })
       attack.vetFamilies()
       attack.solve()
       expect(attack.bounds(s[2]!, 0, 1)).toEqual(pinned ? { lo: 2, hi: 4 } : { lo: 0, hi: 24 })
@@ -101,13 +151,30 @@ describe("the issue's examples", () => {
   })
 
   it('being listed, when it always means a record, pins a withheld total of two installations; used only when it holds', () => {
-    for (const [parts, holds] of [[[1, 2], true], [[1, 0], false]] as const) {
+    for (const [parts, holds] of [
+      [[1, 2], true],
+      [[1, 0], false],
+    ] as const) {
       const attack = new Attack(DAYS.slice(0, 1), T)
       const s = parts.map((v, i) => series(attack, `installation ${i}`, [v], () => null))
       const value = parts[0] + parts[1]
       const total = series(attack, 'total', [value], band)
-      attack.relate({ family: 'total = parts', label: 'HD4DP v2 Local', terms: [{ series: total, coef: -1 }, ...s.map((x) => ({ series: x, coef: 1 as const }))], op: 'eq', nodes: all(attack), scope: 'all' })
-      for (const x of s) attack.atLeast({ family: 'listed: at least 1', label: attack.series[x]!.label, series: x, value: 1, nodes: [attack.node(DAYS[0]!)] })
+      attack.relate({
+        family: 'total = parts',
+        label: 'HD4DP v2 Local',
+        terms: [{ series: total, coef: -1 }, ...s.map((x) => ({ series: x, coef: 1 as const }))],
+        op: 'eq',
+        nodes: all(attack),
+        scope: 'all',
+      })
+      for (const x of s)
+        attack.atLeast({
+          family: 'listed: at least 1',
+          label: attack.series[x]!.label,
+          series: x,
+          value: 1,
+          nodes: [attack.node(DAYS[0]!)],
+        })
       const verdict = attack.vetFamilies().find((v) => v.family === 'listed: at least 1')
       expect(verdict?.checked).toBe(2)
       expect(verdict?.counterexample === undefined).toBe(holds)
@@ -123,7 +190,10 @@ describe("the issue's examples", () => {
     // Day 3: 100 + 3 + 6 + 1 = 110, the 3 and the 1 withheld, the 6 published: it caps day 2's 6, which pins day 2's 2.
     const truths = { a: [100, 100, 100], b: [1, 2, 3], c: [1, 6, 6], e: [0, 0, 1] }
     const secondary = { c: [false, true, false] }
-    for (const [name, pinned] of [['exact', true], ['hidden', false]] as const) {
+    for (const [name, pinned] of [
+      ['exact', true],
+      ['hidden', false],
+    ] as const) {
       const attack = new Attack(DAYS, T)
       const twoWithheld = [false, true, true]
       const publish = (key: keyof typeof truths) => (v: number, d: number) => {
@@ -135,7 +205,14 @@ describe("the issue's examples", () => {
       const parts = (['a', 'b', 'c', 'e'] as const).map((k) => series(attack, k, truths[k], publish(k)))
       const totals = [0, 1, 2].map((d) => (['a', 'b', 'c', 'e'] as const).reduce((acc, k) => acc + truths[k][d]!, 0))
       const total = series(attack, 'total', totals, (v) => (name === 'hidden' ? band(v) : exact(v)))
-      attack.relate({ family: 'total = parts', label: 'local', terms: [{ series: total, coef: -1 }, ...parts.map((x) => ({ series: x, coef: 1 as const }))], op: 'eq', nodes: all(attack), scope: 'all' })
+      attack.relate({
+        family: 'total = parts',
+        label: 'local',
+        terms: [{ series: total, coef: -1 }, ...parts.map((x) => ({ series: x, coef: 1 as const }))],
+        op: 'eq',
+        nodes: all(attack),
+        scope: 'all',
+      })
       attack.vetFamilies()
       attack.solve()
       expect(attack.unsound()).toEqual([])
@@ -153,9 +230,11 @@ describe('the solver', () => {
     attack.solve()
     // x1 in [1,4], x2 unknown, x3 in [10,14], never falling.
     const solutions: number[][] = []
-    for (let x1 = 0; x1 <= 20; x1++) for (let x2 = x1; x2 <= 20; x2++) for (let x3 = x2; x3 <= 20; x3++) {
-      if (x1 >= 1 && x1 <= 4 && x3 >= 10 && x3 <= 14) solutions.push([0, x1, x2, x3])
-    }
+    for (let x1 = 0; x1 <= 20; x1++)
+      for (let x2 = x1; x2 <= 20; x2++)
+        for (let x3 = x2; x3 <= 20; x3++) {
+          if (x1 >= 1 && x1 <= 4 && x3 >= 10 && x3 <= 14) solutions.push([0, x1, x2, x3])
+        }
     for (let i = 0; i < 4; i++) {
       for (let j = 1; j < 4; j++) {
         if (i === j) continue
@@ -198,32 +277,70 @@ describe('the solver', () => {
         return id
       })
       const [sa, sb, sc] = ids as [number, number, number]
-      attack.relate({ family: 'sum', label: 'a = b + c', terms: [{ series: sa, coef: -1 }, { series: sb, coef: 1 }, { series: sc, coef: 1 }], op: 'eq', nodes: all(attack), scope: 'all' })
+      attack.relate({
+        family: 'sum',
+        label: 'a = b + c',
+        terms: [
+          { series: sa, coef: -1 },
+          { series: sb, coef: 1 },
+          { series: sc, coef: 1 },
+        ],
+        op: 'eq',
+        nodes: all(attack),
+        scope: 'all',
+      })
       const spans = random() < 0.5
-      if (spans) attack.relate({ family: 'le', label: 'new b <= new c', terms: [{ series: sb, coef: 1 }, { series: sc, coef: -1 }], op: 'le', nodes: all(attack), scope: 'spans' })
+      if (spans)
+        attack.relate({
+          family: 'le',
+          label: 'new b <= new c',
+          terms: [
+            { series: sb, coef: 1 },
+            { series: sc, coef: -1 },
+          ],
+          op: 'le',
+          nodes: all(attack),
+          scope: 'spans',
+        })
       attack.vetFamilies()
       const kept = new Set(attack.relations.map((r) => r.family))
       expect(attack.solve().infeasible).toEqual([])
       let solutions = 0
-      for (let b1 = 0; b1 <= MAX; b1++) for (let b2 = b1; b2 <= MAX; b2++) for (let c1 = 0; c1 <= MAX; c1++) for (let c2 = c1; c2 <= MAX; c2++) {
-        if (kept.has('le') && b2 - b1 > c2 - c1) continue
-        const x = [[0, b1 + c1, b2 + c2], [0, b1, b2], [0, c1, c2]]
-        const fits = x.every((row, k) => [1, 2].every((d) => {
-          const p = published[k]![d - 1]
-          return !p || (row[d]! >= p.lo && row[d]! <= p.hi)
-        }))
-        if (!fits) continue
-        solutions++
-        x.forEach((row, k) => {
-          for (const [i, j] of [[0, 1], [0, 2], [1, 2], [2, 1]] as const) {
-            const got = attack.bounds(ids[k]!, i, j)
-            const v = row[j]! - row[i]!
-            if (v < got.lo || v > got.hi) {
-              throw new Error(`round ${round}: in a solution s${k} x${j} - x${i} = ${v}, derived ${JSON.stringify(got)}; published ${JSON.stringify(published)}`)
+      for (let b1 = 0; b1 <= MAX; b1++)
+        for (let b2 = b1; b2 <= MAX; b2++)
+          for (let c1 = 0; c1 <= MAX; c1++)
+            for (let c2 = c1; c2 <= MAX; c2++) {
+              if (kept.has('le') && b2 - b1 > c2 - c1) continue
+              const x = [
+                [0, b1 + c1, b2 + c2],
+                [0, b1, b2],
+                [0, c1, c2],
+              ]
+              const fits = x.every((row, k) =>
+                [1, 2].every((d) => {
+                  const p = published[k]![d - 1]
+                  return !p || (row[d]! >= p.lo && row[d]! <= p.hi)
+                }),
+              )
+              if (!fits) continue
+              solutions++
+              x.forEach((row, k) => {
+                for (const [i, j] of [
+                  [0, 1],
+                  [0, 2],
+                  [1, 2],
+                  [2, 1],
+                ] as const) {
+                  const got = attack.bounds(ids[k]!, i, j)
+                  const v = row[j]! - row[i]!
+                  if (v < got.lo || v > got.hi) {
+                    throw new Error(
+                      `round ${round}: in a solution s${k} x${j} - x${i} = ${v}, derived ${JSON.stringify(got)}; published ${JSON.stringify(published)}`,
+                    )
+                  }
+                }
+              })
             }
-          }
-        })
-      }
       expect(solutions, `round ${round}: the truth is a solution`).toBeGreaterThan(0)
       expect(attack.unsound()).toEqual([])
     }
@@ -234,7 +351,17 @@ describe('the solver', () => {
     const r = series(attack, 'records', [1, 2], (v) => ({ lo: v, hi: v }))
     const s = series(attack, 'subjects', [0, 1], exact)
     const falls = series(attack, 'falls', [7, 6], exact)
-    attack.relate({ family: 'subjects <= records', label: 'cell', terms: [{ series: s, coef: 1 }, { series: r, coef: -1 }], op: 'le', nodes: all(attack), scope: 'values' })
+    attack.relate({
+      family: 'subjects <= records',
+      label: 'cell',
+      terms: [
+        { series: s, coef: 1 },
+        { series: r, coef: -1 },
+      ],
+      op: 'le',
+      nodes: all(attack),
+      scope: 'values',
+    })
     attack.imply({ family: 'records >= 1 implies subjects >= 1', label: 'cell', from: r, to: s, nodes: all(attack) })
     const verdicts = attack.vetFamilies()
     expect(verdicts.find((v) => v.family === 'subjects <= records')?.counterexample).toBeUndefined()

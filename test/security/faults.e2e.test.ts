@@ -22,7 +22,9 @@ function expectCleanRefusal(answer: { status: number; body: any }, argument: Reg
   expect(errors).toHaveLength(1)
   expect(errors[0]!.extensions.code).toBe('BAD_USER_INPUT')
   expect(errors[0]!.message).toMatch(argument)
-  expect(JSON.stringify(answer.body)).not.toMatch(/invalid input syntax|byte sequence|timestamp with time zone|at .*\.ts:|INTERNAL_SERVER_ERROR/)
+  expect(JSON.stringify(answer.body)).not.toMatch(
+    /invalid input syntax|byte sequence|timestamp with time zone|at .*\.ts:|INTERNAL_SERVER_ERROR/,
+  )
 }
 
 describe.each([
@@ -49,9 +51,15 @@ describe.each([
 
   const [version, payload, signature] = ['t2', 'x', 'y']
   it.each([
-    ['an impossible date', (c: string) => `${c.split('.')[0]}.${Buffer.from('2026-02-30T00:00:00.000Z|INC0000001').toString('base64url')}.${c.split('.')[2]}`],
+    [
+      'an impossible date',
+      (c: string) => `${c.split('.')[0]}.${Buffer.from('2026-02-30T00:00:00.000Z|INC0000001').toString('base64url')}.${c.split('.')[2]}`,
+    ],
     ['a bare number', () => '1'],
-    ['a year beyond the store', (c: string) => `${c.split('.')[0]}.${Buffer.from('+275760-09-13T00:00:00.000Z|INC1').toString('base64url')}.${c.split('.')[2]}`],
+    [
+      'a year beyond the store',
+      (c: string) => `${c.split('.')[0]}.${Buffer.from('+275760-09-13T00:00:00.000Z|INC1').toString('base64url')}.${c.split('.')[2]}`,
+    ],
     ['a NUL byte', (c: string) => `${c}\u0000`],
     ['the old unsigned form', () => Buffer.from('t1|1|INC1').toString('base64url')],
     ['a made-up signed form', () => `${version}.${payload}.${signature}`],
@@ -79,8 +87,8 @@ describe.each([
   ])('refuses a subject with %s at sign-in with 401', async (_what, sub) => {
     const answer = await t.query('{ me { id } }', {}, await t.tokenFor(sub))
     expect(answer.status).toBe(401)
-    expect(answer.body.errors[0].extensions.code).toBe('UNAUTHENTICATED')
-    expect(answer.body.errors[0].message).toMatch(/subject \(sub\)/)
+    expect(answer.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED')
+    expect(answer.body.errors?.[0]?.message).toMatch(/subject \(sub\)/)
   })
 
   it('refuses a NUL byte in filter.search, naming it', async () => {

@@ -30,7 +30,10 @@ describe('hostile requests', () => {
   let other: Keys
   let jwksRequests = 0
 
-  const sign = (claims: Record<string, unknown> = {}, options: { key?: KeyLike; kid?: string; alg?: string; iss?: string; aud?: string; exp?: string | number; nbf?: string | number } = {}) => {
+  const sign = (
+    claims: Record<string, unknown> = {},
+    options: { key?: KeyLike; kid?: string; alg?: string; iss?: string; aud?: string; exp?: string | number; nbf?: string | number } = {},
+  ) => {
     let jwt = new SignJWT({ name: 'An Peeters', realm_access: { roles: ['researcher'] }, ...claims })
       .setProtectedHeader({ alg: options.alg ?? 'RS256', kid: options.kid ?? 'k1' })
       .setSubject((claims.sub as string) ?? 'researcher-0001')
@@ -91,7 +94,11 @@ describe('hostile requests', () => {
   describe('sign-in', () => {
     it('accepts a good token, with roles from a configured claim', async () => {
       const res = await t.query('{ me { id displayName projects { id } } }', {}, good)
-      expect(res.body.data!.me).toEqual({ id: 'researcher-0001', displayName: 'An Peeters', projects: [{ id: 'prj-0001' }, { id: 'prj-0002' }, { id: 'prj-0003' }] })
+      expect(res.body.data!.me).toEqual({
+        id: 'researcher-0001',
+        displayName: 'An Peeters',
+        projects: [{ id: 'prj-0001' }, { id: 'prj-0002' }, { id: 'prj-0003' }],
+      })
     })
 
     const cases: [string, () => Promise<string | null>, RegExp][] = [
@@ -100,7 +107,12 @@ describe('hostile requests', () => {
       ['a token not valid yet', () => sign({}, { nbf: Math.floor(Date.now() / 1000) + 3600 }), /not valid yet \(nbf\)/],
       ['a token from another issuer', () => sign({}, { iss: 'https://evil.test/' }), /another issuer \(iss\)/],
       ['a token for another audience', () => sign({}, { aud: 'another-app' }), /another audience \(aud\)/],
-      ['an unsigned token (alg: none)', async () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'researcher-0001', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })}.`, /signed with "none", which is not accepted/],
+      [
+        'an unsigned token (alg: none)',
+        async () =>
+          `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'researcher-0001', iss: ISSUER, aud: AUDIENCE, exp: Math.floor(Date.now() / 1000) + 300 })}.`,
+        /signed with "none", which is not accepted/,
+      ],
       [
         'HS256 signed with the public key',
         async () => {
@@ -111,10 +123,24 @@ describe('hostile requests', () => {
         /signed with "HS256", which is not accepted/,
       ],
       ['a token signed with an unknown key', () => sign({}, { key: other.privateKey, kid: 'k2' }), /unknown kid/],
-      ['a token signed with another key under a known kid', () => sign({}, { key: other.privateKey, kid: 'k1' }), /signature does not verify/],
+      [
+        'a token signed with another key under a known kid',
+        () => sign({}, { key: other.privateKey, kid: 'k1' }),
+        /signature does not verify/,
+      ],
       ['a malformed token', async () => 'not.a.jwt', /malformed/],
       ['garbage', async () => 'x'.repeat(300), /malformed/],
-      ['a token without a subject', async () => new SignJWT({}).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer(ISSUER).setAudience(AUDIENCE).setExpirationTime('5m').sign(keys.privateKey), /"sub" claim/],
+      [
+        'a token without a subject',
+        async () =>
+          new SignJWT({})
+            .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime('5m')
+            .sign(keys.privateKey),
+        /"sub" claim/,
+      ],
     ]
     it.each(cases)('refuses %s with 401 UNAUTHENTICATED and says which rule failed', async (_what, make, message) => {
       const token = await make()
@@ -162,7 +188,11 @@ describe('hostile requests', () => {
       ['a fragment', (id) => `fragment P on ResearchProject { id studyRecordCounts { __typename } } { project(id: "${id}") { ...P } }`],
       ['an inline fragment', (id) => `{ project(id: "${id}") { ... on ResearchProject { dataProviderOrganisations { __typename } } } }`],
       ['a variable', () => 'query Q($id: ID!) { project(id: $id) { uniqueSubjectCounts { __typename } } }'],
-      ['overlaps', (id) => `{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "${id}") { sharedSubjects { __typename } } } } }`],
+      [
+        'overlaps',
+        (id) =>
+          `{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "${id}") { sharedSubjects { __typename } } } } }`,
+      ],
     ]
     // Each researcher against the other's projects: A (prj-0001..3) asks for prj-0010, B (prj-0010, 0011) for prj-0002.
     const matrix = paths.flatMap(([what, query]) => [
@@ -180,7 +210,11 @@ describe('hostile requests', () => {
     })
 
     it('refuses overlaps of a project that is not theirs with FORBIDDEN', async () => {
-      const res = await t.query('{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0010") { sharedSubjects { __typename } } } } }', {}, good)
+      const res = await t.query(
+        '{ multiStudySubjectCounts { ... on MultiStudySubjectCounts { overlaps(projectId: "prj-0010") { sharedSubjects { __typename } } } } }',
+        {},
+        good,
+      )
       expect(res.body.errors![0]!.extensions!.code).toBe('FORBIDDEN')
       await expectHealthy()
     })
@@ -201,7 +235,10 @@ describe('hostile requests', () => {
     it('lists the platform’s data users for the researcher role only', async () => {
       const query = '{ dataUserOrganisations { __typename } dataUserIndividuals { __typename } }'
       const researcher = await t.query(query, {}, good)
-      expect(researcher.body.data).toEqual({ dataUserOrganisations: { __typename: 'OrganisationList' }, dataUserIndividuals: { __typename: 'IndividualList' } })
+      expect(researcher.body.data).toEqual({
+        dataUserOrganisations: { __typename: 'OrganisationList' },
+        dataUserIndividuals: { __typename: 'IndividualList' },
+      })
       const roleless = await t.query(query, {}, await tokenFor('service-account', []))
       expect(roleless.body.errors!.length).toBeGreaterThan(0)
       expect(roleless.body.errors!.every((e) => e.extensions!.code === 'FORBIDDEN')).toBe(true)
@@ -231,7 +268,10 @@ describe('hostile requests', () => {
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) })
 
     it.each(Object.keys(fields))('%s refuses a forged _entities call for a project the signed researcher is not in', async (name) => {
-      const header = signIdentity({ sub: 'researcher-0001', name: 'An', roles: ['researcher'], projects: ['prj-0001'] }, t.graph.identitySecret)
+      const header = signIdentity(
+        { sub: 'researcher-0001', name: 'An', roles: ['researcher'], projects: ['prj-0001'] },
+        t.graph.identitySecret,
+      )
       const response = await post(t.graph.subgraphUrls[name]!, entities('prj-0010', fields[name]!), { [IDENTITY_HEADER]: header })
       const body = (await response.json()) as { data?: unknown; errors?: { extensions?: { code?: string } }[] }
       expect(body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN')
@@ -260,8 +300,20 @@ describe('hostile requests', () => {
       ['too many tokens', tokens, 400, 'QUERY_TOO_COMPLEX', /Token limit of 5000 exceeded \(HD4RES_MAX_TOKENS\)/],
       ['too costly', costly, 400, 'QUERY_TOO_COMPLEX', /Query Cost limit of 50000 exceeded, found [\d.]+ \(HD4RES_MAX_COST\)/],
       ['a syntax error', '{ me { id ', 400, 'GRAPHQL_PARSE_FAILED', /Syntax Error/],
-      ['an unknown field, with no suggestion', '{ me { idd } }', 400, 'GRAPHQL_VALIDATION_FAILED', /^Cannot query field "idd" on type "Researcher"\.$/],
-      ['a wrong argument type', '{ project(id: "prj-0001") { incidents(first: "ten") { __typename } } }', 400, 'GRAPHQL_VALIDATION_FAILED', /Int cannot represent/],
+      [
+        'an unknown field, with no suggestion',
+        '{ me { idd } }',
+        400,
+        'GRAPHQL_VALIDATION_FAILED',
+        /^Cannot query field "idd" on type "Researcher"\.$/,
+      ],
+      [
+        'a wrong argument type',
+        '{ project(id: "prj-0001") { incidents(first: "ten") { __typename } } }',
+        400,
+        'GRAPHQL_VALIDATION_FAILED',
+        /Int cannot represent/,
+      ],
       ['a missing variable', 'query Q($id: ID!) { project(id: $id) { id } }', 400, 'BAD_USER_INPUT', /Variable "\$id"/],
       ['two operations and no name', 'query A { me { id } } query B { me { id } }', 400, 'INVALID_GRAPHQL', /Must provide operation name/],
       ['a mutation', 'mutation { deleteEverything }', 400, 'INVALID_GRAPHQL', /no "mutation" root type/],
@@ -277,11 +329,21 @@ describe('hostile requests', () => {
 
   describe('HTTP', () => {
     const raw = (body: string | Buffer, headers: Record<string, string>, method = 'POST', url = t.graph.graphqlUrl) =>
-      fetch(url, { method, headers: { authorization: `Bearer ${good}`, ...headers }, body: method === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body) })
-    const json = async (response: Response) => ({ status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] })
+      fetch(url, {
+        method,
+        headers: { authorization: `Bearer ${good}`, ...headers },
+        body: method === 'GET' ? undefined : typeof body === 'string' ? body : new Uint8Array(body),
+      })
+    const json = async (response: Response) => ({
+      status: response.status,
+      headers: response.headers,
+      body: (await response.json()) as GraphQLResponse['body'],
+    })
 
     it('refuses a body over the size limit with 413', async () => {
-      const res = await json(await raw(JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(30_000)}` }), { 'content-type': 'application/json' }))
+      const res = await json(
+        await raw(JSON.stringify({ query: `{ me { id } } # ${'x'.repeat(30_000)}` }), { 'content-type': 'application/json' }),
+      )
       expectRefused(res, 413, 'PAYLOAD_TOO_LARGE')
       expect(res.body.errors![0]!.message).toMatch(/larger than 20000 bytes \(HD4RES_MAX_BODY_BYTES\)/)
       await expectHealthy()
@@ -311,28 +373,40 @@ describe('hostile requests', () => {
     it('refuses a GET that a cross-site page could send: no Authorization header, no answer (CSRF)', async () => {
       // A browser sends an Authorization header cross-site only after a CORS preflight,
       // so the GETs a forged page can make carry none, and are refused before anything runs.
-      const response = await fetch(`${t.graph.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}`, { headers: { 'content-type': 'text/plain' } })
+      const response = await fetch(`${t.graph.graphqlUrl}?query=${encodeURIComponent('{ me { id } }')}`, {
+        headers: { 'content-type': 'text/plain' },
+      })
       expect(response.status).toBe(401)
       expect(await response.text()).not.toContain('researcher-0001')
       await expectHealthy()
     })
 
     it('answers a small batch, and refuses one over the limit', async () => {
-      const two = await json(await raw(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ projects { id } }' }]), { 'content-type': 'application/json' }))
+      const two = await json(
+        await raw(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ projects { id } }' }]), { 'content-type': 'application/json' }),
+      )
       expect(two.status).toBe(200)
       expect(Array.isArray(two.body)).toBe(true)
-      const eleven = await json(await raw(JSON.stringify(Array.from({ length: 11 }, () => ({ query: '{ me { id } }' }))), { 'content-type': 'application/json' }))
+      const eleven = await json(
+        await raw(JSON.stringify(Array.from({ length: 11 }, () => ({ query: '{ me { id } }' }))), { 'content-type': 'application/json' }),
+      )
       expectRefused(eleven, 400, 'BATCH_TOO_LARGE')
       expect(eleven.body.errors![0]!.message).toMatch(/at most 10 operations \(HD4RES_MAX_BATCH\); this one holds 11/)
       await expectHealthy()
     })
 
     it('gives every answer a request id, and keeps a caller’s well-formed one', async () => {
-      const response = await raw(JSON.stringify({ query: '{ nope }' }), { 'content-type': 'application/json', 'x-request-id': 'frontend-1234-abcd' })
+      const response = await raw(JSON.stringify({ query: '{ nope }' }), {
+        'content-type': 'application/json',
+        'x-request-id': 'frontend-1234-abcd',
+      })
       expect(response.headers.get('x-request-id')).toBe('frontend-1234-abcd')
       const body = (await response.json()) as GraphQLResponse['body']
       expect(body.errors![0]!.extensions!.requestId).toBe('frontend-1234-abcd')
-      const hostile = await raw(JSON.stringify({ query: '{ me { id } }' }), { 'content-type': 'application/json', 'x-request-id': '<script>' })
+      const hostile = await raw(JSON.stringify({ query: '{ me { id } }' }), {
+        'content-type': 'application/json',
+        'x-request-id': '<script>',
+      })
       expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     })
   })
@@ -343,7 +417,12 @@ describe('a production deployment', () => {
   beforeAll(async () => {
     t = await startTestGraph({
       registry: loadPublicationRegistry({ available: 'ALL' }),
-      env: { NODE_ENV: 'production', HD4RES_IDENTITY_SECRET: 'x'.repeat(40), HD4RES_RATE_PER_RESEARCHER: '8', HD4RES_RATE_PER_ADDRESS: '40' },
+      env: {
+        NODE_ENV: 'production',
+        HD4RES_IDENTITY_SECRET: 'x'.repeat(40),
+        HD4RES_RATE_PER_RESEARCHER: '8',
+        HD4RES_RATE_PER_ADDRESS: '40',
+      },
     })
   })
   afterAll(async () => {
@@ -392,7 +471,11 @@ describe('a production deployment', () => {
     for (let i = 0; i < 40; i++) statuses.push((await t.query('{ me { id } }', {}, await t.tokenFor(`r-${i}`))).status)
     expect(statuses).toContain(429)
     expect(statuses.indexOf(429)).toBeGreaterThan(10)
-    const res = await fetch(t.graph.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ me { id } }"}' })
+    const res = await fetch(t.graph.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ me { id } }"}',
+    })
     expect(res.status).toBe(429)
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0)
   })
@@ -406,7 +489,14 @@ describe('a deployment that answers only registered operations', () => {
     const { tmpdir } = await import('node:os')
     const path = await import('node:path')
     const file = path.join(mkdtempSync(path.join(tmpdir(), 'hd4res-safelist-')), 'manifest.json')
-    writeFileSync(file, JSON.stringify({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'x', name: 'Mine', type: 'query', body: allowed }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'apollo-persisted-query-manifest',
+        version: 1,
+        operations: [{ id: 'x', name: 'Mine', type: 'query', body: allowed }],
+      }),
+    )
     t = await startTestGraph({ env: { HD4RES_SAFELIST_FILE: file } })
   })
   afterAll(async () => {

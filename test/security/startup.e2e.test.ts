@@ -17,7 +17,17 @@ function run(script: string, args: string[], env: Record<string, string>) {
   const dataDir = path.join(mkdtempSync(path.join(tmpdir(), 'hd4res-startup-')), 'data')
   const result = spawnSync(tsx, [script, ...args], {
     cwd: root,
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', HD4RES_DATA_DIR: dataDir, DATABASE_URL: '', HD4RES_IDENTITY_SECRET: '', REDIS_URL: '', HD4RES_COLLECT_SCHEDULE: '', ...env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      HD4RES_DATA_DIR: dataDir,
+      DATABASE_URL: '',
+      HD4RES_IDENTITY_SECRET: '',
+      REDIS_URL: '',
+      HD4RES_COLLECT_SCHEDULE: '',
+      ...env,
+    },
     encoding: 'utf8',
     timeout: 60_000,
   })

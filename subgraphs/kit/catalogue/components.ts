@@ -79,7 +79,9 @@ export interface ComponentRef {
   readonly location: ComponentLocation
 }
 
-const refs = new Map<ComponentId, ComponentRef>(COMPONENTS.map((c) => [c.id, Object.freeze({ id: c.id, name: c.name, location: c.location })]))
+const refs = new Map<ComponentId, ComponentRef>(
+  COMPONENTS.map((c) => [c.id, Object.freeze({ id: c.id, name: c.name, location: c.location })]),
+)
 
 /**
  * A component as the counts subgraphs return it: its id with its catalogue
@@ -99,6 +101,4 @@ export function isComponentId(value: string): value is ComponentId {
 
 export const RECORD_COMPONENTS = COMPONENTS.filter((c) => c.holdsRecords).map((c) => c.id)
 export const SUBJECT_COMPONENTS = COMPONENTS.filter((c) => c.holdsSubjects).map((c) => c.id)
-export const INTERNAL_RECORD_COMPONENTS = COMPONENTS.filter((c) => c.location === 'INTERNAL' && c.holdsRecords).map(
-  (c) => c.id,
-)
+export const INTERNAL_RECORD_COMPONENTS = COMPONENTS.filter((c) => c.location === 'INTERNAL' && c.holdsRecords).map((c) => c.id)

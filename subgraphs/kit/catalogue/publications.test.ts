@@ -29,7 +29,11 @@ describe('the publications registry', () => {
   })
 
   it('switches publications on from the environment, by name or ALL', () => {
-    expect(loadPublicationRegistry({ available: 'ALL' }).list().every((p) => p.state === 'AVAILABLE')).toBe(true)
+    expect(
+      loadPublicationRegistry({ available: 'ALL' })
+        .list()
+        .every((p) => p.state === 'AVAILABLE'),
+    ).toBe(true)
     const some = loadPublicationRegistry({ available: 'REQUESTS, STUDY_RECORD_COUNTS' })
     expect(PUBLICATION_IDS.filter((id) => some.isAvailable(id))).toEqual(['STUDY_RECORD_COUNTS', 'INCIDENTS', 'REQUESTS'])
     expect(() => loadPublicationRegistry({ available: 'RECORDS' })).toThrow(/unknown publication "RECORDS"/)
@@ -58,6 +62,8 @@ describe('the publications registry', () => {
   })
 
   it('says which file it cannot read', () => {
-    expect(() => loadPublicationRegistry({ overrideFile: path.join(dir, 'missing.yaml') })).toThrow(/Cannot read the publications registry .*missing\.yaml/)
+    expect(() => loadPublicationRegistry({ overrideFile: path.join(dir, 'missing.yaml') })).toThrow(
+      /Cannot read the publications registry .*missing\.yaml/,
+    )
   })
 })

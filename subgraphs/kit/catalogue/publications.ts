@@ -16,13 +16,7 @@ import { z } from 'zod'
 import { isIsoDate } from '../graphql/scalars.js'
 
 /** The collectors that write into the store, as the import log names them. */
-export const IMPORT_SOURCES = [
-  'hd4devops-counts',
-  'hd4devops-availability',
-  'internal-counts',
-  'servicenow',
-  'registry',
-] as const
+export const IMPORT_SOURCES = ['hd4devops-counts', 'hd4devops-availability', 'internal-counts', 'servicenow', 'registry'] as const
 export type ImportSource = (typeof IMPORT_SOURCES)[number]
 
 export interface PublicationDefinition {
@@ -157,20 +151,13 @@ const entrySchema = z.strictObject({
 })
 const overrideSchema = entrySchema.partial()
 
-export const DEFAULT_REGISTRY_FILE = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../config/publications.yaml',
-)
+export const DEFAULT_REGISTRY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../config/publications.yaml')
 
 /**
  * Parses a registry file. With `partial`, entries may give only some keys
  * (a deployment's override); otherwise every publication must be complete.
  */
-export function parseRegistryFile(
-  text: string,
-  file: string,
-  partial: boolean,
-): Map<PublicationId, Partial<Omit<PublicationEntry, 'id'>>> {
+export function parseRegistryFile(text: string, file: string, partial: boolean): Map<PublicationId, Partial<Omit<PublicationEntry, 'id'>>> {
   const lines = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false })
   const lineOf = (node: YamlNode | Pair | null | undefined): number => {
@@ -266,9 +253,7 @@ function parseAvailableList(value: string): Partial<Record<PublicationId, Public
   const states: Partial<Record<PublicationId, PublicationState>> = {}
   for (const name of names) {
     if (!isPublicationId(name)) {
-      throw new Error(
-        `HD4RES_PUBLICATIONS_AVAILABLE: unknown publication "${name}"; expected ALL or some of ${PUBLICATION_IDS.join(', ')}`,
-      )
+      throw new Error(`HD4RES_PUBLICATIONS_AVAILABLE: unknown publication "${name}"; expected ALL or some of ${PUBLICATION_IDS.join(', ')}`)
     }
     states[name as PublicationId] = 'AVAILABLE'
   }

@@ -64,7 +64,14 @@ export async function replaceInstallationDay(
   await tx.query(
     `INSERT INTO ${table} (project_id, installation_id, host, day, ${target.column}, collected_at)
      SELECT p, i, h, $3, v, $4 FROM unnest($1::text[], $2::text[], $5::int[], $6::text[]) AS t(p, i, v, h)`,
-    [counts.map((c) => c.projectId), counts.map((c) => c.installationId), day.day, day.collectedAt, counts.map((c) => c.value), counts.map((c) => c.host)],
+    [
+      counts.map((c) => c.projectId),
+      counts.map((c) => c.installationId),
+      day.day,
+      day.collectedAt,
+      counts.map((c) => c.value),
+      counts.map((c) => c.host),
+    ],
   )
   return counts.length
 }

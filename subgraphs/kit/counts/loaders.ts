@@ -34,13 +34,16 @@ const flowOrder = (a: { component: ComponentRef }, b: { component: ComponentRef 
 export function notCollected(componentId: ComponentId, day: string, firstDay: string | null): CountValueData {
   const name = componentInfo(componentId).name
   const reason =
-    firstDay && day < firstDay
-      ? `${name} held no data for this project yet on ${day}`
-      : `No count was collected from ${name} for ${day}`
+    firstDay && day < firstDay ? `${name} held no data for this project yet on ${day}` : `No count was collected from ${name} for ${day}`
   return { __typename: 'NotCollected', reason }
 }
 
-function toDayCounts(rows: DayCountRow[], fallbackDay: string, disclosure: Disclosure, include: (id: ComponentId) => boolean): DayCountsData {
+function toDayCounts(
+  rows: DayCountRow[],
+  fallbackDay: string,
+  disclosure: Disclosure,
+  include: (id: ComponentId) => boolean,
+): DayCountsData {
   const day = rows[0]?.day ?? fallbackDay
   const components: ComponentCountData[] = []
   for (const row of rows) {
@@ -74,45 +77,54 @@ export function createCountLoaders(options: CountLoaderOptions) {
   const { store, disclosure, include } = options
   return {
     /** A project's counts on a day (or its latest day), one SQL statement per batch. */
-    onDay: objectLoader<DayRequest, DayCountsData>(async (requests) => {
-      const rows = await store.countsOnDays(requests)
-      const perRequest = manyByKey(
-        requests.map((_, i) => i + 1),
-        rows,
-        (r) => r.ord,
-      )
-      const days = perRequest.map((rs, i) => toDayCounts(rs, requests[i]!.date ?? options.today(), disclosure, include))
-      // HD4DP v2 Local's count per installation: one statement for the whole batch.
-      const local = days.map((d, i) => ({ projectId: requests[i]!.projectId, day: d.date }))
-      const parts = manyByKey(
-        local.map((_, i) => i + 1),
-        await store.installationCounts(local),
-        (r) => r.ord,
-      )
-      days.forEach((d, i) => {
-        const component = d.components.find((c) => c.component.id === PER_INSTALLATION)
-        const raw = perRequest[i]!.find((r) => r.component_id === PER_INSTALLATION)
-        if (!component || raw?.value === null || raw?.value === undefined || parts[i]!.length === 0) return
-        const published = disclosure.breakdown(raw.value, parts[i]!.map((p) => p.value))
-        component.count = published.total
-        component.installations = published.parts.map((count, k) => ({ installation: parts[i]![k]!.host, count }))
-      })
-      return days
-    }, (r) => `${r.projectId}|${r.date ?? ''}`),
+    onDay: objectLoader<DayRequest, DayCountsData>(
+      async (requests) => {
+        const rows = await store.countsOnDays(requests)
+        const perRequest = manyByKey(
+          requests.map((_, i) => i + 1),
+          rows,
+          (r) => r.ord,
+        )
+        const days = perRequest.map((rs, i) => toDayCounts(rs, requests[i]!.date ?? options.today(), disclosure, include))
+        // HD4DP v2 Local's count per installation: one statement for the whole batch.
+        const local = days.map((d, i) => ({ projectId: requests[i]!.projectId, day: d.date }))
+        const parts = manyByKey(
+          local.map((_, i) => i + 1),
+          await store.installationCounts(local),
+          (r) => r.ord,
+        )
+        days.forEach((d, i) => {
+          const component = d.components.find((c) => c.component.id === PER_INSTALLATION)
+          const raw = perRequest[i]!.find((r) => r.component_id === PER_INSTALLATION)
+          if (!component || raw?.value === null || raw?.value === undefined || parts[i]!.length === 0) return
+          const published = disclosure.breakdown(
+            raw.value,
+            parts[i]!.map((p) => p.value),
+          )
+          component.count = published.total
+          component.installations = published.parts.map((count, k) => ({ installation: parts[i]![k]!.host, count }))
+        })
+        return days
+      },
+      (r) => `${r.projectId}|${r.date ?? ''}`,
+    ),
 
     /** Each project's daily series between two days, one SQL statement per batch. */
-    inRange: objectLoader<RangeRequest & { components: ComponentId[] | null }, SeriesData[]>(async (requests) => {
-      const [rows, used] = await Promise.all([
-        store.countsInRanges(requests),
-        store.projectComponents([...new Set(requests.map((r) => r.projectId))]),
-      ])
-      const perRequest = manyByKey(
-        requests.map((_, i) => i + 1),
-        rows,
-        (r) => r.ord,
-      )
-      return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, disclosure, include))
-    }, (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`),
+    inRange: objectLoader<RangeRequest & { components: ComponentId[] | null }, SeriesData[]>(
+      async (requests) => {
+        const [rows, used] = await Promise.all([
+          store.countsInRanges(requests),
+          store.projectComponents([...new Set(requests.map((r) => r.projectId))]),
+        ])
+        const perRequest = manyByKey(
+          requests.map((_, i) => i + 1),
+          rows,
+          (r) => r.ord,
+        )
+        return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, disclosure, include))
+      },
+      (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`,
+    ),
   }
 }
 

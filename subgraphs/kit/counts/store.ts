@@ -109,9 +109,6 @@ export class CountsStore {
 
   /** Components each project uses (has ever had counts in). */
   projectComponents(projectIds: readonly string[]): Promise<{ project_id: string; component_id: string }[]> {
-    return this.db.query(
-      `SELECT project_id, component_id FROM ${this.componentsTable} WHERE project_id = ANY($1::text[])`,
-      [projectIds],
-    )
+    return this.db.query(`SELECT project_id, component_id FROM ${this.componentsTable} WHERE project_id = ANY($1::text[])`, [projectIds])
   }
 }

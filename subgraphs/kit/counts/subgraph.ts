@@ -109,7 +109,12 @@ export function countsSubgraph<Extra extends object = Record<never, never>>(
       const underDevelopment = ctx.registry.underDevelopment(publication)
       if (underDevelopment) return underDevelopment
       validateRange(args.from, args.to)
-      const series = await ctx.loaders.counts.inRange.load({ projectId: project.id, from: args.from, to: args.to, components: args.components ?? null })
+      const series = await ctx.loaders.counts.inRange.load({
+        projectId: project.id,
+        from: args.from,
+        to: args.to,
+        components: args.components ?? null,
+      })
       return { __typename: `${names}CountHistory`, from: args.from, to: args.to, series }
     }
   }

@@ -30,7 +30,8 @@ export class ExactCount {
 }
 
 @ObjectType({
-  description: 'The true count lies between 1 and threshold - 1 and is withheld to protect the subjects; no combination of published counts tells which.',
+  description:
+    'The true count lies between 1 and threshold - 1 and is withheld to protect the subjects; no combination of published counts tells which.',
 })
 @Directive('@shareable')
 export class SuppressedCount {

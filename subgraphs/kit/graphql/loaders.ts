@@ -30,9 +30,6 @@ export function manyByKey<K, R>(keys: readonly K[], rows: readonly R[], keyOf: (
  * A loader whose keys are objects: they are batched together, and deduplicated
  * by the string `cacheKey` returns.
  */
-export function objectLoader<K, V>(
-  batch: (keys: readonly K[]) => Promise<V[]>,
-  cacheKey: (key: K) => string,
-): DataLoader<K, V, string> {
+export function objectLoader<K, V>(batch: (keys: readonly K[]) => Promise<V[]>, cacheKey: (key: K) => string): DataLoader<K, V, string> {
   return new DataLoader<K, V, string>(batch, { cacheKeyFn: cacheKey })
 }

@@ -9,7 +9,9 @@ describe('the Date scalar', () => {
   })
 
   it('says what it expected and what it got', () => {
-    expect(() => DateScalar.parseValue('2026-02-30')).toThrow('Date must be a calendar date written YYYY-MM-DD, such as 2026-11-21; got "2026-02-30"')
+    expect(() => DateScalar.parseValue('2026-02-30')).toThrow(
+      'Date must be a calendar date written YYYY-MM-DD, such as 2026-11-21; got "2026-02-30"',
+    )
     expect(DateScalar.serialize(new Date('2026-11-21T10:00:00Z'))).toBe('2026-11-21')
   })
 })

@@ -17,10 +17,9 @@ export function isIsoDate(value: string): boolean {
 
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !isIsoDate(value)) {
-    throw new GraphQLError(
-      `Date must be a calendar date written YYYY-MM-DD, such as 2026-11-21; got ${JSON.stringify(value)}`,
-      { extensions: { code: 'BAD_USER_INPUT' } },
-    )
+    throw new GraphQLError(`Date must be a calendar date written YYYY-MM-DD, such as 2026-11-21; got ${JSON.stringify(value)}`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    })
   }
   return value
 }

@@ -10,8 +10,7 @@ import { PUBLICATION_IDS, type PublicationId } from '../catalogue/publications.j
 import { DateScalar } from './scalars.js'
 
 /** A GraphQL enum whose values are the names, from a list. */
-export const asEnum = <T extends string>(values: readonly T[]) =>
-  Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K }
+export const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K }
 
 export const ComponentIdEnum = asEnum(COMPONENT_IDS)
 registerEnumType(ComponentIdEnum, {

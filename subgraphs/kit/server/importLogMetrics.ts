@@ -45,7 +45,10 @@ export function registerImportLogMetrics(registry: Registry, db: Queryable): voi
       this.reset()
       for (const source of IMPORT_SOURCES) for (const outcome of OUTCOMES) this.inc({ source, outcome }, 0)
       for (const g of groups) {
-        this.inc({ source: KNOWN_SOURCES.has(g.source) ? g.source : 'other', outcome: KNOWN_OUTCOMES.has(g.outcome) ? g.outcome : 'other' }, g.runs)
+        this.inc(
+          { source: KNOWN_SOURCES.has(g.source) ? g.source : 'other', outcome: KNOWN_OUTCOMES.has(g.outcome) ? g.outcome : 'other' },
+          g.runs,
+        )
       }
     },
   })

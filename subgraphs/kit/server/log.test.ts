@@ -14,7 +14,8 @@ import { receivedRequestId } from './log.js'
 import { createSubgraphServer } from './subgraph.js'
 
 const SECRET = 's'.repeat(32)
-const QUERY = '{ _entities(representations: [{ __typename: "ResearchProject", id: "p-1" }]) { ... on ResearchProject { studyRecordCounts { __typename } } } }'
+const QUERY =
+  '{ _entities(representations: [{ __typename: "ResearchProject", id: "p-1" }]) { ... on ResearchProject { studyRecordCounts { __typename } } } }'
 
 /** A store whose every statement fails, as one that lost a table would: the subgraph's errors are unexpected ones. */
 const brokenStore = {
@@ -58,15 +59,30 @@ describe("a subgraph's log", () => {
       expect(response.json().errors).toHaveLength(1)
     }
     expect(lines).toEqual([
-      expect.objectContaining({ name: 'hd4res-records', level: 50, requestId: 'req-first-0001', msg: 'unexpected error at _entities.0.studyRecordCounts' }),
-      expect.objectContaining({ name: 'hd4res-records', level: 50, requestId: 'req-second-0002', msg: 'unexpected error at _entities.0.studyRecordCounts' }),
+      expect.objectContaining({
+        name: 'hd4res-records',
+        level: 50,
+        requestId: 'req-first-0001',
+        msg: 'unexpected error at _entities.0.studyRecordCounts',
+      }),
+      expect.objectContaining({
+        name: 'hd4res-records',
+        level: 50,
+        requestId: 'req-second-0002',
+        msg: 'unexpected error at _entities.0.studyRecordCounts',
+      }),
     ])
     expect(lines[0]!.err).toMatchObject({ message: expect.stringMatching(/study_record_counts/) })
   })
 
   it('makes an id of its own for a call that names none, and refuses one that is not a plain token', () => {
     expect(receivedRequestId({ [REQUEST_ID_HEADER]: 'abc.DEF:12-3_4' })).toBe('abc.DEF:12-3_4')
-    for (const headers of [{}, { [REQUEST_ID_HEADER]: 'two words' }, { [REQUEST_ID_HEADER]: 'x'.repeat(101) }, { [REQUEST_ID_HEADER]: ['a', 'b'] }]) {
+    for (const headers of [
+      {},
+      { [REQUEST_ID_HEADER]: 'two words' },
+      { [REQUEST_ID_HEADER]: 'x'.repeat(101) },
+      { [REQUEST_ID_HEADER]: ['a', 'b'] },
+    ]) {
       expect(receivedRequestId(headers)).toMatch(/^[0-9a-f-]{36}$/)
     }
   })

@@ -77,7 +77,17 @@ export function registerResultCache(app: FastifyInstance, db: Queryable, setting
     const { sub, roles, projects } = request.identity
     const hint = request.headers[DATA_VERSION_HEADER]
     const key = createHash('sha256')
-      .update(JSON.stringify([await version(typeof hint === 'string' ? hint : undefined), query, body?.operationName ?? null, body?.variables ?? null, sub, [...roles].sort(), [...projects].sort()]))
+      .update(
+        JSON.stringify([
+          await version(typeof hint === 'string' ? hint : undefined),
+          query,
+          body?.operationName ?? null,
+          body?.variables ?? null,
+          sub,
+          [...roles].sort(),
+          [...projects].sort(),
+        ]),
+      )
       .digest('base64url')
     const hit = entries.get(key)
     if (hit !== undefined) return reply.header(SUBGRAPH_CACHE_HEADER, 'hit').type('application/json; charset=utf-8').send(hit)

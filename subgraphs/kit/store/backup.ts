@@ -11,7 +11,18 @@
  * short fails and leaves the target as it was.
  */
 import { execFile } from 'node:child_process'
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { gunzipSync } from 'node:zlib'
@@ -46,10 +57,12 @@ export async function backup(target: BackupTarget, backupDir: string): Promise<s
     const file = path.join(backupDir, `hd4res-${stamp()}.pgdump`)
     // pg_dump writes into the file as it finds it, so the file is private before the first byte.
     privateFile(file)
-    await run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${target.databaseUrl}`]).catch((error: Error & { stderr?: string }) => {
-      rmSync(file, { force: true })
-      throw new Error(`pg_dump failed: ${error.stderr?.trim() || error.message}`)
-    })
+    await run('pg_dump', ['--format=custom', '--no-owner', `--file=${file}`, `--dbname=${target.databaseUrl}`]).catch(
+      (error: Error & { stderr?: string }) => {
+        rmSync(file, { force: true })
+        throw new Error(`pg_dump failed: ${error.stderr?.trim() || error.message}`)
+      },
+    )
     return file
   }
   if (!existsSync(target.dataDir)) throw new Error(`No embedded store at ${target.dataDir} to back up`)

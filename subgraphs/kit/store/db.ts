@@ -114,7 +114,8 @@ async function openPostgres(connectionString: string, max: number, log?: Pick<Lo
   // An idle connection the server ends (a restart, a terminated backend) must not
   // crash the process: the pool drops it and opens another when needed.
   pool.on('error', (error) => {
-    if ((error as { code?: string }).code !== '57P01') (log ??= pino({ name: 'hd4res-store' })).error({ err: error }, `PostgreSQL connection lost: ${error.message}`)
+    if ((error as { code?: string }).code !== '57P01')
+      (log ??= pino({ name: 'hd4res-store' })).error({ err: error }, `PostgreSQL connection lost: ${error.message}`)
   })
   // Fail at start-up, with the server's own words, rather than on the first request.
   const probe = await pool.connect()

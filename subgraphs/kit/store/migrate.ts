@@ -26,9 +26,7 @@ export async function migrate(db: Db, schema: string, folder: string): Promise<s
         version text PRIMARY KEY,
         applied_at timestamptz NOT NULL DEFAULT now()
       )`)
-    const done = new Set(
-      (await tx.query<{ version: string }>(`SELECT version FROM ${schema}.schema_migrations`)).map((r) => r.version),
-    )
+    const done = new Set((await tx.query<{ version: string }>(`SELECT version FROM ${schema}.schema_migrations`)).map((r) => r.version))
     for (const name of files) {
       if (done.has(name)) continue
       const sql = await readFile(path.join(folder, name), 'utf8')

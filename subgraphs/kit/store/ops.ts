@@ -71,7 +71,10 @@ export interface ImportRunRow {
 }
 
 /** The latest runs, newest first, of one source and outcome or of all. */
-export function importRuns(db: Queryable, filter: { source: string | null; outcome: string | null; last: number }): Promise<ImportRunRow[]> {
+export function importRuns(
+  db: Queryable,
+  filter: { source: string | null; outcome: string | null; last: number },
+): Promise<ImportRunRow[]> {
   return db.query<ImportRunRow>(
     `SELECT source, day, started_at, finished_at, rows, outcome, message FROM ops.import_runs
      WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR outcome = $2)
