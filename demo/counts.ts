@@ -5,6 +5,7 @@
  * refresh (Mondays), losing a few on the way (rejected, still in transit), as a
  * researcher following them along the path would see.
  */
+import type { CountsTable } from '../subgraphs/kit/counts/store.js'
 import { componentInfo, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
 import type { Queryable } from '../subgraphs/kit/store/db.js'
 import { insertRows, insertStream } from './insert.js'
@@ -85,9 +86,8 @@ export async function fillDailyCounts(
   db: Queryable,
   options: {
     platform: DemoPlatform
-    schema: 'records' | 'subjects'
-    table: string
-    column: string
+    /** The subgraph's own description of its counts table, as its collectors write it. */
+    counts: CountsTable
     /** The count to store, or null to store none for this component. */
     value: (count: DemoDailyCount) => number | null
     /** Sees every stored count, for figures derived from them. */
@@ -95,6 +95,7 @@ export async function fillDailyCounts(
   },
 ): Promise<number> {
   const { platform } = options
+  const { schema, table, column } = options.counts
   const spans = new Map<string, [string, string, string, string]>()
   const breakdown = installationBreakdown(platform)
   const firstBreakdownDay = addDays(platform.endDate, -(INSTALLATION_DAYS - 1))
@@ -120,22 +121,22 @@ export async function fillDailyCounts(
   }
   const total = await insertStream(
     db,
-    `${options.schema}.${options.table}`,
-    ['project_id', 'component_id', 'day', options.column, 'source', 'collected_at'],
+    `${schema}.${table}`,
+    ['project_id', 'component_id', 'day', column, 'source', 'collected_at'],
     ['text', 'text', 'date', 'int', 'text', 'timestamptz'],
     rows(),
   )
   await insertRows(
     db,
-    `${options.schema}.project_components`,
+    `${schema}.project_components`,
     ['project_id', 'component_id', 'first_day', 'last_day'],
     ['text', 'text', 'date', 'date'],
     [...spans.values()],
   )
   await insertRows(
     db,
-    `${options.schema}.installation_counts`,
-    ['project_id', 'installation_id', 'host', 'day', options.column, 'collected_at'],
+    `${schema}.installation_counts`,
+    ['project_id', 'installation_id', 'host', 'day', column, 'collected_at'],
     ['text', 'text', 'text', 'date', 'int', 'timestamptz'],
     parts,
   )

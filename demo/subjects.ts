@@ -4,6 +4,7 @@
  */
 import type { Queryable } from '../subgraphs/kit/store/db.js'
 import { addDays } from '../subgraphs/kit/dates.js'
+import { SUBJECT_COUNTS } from '../subgraphs/subjects/import.js'
 import { collectedAtFor, fillDailyCounts } from './counts.js'
 import type { DemoPlatform } from './platform.js'
 import { insertRows } from './insert.js'
@@ -16,9 +17,7 @@ export async function fillSubjects(db: Queryable, platform: DemoPlatform): Promi
   const warehouse = new Map<string, Map<string, number>>()
   const total = await fillDailyCounts(db, {
     platform,
-    schema: 'subjects',
-    table: 'unique_subject_counts',
-    column: 'subjects',
+    counts: SUBJECT_COUNTS,
     value: (c) => c.subjects,
     onCount: (c, subjects) => {
       if (c.componentId !== 'HD_DWH_EXPLOITATION') return
