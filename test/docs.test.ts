@@ -269,6 +269,7 @@ describe('the documentation', () => {
     scripts: Record<string, string>
     dependencies?: Record<string, string>
     devDependencies?: Record<string, string>
+    optionalDependencies?: Record<string, string>
   }
 
   it('reads the README, subgraphs/README.md and every page in docs/', () => {
@@ -354,7 +355,9 @@ describe('the documentation', () => {
     expect(doc, `${DEPENDENCY_DOC} is missing`).toBeDefined()
     const rows = dependencyRows(doc!)
     expect(rows.length, `${DEPENDENCY_DOC}: no "## Dependencies" table`).toBeGreaterThan(0)
-    const declared = [...Object.keys(packageJson.dependencies ?? {}), ...Object.keys(packageJson.devDependencies ?? {})]
+    const declared = [packageJson.dependencies, packageJson.devDependencies, packageJson.optionalDependencies].flatMap((group) =>
+      Object.keys(group ?? {}),
+    )
     const covers = (row: string, pkg: string) => (row.includes('*') ? globPattern(row).test(pkg) : row === pkg)
     const problems: string[] = []
     for (const pkg of declared) {
