@@ -17,7 +17,7 @@ const PROTOCOL = 'what the gateway and the subgraphs share lives in platform/'
 const ROOTS = 'composition roots (launch/) and tools (compose/, bin/, bench/) import the parts, never the other way round'
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.data/', 'scratch/', 'schema/', 'coverage/', 'client/generated/', 'subgraphs/*/generated/'] },
+  { ignores: ['node_modules/', 'dist/', '.data/', 'scratch/', 'schema/', 'coverage/', 'client/generated/', 'subgraphs/*/generated/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

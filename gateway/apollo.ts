@@ -2,8 +2,10 @@
  * Apollo Server over @apollo/gateway, as this gateway runs it: the supergraph
  * planned (its query plans and parsed documents kept as the settings size
  * them), each subgraph called through SubgraphDataSource on the shared pool,
- * Armor's limits among the validation rules, and the metrics' and the audit's
- * plugins, which note each operation on its HTTP request.
+ * Armor's limits among the validation rules, the cost and answer-size limits
+ * (cost.ts) once an operation is resolved and as its answer leaves, and the
+ * metrics' and the audit's plugins, which note each operation on its HTTP
+ * request.
  */
 import { ApolloGateway } from '@apollo/gateway'
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server'
@@ -14,6 +16,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DocumentNode } from 'graphql'
 import type { GatewayPerformanceSettings } from '../platform/settings.js'
 import type { AuditTrail } from './audit.js'
+import { answerSizeLimit, costLimits } from './cost.js'
 import { errorReporting, formatGatewayError } from './graphqlErrors.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { GatewayContext, GatewayOptions } from './options.js'
@@ -79,6 +82,9 @@ export async function startApollo(
       ApolloServerPluginLandingPageDisabled(),
       fastifyApolloDrainPlugin(app),
       ...(protection.plugins as ApolloServerPlugin<GatewayContext>[]),
+      costLimits(options.limits),
+      // Before the plugins that read the answer as it leaves: they see a refusal that replaces it.
+      answerSizeLimit(options.limits.maxAnswerBytes),
       errorReporting(options.logger),
       metrics.plugin,
       ...(audit ? [audit.plugin] : []),

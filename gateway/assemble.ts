@@ -3,8 +3,10 @@
  * order in which they may fail (the Apollo server, then the response cache's
  * store, the data version's stream, and last the audit spool, whose lock only
  * closing the app lets go), and closed with the app. What they are together
- * is what every stage of the request route is given (StageContext).
+ * is what every stage of the request route is given (StageContext). The
+ * HTTP server itself is given its deadlines for slow clients here too.
  */
+import type { Server } from 'node:http'
 import type { ApolloServer } from '@apollo/server'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
@@ -46,8 +48,31 @@ const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = {
   queryPlanCacheMb: 30,
 }
 
+/**
+ * How long a client may hold a socket without finishing what it sends: its
+ * headers within HD4RES_HEADERS_TIMEOUT_MS, its whole request (headers and
+ * body) within HD4RES_REQUEST_TIMEOUT_MS, counted from its first byte, and
+ * between requests a kept-alive connection may idle HD4RES_KEEP_ALIVE_TIMEOUT_MS.
+ * Fastify turns Node's request timeout off and leaves the headers' at Node's
+ * 60 s, so headers or a body trickled a byte at a time held a socket for as
+ * long as the client liked; fastify's connectionTimeout would not help, as
+ * every byte starts its idle time again. Node looks for requests past their
+ * time only every connectionsCheckingInterval (30 s unless told), read as the
+ * server starts listening: every second, or a quarter of the shorter timeout
+ * when that is less, closes each socket within its time and that interval.
+ */
+function limitSlowClients(server: Server, limits: GatewayLimits): void {
+  server.headersTimeout = limits.headersTimeoutMs
+  server.requestTimeout = limits.requestTimeoutMs
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs
+  const interval = Math.min(1000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4))
+  // Not in Node's typings, though createServer takes it as an option and the server reads it as it starts listening.
+  Object.assign(server, { connectionsCheckingInterval: Math.max(25, interval) })
+}
+
 export async function assemble(app: FastifyInstance, options: GatewayOptions): Promise<StageContext> {
   const { limits, logger } = options
+  limitSlowClients(app.server, limits)
   const metrics = createGatewayMetrics()
   const performance = options.performance ?? DEFAULT_PERFORMANCE
   // One pool of kept-alive connections per process, shared by every subgraph call (a deadline on each);

@@ -27,8 +27,12 @@ const KINDS = {
   RATE_LIMITED: { status: 429 },
   BATCH_TOO_LARGE: { status: 400 },
   QUERY_TOO_COMPLEX: { status: 400, document: true },
+  // An answer over HD4RES_MAX_ANSWER_BYTES, not sent (cost.ts): the request asked for too much, as with the cost limit.
+  ANSWER_TOO_LARGE: { status: 400 },
   OPERATION_NOT_IN_SAFELIST: { status: 403 },
   AUDIT_UNAVAILABLE: { status: 503 },
+  // A service every answer needs (the memberships) cannot answer, and what was last known of it is too old.
+  SERVICE_UNAVAILABLE: { status: 503 },
   INTERNAL_SERVER_ERROR: { status: 500 },
   // Apollo Server's, graphql-js's and the query planner's refusals of a document, passed on as they are.
   GRAPHQL_PARSE_FAILED: { status: 400, document: true },
@@ -39,6 +43,8 @@ const KINDS = {
   // A subgraph call's: beside the fields that were answered, in an answer that stands.
   SUBGRAPH_UNAVAILABLE: { status: 200 },
   SUBGRAPH_BAD_RESPONSE: { status: 200 },
+  // A subgraph that answers, but cannot reach its store: its fields fail, named, and the answer stands.
+  STORE_UNAVAILABLE: { status: 200 },
   // A subgraph's own 403 (its 401 is UNAUTHENTICATED), passed on by its code.
   FORBIDDEN: { status: 403 },
 } as const satisfies Record<string, ErrorKind>
@@ -99,6 +105,8 @@ export const batchTooLarge = (max: number, size: number) =>
   new GatewayError(CODES.BATCH_TOO_LARGE, `A batch may hold at most ${max} operations (HD4RES_MAX_BATCH); this one holds ${size}`)
 export const overTokenLimit = (max: number) =>
   new GatewayError(CODES.QUERY_TOO_COMPLEX, `Token limit of ${max} exceeded (HD4RES_MAX_TOKENS)`)
+/** An input the gateway refuses before anything walks it (inputs.ts): the message says what is wrong and where. */
+export const refusedInput = (message: string) => new GatewayError(CODES.BAD_USER_INPUT, message)
 export const notSafelisted = () =>
   new GatewayError(
     CODES.OPERATION_NOT_IN_SAFELIST,
@@ -108,6 +116,23 @@ export const internalError = (requestId: string) =>
   new GatewayError(CODES.INTERNAL_SERVER_ERROR, `Internal server error (request ${requestId})`)
 export const auditUnavailable = (requestId: string) =>
   new GatewayError(CODES.AUDIT_UNAVAILABLE, `The answer cannot be given now: its audit record could not be written (request ${requestId})`)
+/** The memberships cannot be asked and none recent enough are known: nothing can be scoped, so nothing is answered; `cause` is for the log. */
+export function membershipsUnavailable(retryAfterSeconds: number, cause?: unknown): GatewayError {
+  const refusal = new GatewayError(
+    CODES.SERVICE_UNAVAILABLE,
+    `The membership service (participants) cannot say which projects you may see right now; try again in ${retryAfterSeconds} seconds`,
+    { 'retry-after': String(retryAfterSeconds) },
+  )
+  if (cause !== undefined) Object.defineProperty(refusal, 'cause', { value: cause, enumerable: false })
+  return refusal
+}
+/** The data version cannot be read and none recent enough is known: the response cache cannot key an answer. */
+export const dataVersionUnavailable = (retryAfterSeconds: number) =>
+  new GatewayError(
+    CODES.SERVICE_UNAVAILABLE,
+    `The membership service (participants) cannot say the data version right now; try again in ${retryAfterSeconds} seconds`,
+    { 'retry-after': String(retryAfterSeconds) },
+  )
 
 /** One of GraphQL Armor's limits, refused: Armor words it as a syntax error ending in a full stop, and it is a limit, so it says which. */
 export function overLimit(armorMessage: string, setting: string): GatewayError {
@@ -116,12 +141,22 @@ export function overLimit(armorMessage: string, setting: string): GatewayError {
 
 // The errors of a subgraph call: plain GraphQLErrors, as Apollo hands them on and the log writes them.
 
-/** A subgraph that could not be reached, or did not answer in time: named, never located. */
-export function subgraphUnavailable(service: string, timedOut: boolean): GraphQLError {
-  return new GraphQLError(
-    `The ${service} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; the fields it serves are missing from this answer`,
-    { extensions: { code: CODES.SUBGRAPH_UNAVAILABLE, serviceName: service } },
-  )
+/**
+ * A subgraph that could not be reached, or did not answer in time: named,
+ * never located. With `standIn`, its fields answer PublicationTemporarilyUnavailable
+ * (subgraphClient.ts) rather than going missing, and the message says so.
+ */
+export function subgraphUnavailable(
+  service: string,
+  { timedOut, standIn = false, cause }: { timedOut: boolean; standIn?: boolean; cause?: Error },
+): GraphQLError {
+  const fields = standIn
+    ? 'its publications answer PublicationTemporarilyUnavailable for now'
+    : 'the fields it serves are missing from this answer'
+  return new GraphQLError(`The ${service} service ${timedOut ? 'did not answer in time' : 'could not be reached'}; ${fields}`, {
+    extensions: { code: CODES.SUBGRAPH_UNAVAILABLE, serviceName: service },
+    originalError: cause,
+  })
 }
 
 /** A subgraph that answered, but not with a readable body: not "unreachable", and the log has the reason. */
@@ -135,11 +170,22 @@ export function subgraphBadResponse(service: string, reason: Error): GraphQLErro
   )
 }
 
-/** A subgraph's answer with an HTTP error status: its 401 and 403 keep their meaning as codes, anything else is internal. */
-export function subgraphHttpError(status: number, statusText: string, response: { url: string; body: unknown }): GraphQLError {
+/**
+ * A subgraph's answer with an HTTP error status: its 401 and 403 keep their
+ * meaning as codes; anything else is internal, and names the service (a
+ * proxy's 502, 503 and 504 never come here: they are "unavailable").
+ */
+export function subgraphHttpError(
+  status: number,
+  statusText: string,
+  response: { url: string; body: unknown },
+  service?: string,
+): GraphQLError {
   const code = status === 401 ? CODES.UNAUTHENTICATED : status === 403 ? CODES.FORBIDDEN : undefined
-  return new GraphQLError(`${status}: ${statusText}`, {
-    extensions: { ...(code ? { code } : {}), response: { url: response.url, status, statusText, body: response.body } },
+  const detail = { response: { url: response.url, status, statusText, body: response.body } }
+  if (code || !service) return new GraphQLError(`${status}: ${statusText}`, { extensions: { ...(code ? { code } : {}), ...detail } })
+  return new GraphQLError(`The ${service} service failed with HTTP ${status}; the fields it serves are missing from this answer`, {
+    extensions: { serviceName: service, ...detail },
   })
 }
 

@@ -11,8 +11,8 @@ import { CODES, maskedBySubgraph, raisedByGateway, refusesDocument, reportsTrans
 import type { GatewayContext } from './options.js'
 
 /**
- * What a researcher may see of an error: a subgraph that did not answer is
- * named without its address; a refusal of the gateway's own keeps its message
+ * What a researcher may see of an error: a subgraph that did not answer, or
+ * could not reach its store, is named without its address; a refusal of the gateway's own keeps its message
  * and code and nothing else; outside development, unexpected errors keep only
  * their code (the log has the detail, under the same request id).
  */
@@ -21,7 +21,8 @@ export function formatGatewayError(production: boolean) {
     const extensions = { ...formatted.extensions }
     const service = typeof extensions.serviceName === 'string' ? extensions.serviceName : undefined
     const code = typeof extensions.code === 'string' ? extensions.code : CODES.INTERNAL_SERVER_ERROR
-    if (code === CODES.SUBGRAPH_UNAVAILABLE || code === CODES.SUBGRAPH_BAD_RESPONSE)
+    // Named outages (a subgraph, or a subgraph's store): their messages are the gateway's or the kit's own words, and stay.
+    if (code === CODES.SUBGRAPH_UNAVAILABLE || code === CODES.SUBGRAPH_BAD_RESPONSE || code === CODES.STORE_UNAVAILABLE)
       return { message: formatted.message, path: formatted.path, extensions: { code, serviceName: service } }
     if (service && reportsTransportFailure(formatted.message)) {
       return {

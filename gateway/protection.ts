@@ -1,9 +1,11 @@
 /**
  * Limits that hostile or careless queries meet before anything executes:
- * depth, aliases, tokens, directives and cost (GraphQL Armor), request body
- * size and batch size (checked on the HTTP request), and rate limits per client
+ * depth, aliases, tokens and directives (GraphQL Armor), request body size
+ * and batch size (checked on the HTTP request), and rate limits per client
  * address and per researcher (rate-limiter-flexible). Each refusal names the
- * limit and its setting.
+ * limit and its setting. An operation's cost and its answer's size are
+ * cost.ts's: counting a cost needs the operation's arguments and variables,
+ * which Armor's cost limit does not read.
  */
 import { ApolloArmor } from '@escape.tech/graphql-armor'
 import type { ApolloServerPlugin } from '@apollo/server'
@@ -34,14 +36,9 @@ export function armor(limits: GatewayLimits): { plugins: ApolloServerPlugin[]; v
     // Counted on the HTTP request instead (tooManyTokens): armor's parser hook turns refusals into 500s.
     maxTokens: { enabled: false },
     maxDirectives: { n: limits.maxDirectives, ...refusedAs('HD4RES_MAX_DIRECTIVES') },
-    costLimit: {
-      maxCost: limits.maxCost,
-      objectCost: 2,
-      scalarCost: 1,
-      depthCostFactor: 1.5,
-      ignoreIntrospection: true,
-      ...refusedAs('HD4RES_MAX_COST'),
-    },
+    // Counted by cost.ts instead, with the arguments and variables: Armor's cost reads only literal `first`s,
+    // and a three-year history cost it no more than a single day.
+    costLimit: { enabled: false },
     // Suggestions would spell out the schema to someone who may not introspect it.
     blockFieldSuggestion: { enabled: true },
   }).protect()

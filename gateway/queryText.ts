@@ -2,10 +2,10 @@
  * Facts remembered about query texts: frontends send the same few operations
  * again and again, and working a fact out of a text (lexing it, hashing it)
  * costs more than the rest of a cached answer. One memo serves the token
- * limit, the safelist and the response cache, so each fact of a repeated text
- * is worked out once. It keeps texts up to 4 MB in all, so distinct hostile
- * queries only push older entries out, and never remembers a text longer than
- * 100,000 characters.
+ * limit, the check of its characters, the safelist and the response cache,
+ * so each fact of a repeated text is worked out once. It keeps texts up to
+ * 4 MB in all, so distinct hostile queries only push older entries out, and
+ * never remembers a text longer than 100,000 characters.
  */
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
@@ -20,6 +20,8 @@ export interface QueryFacts {
   readonly read: boolean
   /** Its tokens, once the token limit has counted them; capped when counting stopped at a limit. */
   tokens?: { count: number; capped: boolean }
+  /** What is wrong with its characters (a NUL, a lone surrogate), once looked for (inputs.ts); null when nothing is. */
+  characterProblem?: string | null
 }
 
 const facts = new LRUCache<string, QueryFacts>({ maxSize: MEMO_BYTES, sizeCalculation: (_facts, query) => query.length || 1 })

@@ -55,6 +55,24 @@ describe('the response cache key', () => {
     expect(cacheKey({}, alice, '7')).toBeNull()
   })
 
+  it('is null, never a stack overflow, for variables nested deeper than any the gateway lets through', () => {
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 20_000; i++) deep = { and: deep }
+    expect(() => cacheKey({ ...ask, variables: { filter: deep } }, alice, '7')).not.toThrow()
+    expect(cacheKey({ ...ask, variables: { filter: deep } }, alice, '7')).toBeNull()
+    let shallow: unknown = 'bottom'
+    for (let i = 0; i < 30; i++) shallow = [shallow]
+    expect(cacheKey({ ...ask, variables: { filter: shallow } }, alice, '7')).not.toBeNull()
+  })
+
+  it('is null for an operation name that is not a string, and for a body that is no operation', () => {
+    let deep: unknown = null
+    for (let i = 0; i < 20_000; i++) deep = [deep]
+    expect(cacheKey({ ...ask, operationName: deep }, alice, '7')).toBeNull()
+    expect(cacheKey(null as never, alice, '7')).toBeNull()
+    expect(cacheKey(7 as never, alice, '7')).toBeNull()
+  })
+
   it('keeps an operation sent by hash alone only once its text was seen and only reads', () => {
     const read = '{ publications { id state } }'
     const write = 'mutation Forget { forget(id: "prj-0001") }'

@@ -13,7 +13,8 @@ import { createClient, RESP_TYPES } from 'redis'
 import { queryFacts, queryFactsByHash } from './queryText.js'
 import type { Identity } from '../platform/identity.js'
 import { readsFrom, type Reads } from '../platform/reads.js'
-import type { ResponseCacheSettings } from '../platform/settings.js'
+import { INPUT_DEPTH_CEILING, type ResponseCacheSettings } from '../platform/settings.js'
+import { nestedDeeperThan } from './inputs.js'
 
 /** Says whether an answer came from the cache (hit) or was kept for the next time (miss). */
 export const CACHE_HEADER = 'x-hd4res-cache'
@@ -92,9 +93,14 @@ function askerKey(identity: Identity): string {
  * The cache key of one operation for one researcher at one data version; null
  * when it must not be cached. The operation's parts are joined as JSON, so
  * none can run into the next, and who asks follows after a newline, which
- * JSON text never holds.
+ * JSON text never holds. JSON.stringify recurses, so variables nested deeper
+ * than any the gateway lets through (and an operation name that is not a
+ * name) are never keyed: such an answer is not cached, and cannot overflow
+ * the stack here.
  */
 export function cacheKey(operation: OperationRequest, identity: Identity, dataVersion: string): string | null {
+  // A body that is no operation at all (JSON's null, a number): GraphQL says what is wrong with it.
+  if (typeof operation !== 'object' || operation === null) return null
   let hash: string
   if (typeof operation.query === 'string') {
     const facts = queryFacts(operation.query)
@@ -107,7 +113,9 @@ export function cacheKey(operation: OperationRequest, identity: Identity, dataVe
   } else {
     return null
   }
-  return `${JSON.stringify([dataVersion, hash, operation.operationName ?? null, operation.variables ?? null])}\n${askerKey(identity)}`
+  const name = operation.operationName ?? null
+  if ((name !== null && typeof name !== 'string') || nestedDeeperThan(operation.variables, INPUT_DEPTH_CEILING)) return null
+  return `${JSON.stringify([dataVersion, hash, name, operation.variables ?? null])}\n${askerKey(identity)}`
 }
 
 /**

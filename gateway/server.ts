@@ -21,6 +21,7 @@ import { httpErrors } from './stages/errors.js'
 import { graphiql } from './stages/graphiql.js'
 import { apollo, graphqlRoute } from './stages/graphql.js'
 import { health } from './stages/health.js'
+import { inputs } from './stages/inputs.js'
 import { limits } from './stages/limits.js'
 import { metricsRoute, requestMetrics } from './stages/metrics.js'
 import { addressRateLimit, researcherRateLimit } from './stages/rateLimits.js'
@@ -45,6 +46,8 @@ const GRAPHQL_ROUTE: readonly Stage[] = [
   addressRateLimit,
   // Batch size, tokens, the safelist (the body's size is fastify's, in httpErrors).
   limits,
+  // Nesting and characters of what was sent, before anything walks it (the cache key, GraphQL).
+  inputs,
   signIn,
   // Once sign-in knows who asks.
   researcherRateLimit,

@@ -8,14 +8,23 @@
  * header record and one JSON body, the researcher's identity is signed once
  * per request and shared by all its subgraph calls, and every call has a
  * deadline.
+ *
+ * A subgraph that cannot be reached, is late, or is answered for by a proxy
+ * with 502, 503 or 504 is "unavailable" (SUBGRAPH_UNAVAILABLE, by the
+ * transport's error codes and the status, never by text). When everything the
+ * call asked for is a field of a result union, those fields answer
+ * PublicationTemporarilyUnavailable instead (standIns.ts), with one error
+ * naming the subgraph, so the rest of the answer stands.
  */
 import { STATUS_CODES, type IncomingHttpHeaders } from 'node:http'
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway'
+import { GraphQLError, parse } from 'graphql'
 import { Agent, request } from 'undici'
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../platform/identity.js'
 import { takeReads, type Reads } from '../platform/reads.js'
 import { DATA_VERSION_HEADER, REQUEST_ID_HEADER } from '../platform/headers.js'
-import { subgraphBadResponse, subgraphHttpError, subgraphUnavailable, timedOut } from './errors.js'
+import { CODES, subgraphBadResponse, subgraphHttpError, subgraphUnavailable, timedOut } from './errors.js'
+import { STAND_IN_RETRY_AFTER_SECONDS, standInData } from './standIns.js'
 
 export interface SubgraphPoolSettings {
   /** Connections kept per subgraph address. */
@@ -67,7 +76,7 @@ export function subgraphCaller(agent: Agent, timeoutMs: number, keepAlive = true
       answerHeaders = response.headers
       text = await response.body.text()
     } catch (error) {
-      throw subgraphUnavailable(service, timedOut(error))
+      throw subgraphUnavailable(service, { timedOut: timedOut(error), cause: error as Error })
     }
     const type = answerHeaders['content-type']
     if (typeof type !== 'string' || !(type.startsWith('application/json') || type.startsWith('application/graphql-response+json'))) {
@@ -94,6 +103,13 @@ export interface SubgraphCallContext {
 }
 
 type ProcessResult = Awaited<ReturnType<GraphQLDataSource['process']>>
+
+/** What a proxy in front of a subgraph answers when the subgraph is down, refusing, or late: the subgraph is unavailable. */
+const UNAVAILABLE_STATUSES: ReadonlySet<number> = new Set([502, 503, 504])
+
+/** The subgraphs already named as stood in for, per operation: one error each, however many of its calls failed. */
+const standInsNamed = new WeakMap<object, Set<string>>()
+
 type CacheHint = { maxAge: number; scope?: 'PUBLIC' | 'PRIVATE' }
 
 /** The cache hint a subgraph's Cache-Control header gives (max-age, public, private). */
@@ -133,9 +149,24 @@ export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext
       extensions: request.extensions,
     })
 
-    const answer = await this.call(this.service, this.url, body, headers)
+    let answer: SubgraphAnswer
+    try {
+      answer = await this.call(this.service, this.url, body, headers)
+    } catch (error) {
+      if (!(error instanceof GraphQLError) || error.extensions.code !== CODES.SUBGRAPH_UNAVAILABLE) throw error
+      const standIn = this.standIn(options, timedOut(error.originalError))
+      if (standIn) return standIn
+      throw error
+    }
+    if (UNAVAILABLE_STATUSES.has(answer.status)) {
+      // A gateway timeout is the subgraph being late; a bad gateway or service unavailable, the subgraph not there.
+      const late = answer.status === 504
+      const standIn = this.standIn(options, late)
+      if (standIn) return standIn
+      throw subgraphUnavailable(this.service, { timedOut: late })
+    }
     if (answer.status < 200 || answer.status >= 300) {
-      throw subgraphHttpError(answer.status, STATUS_CODES[answer.status] ?? '', { url: this.url, body: answer.body })
+      throw subgraphHttpError(answer.status, STATUS_CODES[answer.status] ?? '', { url: this.url, body: answer.body }, this.service)
     }
     if (answer.body === null || typeof answer.body !== 'object') {
       throw new Error(`Expected JSON response body, but received: ${String(answer.body).slice(0, 200)}`)
@@ -151,5 +182,35 @@ export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext
     const reads = takeReads(answer.body)
     if (reads && context.audit) context.audit.noteReads(incoming?.metrics ?? context, reads)
     return answer.body as ProcessResult
+  }
+
+  /**
+   * The answer to a call of this subgraph while it is unavailable, when every
+   * field the call asks for is a result union: each answers the stand-in, and
+   * the operation's first such answer from this subgraph carries the one
+   * error naming it. Null when the call asks for anything else.
+   */
+  private standIn(options: GraphQLDataSourceProcessOptions<SubgraphCallContext>, late: boolean): ProcessResult | null {
+    if (!('incomingRequestContext' in options) || !options.request.query) return null
+    const incoming = options.incomingRequestContext
+    let document
+    try {
+      document = options.document ?? parse(options.request.query)
+    } catch {
+      return null
+    }
+    const reason = late ? 'did not answer in time' : 'could not be reached'
+    const message = `This publication cannot be shown right now: the ${this.service} service ${reason}; try again in ${STAND_IN_RETRY_AFTER_SECONDS} seconds`
+    const data = standInData(incoming.schema, document, options.request.variables, message)
+    if (!data) return null
+    // Nothing of an answer with a stand-in may be kept: the next request must ask the subgraph again.
+    const policy = incoming.overallCachePolicy
+    if (policy && 'restrict' in policy) policy.restrict({ maxAge: 0 })
+    let named = standInsNamed.get(incoming)
+    if (!named) standInsNamed.set(incoming, (named = new Set()))
+    if (named.has(this.service)) return { data }
+    named.add(this.service)
+    const error = subgraphUnavailable(this.service, { timedOut: late, standIn: true })
+    return { data, errors: [{ message: error.message, extensions: error.extensions }] }
   }
 }

@@ -80,6 +80,7 @@ const CODE_CLASSES: Record<string, ErrorOutcome> = {
   BAD_USER_INPUT: 'error_client',
   BAD_REQUEST: 'error_client',
   QUERY_TOO_COMPLEX: 'error_client',
+  ANSWER_TOO_LARGE: 'error_client',
   OPERATION_RESOLUTION_FAILURE: 'error_client',
   INVALID_GRAPHQL: 'error_client',
   PERSISTED_QUERY_NOT_FOUND: 'error_client',
@@ -87,6 +88,8 @@ const CODE_CLASSES: Record<string, ErrorOutcome> = {
   FORBIDDEN: 'error_denied',
   UNAUTHENTICATED: 'error_denied',
   SUBGRAPH_UNAVAILABLE: 'error_unavailable',
+  STORE_UNAVAILABLE: 'error_unavailable',
+  SERVICE_UNAVAILABLE: 'error_unavailable',
   INTERNAL_SERVER_ERROR: 'error_server',
 }
 
@@ -102,6 +105,7 @@ const REFUSAL_CODES = new Set([
   'BAD_REQUEST',
   'INTERNAL_SERVER_ERROR',
   'AUDIT_UNAVAILABLE',
+  'SERVICE_UNAVAILABLE',
 ])
 
 export interface ErrorLike {

@@ -37,6 +37,12 @@ export interface SubgraphSettings {
 
 const optionalText = z.string().trim().min(1).optional()
 
+/**
+ * The deepest HD4RES_MAX_INPUT_DEPTH may allow: whatever passes the gateway's
+ * check is also shallow enough for the response cache to key (responseCache.ts).
+ */
+export const INPUT_DEPTH_CEILING = 100
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('127.0.0.1'),
@@ -79,12 +85,23 @@ const envSchema = z.object({
   HD4RES_MAX_ALIASES: z.coerce.number().int().min(1).default(30),
   HD4RES_MAX_TOKENS: z.coerce.number().int().min(100).default(5000),
   HD4RES_MAX_DIRECTIVES: z.coerce.number().int().min(1).default(30),
-  HD4RES_MAX_COST: z.coerce.number().int().min(100).default(50000),
+  /** What one operation may cost, as gateway/cost.ts counts it: a year of history of every component, with room to spare. */
+  HD4RES_MAX_COST: z.coerce.number().int().min(100).default(60_000),
+  /** What the operations of one batched request may cost together (gateway/cost.ts). */
+  HD4RES_MAX_BATCH_COST: z.coerce.number().int().min(100).default(120_000),
+  /** The largest answer the gateway sends, in bytes of JSON (a batch's answer as a whole): 8 MiB. */
+  HD4RES_MAX_ANSWER_BYTES: z.coerce.number().int().min(1024).default(8_388_608),
   HD4RES_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(100_000),
   HD4RES_MAX_BATCH: z.coerce.number().int().min(1).default(10),
-  /** Requests per minute, per researcher and per client address. */
+  /** Objects and lists nested in a request's variables and extensions, refused before anything walks them. */
+  HD4RES_MAX_INPUT_DEPTH: z.coerce.number().int().min(1).max(INPUT_DEPTH_CEILING).default(32),
+  /** Operations per minute (a batch counts each of its own), per researcher and per client address. */
   HD4RES_RATE_PER_RESEARCHER: z.coerce.number().int().min(1).default(600),
   HD4RES_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  /** How long a client may take to send a request's headers, its whole request, and how long a kept-alive connection may idle. */
+  HD4RES_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  HD4RES_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  HD4RES_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   HD4RES_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   /** A JSON file of allowed operations; when set, nothing else is answered. */
   HD4RES_SAFELIST_FILE: optionalText,
@@ -118,6 +135,10 @@ const envSchema = z.object({
   HD4RES_QUERY_PLAN_CACHE_MB: z.coerce.number().int().min(0).default(30),
   /** How long the gateway trusts the data version it last read before asking again (and a subgraph a read of the same version). */
   HD4RES_DATA_VERSION_CHECK_MS: z.coerce.number().int().min(0).default(1000),
+  /** How long the gateway uses a researcher's memberships before asking the participants subgraph again. */
+  HD4RES_MEMBERSHIPS_TTL_MS: z.coerce.number().int().min(0).default(30_000),
+  /** How old the last memberships participants gave (and the last data version) may be and still answer while it cannot; 0: never. */
+  HD4RES_MEMBERSHIPS_STALE_MS: z.coerce.number().int().min(0).default(300_000),
   REDIS_URL: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** The audit trail: off only for the benchmark's lever, never in production. */
@@ -132,6 +153,8 @@ const envSchema = z.object({
   HD4RES_COLLECTORS_CONFIG: optionalText,
   /** A cron expression (UTC): run `collect all` inside the served process. Off when absent. */
   HD4RES_COLLECT_SCHEDULE: optionalText,
+  /** On SIGTERM: how long a part finishes the requests it has before it exits anyway (below Kubernetes' 30 s grace period). */
+  HD4RES_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
 })
 
 /**
@@ -168,11 +191,27 @@ export interface GatewayLimits {
   maxTokens: number
   maxDirectives: number
   maxCost: number
+  /** What a batch's operations may cost together. */
+  maxBatchCost: number
+  /** The largest answer sent, in bytes of JSON. */
+  maxAnswerBytes: number
   maxBodyBytes: number
   maxBatch: number
   ratePerResearcher: number
   ratePerAddress: number
   subgraphTimeoutMs: number
+  /** How long a researcher's memberships are used before participants is asked again. */
+  membershipsTtlMs: number
+  /** How old the last known memberships (and data version) may be and still answer while participants cannot; past it, 503. */
+  membershipsStaleMs: number
+  /** Objects and lists nested in an operation's variables and extensions. */
+  maxInputDepth: number
+  /** The time a client has to send a request's headers (slow clients must not hold sockets). */
+  headersTimeoutMs: number
+  /** The time a client has to send a whole request, headers and body; not the time to answer it. */
+  requestTimeoutMs: number
+  /** How long a kept-alive connection may idle between requests. */
+  keepAliveTimeoutMs: number
 }
 
 export interface ResponseCacheSettings {
@@ -226,6 +265,8 @@ export interface Settings {
   demoSize: 'small' | 'default' | 'large'
   collectorsConfig?: string
   collectSchedule?: string
+  /** HD4RES_SHUTDOWN_TIMEOUT_MS. */
+  shutdownTimeoutMs: number
   oidcAlgorithms: string[]
   claims: { name: string; roles: string }
   platformListsRole: string
@@ -262,6 +303,11 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (oidcParts.some(Boolean) && !oidcParts.every(Boolean)) {
     throw new Error('Set all of HD4RES_OIDC_ISSUER, HD4RES_OIDC_AUDIENCE and HD4RES_OIDC_JWKS_URL, or none')
   }
+  if (e.HD4RES_HEADERS_TIMEOUT_MS > e.HD4RES_REQUEST_TIMEOUT_MS) {
+    throw new Error(
+      `HD4RES_HEADERS_TIMEOUT_MS (${e.HD4RES_HEADERS_TIMEOUT_MS}) may not exceed HD4RES_REQUEST_TIMEOUT_MS (${e.HD4RES_REQUEST_TIMEOUT_MS}): the whole request includes its headers`,
+    )
+  }
   if (e.NODE_ENV === 'production' && e.HD4RES_AUDIT === 'off') {
     throw new Error(
       'HD4RES_AUDIT=off is refused with NODE_ENV=production: every answered operation must leave an audit record (the switch exists only to measure its cost)',
@@ -283,6 +329,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     demoSize: e.HD4RES_DEMO_SIZE,
     collectorsConfig: e.HD4RES_COLLECTORS_CONFIG,
     collectSchedule: e.HD4RES_COLLECT_SCHEDULE,
+    shutdownTimeoutMs: e.HD4RES_SHUTDOWN_TIMEOUT_MS,
     oidcAlgorithms: e.HD4RES_OIDC_ALGORITHMS,
     claims: { name: e.HD4RES_CLAIM_NAME, roles: e.HD4RES_CLAIM_ROLES },
     platformListsRole: e.HD4RES_PLATFORM_LISTS_ROLE,
@@ -295,11 +342,19 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       maxTokens: e.HD4RES_MAX_TOKENS,
       maxDirectives: e.HD4RES_MAX_DIRECTIVES,
       maxCost: e.HD4RES_MAX_COST,
+      maxBatchCost: e.HD4RES_MAX_BATCH_COST,
+      maxAnswerBytes: e.HD4RES_MAX_ANSWER_BYTES,
       maxBodyBytes: e.HD4RES_MAX_BODY_BYTES,
       maxBatch: e.HD4RES_MAX_BATCH,
       ratePerResearcher: e.HD4RES_RATE_PER_RESEARCHER,
       ratePerAddress: e.HD4RES_RATE_PER_ADDRESS,
       subgraphTimeoutMs: e.HD4RES_SUBGRAPH_TIMEOUT_MS,
+      membershipsTtlMs: e.HD4RES_MEMBERSHIPS_TTL_MS,
+      membershipsStaleMs: e.HD4RES_MEMBERSHIPS_STALE_MS,
+      maxInputDepth: e.HD4RES_MAX_INPUT_DEPTH,
+      headersTimeoutMs: e.HD4RES_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HD4RES_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HD4RES_KEEP_ALIVE_TIMEOUT_MS,
     },
     safelistFile: e.HD4RES_SAFELIST_FILE,
     responseCache: {

@@ -6,8 +6,11 @@
  */
 import type { FastifyError } from 'fastify'
 import type { GatewayLimits } from '../../platform/settings.js'
-import { emptyBody, internalError, invalidJson, payloadTooLarge, unsupportedMediaType, type GatewayError } from '../errors.js'
+import { CODES, emptyBody, GatewayError, internalError, invalidJson, payloadTooLarge, unsupportedMediaType } from '../errors.js'
 import { refuse, type Stage } from './stage.js'
+
+/** Errors of a request whose client is gone (Node's own for an aborted or timed-out request body). */
+const CLIENT_GONE = new Set(['ECONNRESET', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE'])
 
 function refusalFor(error: FastifyError, limits: GatewayLimits): GatewayError | null {
   switch (error.code) {
@@ -30,6 +33,17 @@ export const httpErrors: Stage = {
     app.setErrorHandler(async (error: FastifyError, request, reply) => {
       const refusal = refusalFor(error, limits)
       if (refusal) return refuse(reply, refusal)
+      // The client went away, or was cut off for sending too slowly: nothing failed here, and nobody is left to answer.
+      if (CLIENT_GONE.has(error.code) || request.raw.destroyed) {
+        logger.info(
+          { requestId: request.id, reason: error.code ?? error.message },
+          'the client closed the connection before its request was read',
+        )
+        return refuse(
+          reply,
+          new GatewayError(CODES.BAD_REQUEST, 'The request was not received whole: the connection closed before its end'),
+        )
+      }
       logger.error({ requestId: request.id, err: error }, 'unhandled gateway error')
       return refuse(reply, internalError(request.id))
     })

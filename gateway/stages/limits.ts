@@ -3,8 +3,10 @@
  * batch's size, each document's tokens (counted here rather than by Armor,
  * whose parser hook turns refusals into 500s) and, where the deployment has
  * one, the safelist. The body's size is fastify's bodyLimit (errors.ts says
- * so); depth, aliases, directives and cost are Armor's, as GraphQL validates
- * the document (protection.ts).
+ * so); depth, aliases and directives are Armor's, as GraphQL validates the
+ * document (protection.ts); an operation's cost, a batch's together and the
+ * answer's size are cost.ts's, once Apollo has resolved each operation with
+ * its variables.
  */
 import type { FastifyRequest } from 'fastify'
 import type { GatewayLimits } from '../../platform/settings.js'

@@ -2,34 +2,53 @@
  * The rate limits (protection.ts), at their two places on the route: per
  * client address as the request arrives, before any work; per researcher
  * once sign-in has verified who it is. Past either, 429 with Retry-After.
+ *
+ * The limits count operations, not HTTP requests: a batch of ten costs ten,
+ * or batching would multiply every limit by HD4RES_MAX_BATCH. The address is
+ * charged one as the request arrives (its body unread, a flood is turned
+ * away unparsed) and the rest of a batch's operations once the body is read.
  */
+import type { FastifyReply } from 'fastify'
 import { RateLimited } from '../protection.js'
 import { refuse, type Stage } from './stage.js'
 
+/**
+ * The operations a request asks for: a batch's length, else one. A batch over
+ * HD4RES_MAX_BATCH counts as the most a batch may hold: the limits stage
+ * refuses it, and nothing of it runs.
+ */
+export function operationCount(body: unknown, maxBatch: number): number {
+  return Array.isArray(body) ? Math.min(Math.max(body.length, 1), maxBatch) : 1
+}
+
+/** Charges `count` operations, one at a time (the limiter counts one a call): a refusal on the way is the answer. */
+async function charge(count: number, take: () => Promise<void>, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  try {
+    for (let i = 0; i < count; i++) await take()
+  } catch (error) {
+    if (!(error instanceof RateLimited)) throw error
+    return refuse(reply, error)
+  }
+  return undefined
+}
+
 export const addressRateLimit: Stage = {
   name: 'rate limit per address',
-  register(app, { rates }) {
-    app.addHook('onRequest', async (request, reply) => {
-      try {
-        await rates.address(request.ip)
-      } catch (error) {
-        if (!(error instanceof RateLimited)) throw error
-        return refuse(reply, error)
-      }
+  register(app, { rates, limits }) {
+    app.addHook('onRequest', async (request, reply) => charge(1, () => rates.address(request.ip), reply))
+    // The first of the route's preHandlers: the rest of a batch is charged before anything else works on it.
+    app.addHook('preHandler', async (request, reply) => {
+      const rest = operationCount(request.body, limits.maxBatch) - 1
+      if (rest > 0) return charge(rest, () => rates.address(request.ip), reply)
     })
   },
 }
 
 export const researcherRateLimit: Stage = {
   name: 'rate limit per researcher',
-  register(app, { rates }) {
-    app.addHook('preHandler', async (request, reply) => {
-      try {
-        await rates.researcher(request.claims!.sub)
-      } catch (error) {
-        if (!(error instanceof RateLimited)) throw error
-        return refuse(reply, error)
-      }
-    })
+  register(app, { rates, limits }) {
+    app.addHook('preHandler', async (request, reply) =>
+      charge(operationCount(request.body, limits.maxBatch), () => rates.researcher(request.claims!.sub), reply),
+    )
   },
 }

@@ -45,6 +45,9 @@ const individualList = (rows: IndividualRow[]) => ({
 
 async function visibleProjects(ctx: Ctx): Promise<ResearchProject[]> {
   const rows = await ctx.loaders.project.loadMany(ctx.identity.projects)
+  // loadMany answers a failed batch with its error in every place: the list fails with it (a store out of reach is not "no projects").
+  const failed = rows.find((r) => r instanceof Error)
+  if (failed) throw failed
   return rows
     .filter((r): r is ProjectRow => r !== null && !(r instanceof Error))
     .sort((a, b) => a.code.localeCompare(b.code))

@@ -80,6 +80,8 @@ type Query = (query: string, variables?: Record<string, unknown>) => Promise<Rec
 
 /** The gateway's default limit of aliases in one document. */
 const MAX_ALIASES = 30
+/** The parts the widest history is read in, each under the gateway's default cost limit. */
+const HISTORY_PARTS = 4
 const PARALLEL = 4
 
 async function inParallel<T, R>(items: readonly T[], work: (item: T) => Promise<R>): Promise<R[]> {
@@ -156,15 +158,21 @@ export async function crawl(t: TestGraph, token: string): Promise<Crawl> {
   const to = latest.sort().at(-1)!
   const from = addDays(to, -1095)
 
-  // Every day of history, per project: the widest range one request may ask for.
+  // Every day of history, per project: the widest range one request may ask for, read in four parts
+  // of 274 days, both histories of every component in each, which the cost limit (HD4RES_MAX_COST) admits.
+  const parts = Array.from({ length: HISTORY_PARTS }, (_, i) => ({
+    from: addDays(from, Math.ceil((1096 * i) / HISTORY_PARTS)),
+    to: addDays(from, Math.ceil((1096 * (i + 1)) / HISTORY_PARTS) - 1),
+  }))
+  const historyAsks = projects.flatMap((p) => parts.map((part) => ({ p, part })))
   const collected = new Set<string>()
   const HISTORY = (field: string, type: string) =>
     `${field}(from: $from, to: $to) { ... on ${type} { series { component { id } points { date count { ...C } } } } }`
   const historyQuery = `query History($id: ID!, $from: Date!, $to: Date!) { project(id: $id) {
       ${HISTORY('studyRecordCountHistory', 'StudyRecordCountHistory')}
       ${HISTORY('uniqueSubjectCountHistory', 'UniqueSubjectCountHistory')} } } ${COUNT}`
-  await inParallel(projects, async (p) => {
-    const data = await query(historyQuery, { id: p.id, from, to })
+  await inParallel(historyAsks, async ({ p, part }) => {
+    const data = await query(historyQuery, { id: p.id, ...part })
     for (const [field, kind] of [
       ['studyRecordCountHistory', 'records'],
       ['uniqueSubjectCountHistory', 'subjects'],

@@ -298,7 +298,7 @@ describe('hostile requests', () => {
       ['too many aliases', aliases, 400, 'QUERY_TOO_COMPLEX', /Aliases limit of 30 exceeded, found 40 \(HD4RES_MAX_ALIASES\)/],
       ['too many directives', directives, 400, 'QUERY_TOO_COMPLEX', /Directives limit of 30 exceeded, found 40 \(HD4RES_MAX_DIRECTIVES\)/],
       ['too many tokens', tokens, 400, 'QUERY_TOO_COMPLEX', /Token limit of 5000 exceeded \(HD4RES_MAX_TOKENS\)/],
-      ['too costly', costly, 400, 'QUERY_TOO_COMPLEX', /Query Cost limit of 50000 exceeded, found [\d.]+ \(HD4RES_MAX_COST\)/],
+      ['too costly', costly, 400, 'QUERY_TOO_COMPLEX', /Query Cost limit of 60000 exceeded, found [\d.]+ \(HD4RES_MAX_COST\)/],
       ['a syntax error', '{ me { id ', 400, 'GRAPHQL_PARSE_FAILED', /Syntax Error/],
       [
         'an unknown field, with no suggestion',

@@ -77,9 +77,9 @@ export type ComponentStatusList = {
   items: Array<ComponentStatus>;
 };
 
-export type ComponentStatusListResult = ComponentStatusList | PublicationUnderDevelopment;
+export type ComponentStatusListResult = ComponentStatusList | PublicationTemporarilyUnavailable | PublicationUnderDevelopment;
 
-export type ComponentStatusResult = ComponentStatus | PublicationUnderDevelopment;
+export type ComponentStatusResult = ComponentStatus | PublicationTemporarilyUnavailable | PublicationUnderDevelopment;
 
 export type OperationalStatus =
   | 'DEGRADED'
@@ -99,6 +99,15 @@ export type PublicationId =
   | 'REQUESTS'
   | 'STUDY_RECORD_COUNTS'
   | 'UNIQUE_SUBJECT_COUNTS';
+
+/** Returned in place of a publication whose service cannot be reached right now; the answer's errors name the service. */
+export type PublicationTemporarilyUnavailable = {
+  __typename?: 'PublicationTemporarilyUnavailable';
+  message: Scalars['String']['output'];
+  publication: PublicationId;
+  /** When to ask again, in seconds; null when unknown. */
+  retryAfterSeconds?: Maybe<Scalars['Int']['output']>;
+};
 
 /** Returned in place of a publication that is not yet available in HD4RES v2. */
 export type PublicationUnderDevelopment = {
@@ -220,10 +229,12 @@ export type FederationReferenceTypes = {
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   ComponentStatusListResult:
     | ( Omit<ComponentStatusList, 'items'> & { items: Array<_RefType['ComponentStatus']> } & { __typename: 'ComponentStatusList' } )
+    | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
     | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
   ;
   ComponentStatusResult:
     | ( Omit<ComponentStatus, 'component'> & { component: _RefType['Component'] } & { __typename: 'ComponentStatus' } )
+    | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
     | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
   ;
 };
@@ -245,6 +256,8 @@ export type ResolversTypes = {
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   OperationalStatus: OperationalStatus;
   PublicationId: PublicationId;
+  PublicationTemporarilyUnavailable: ResolverTypeWrapper<PublicationTemporarilyUnavailable>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopment>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ResearchProject: ResolverTypeWrapper<{ id: string }>;
@@ -263,6 +276,8 @@ export type ResolversParentTypes = {
   ComponentStatusResult: ResolversUnionTypes<ResolversParentTypes>['ComponentStatusResult'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
+  PublicationTemporarilyUnavailable: PublicationTemporarilyUnavailable;
+  Int: Scalars['Int']['output'];
   PublicationUnderDevelopment: PublicationUnderDevelopment;
   Query: Record<PropertyKey, never>;
   ResearchProject: { id: string };
@@ -293,11 +308,11 @@ export type ComponentStatusListResolvers<ContextType = ComponentsContext, Parent
 };
 
 export type ComponentStatusListResultResolvers<ContextType = ComponentsContext, ParentType extends ResolversParentTypes['ComponentStatusListResult'] = ResolversParentTypes['ComponentStatusListResult']> = {
-  resolveType: TypeResolveFn<'ComponentStatusList' | 'PublicationUnderDevelopment', ParentType, ContextType>;
+  resolveType: TypeResolveFn<'ComponentStatusList' | 'PublicationTemporarilyUnavailable' | 'PublicationUnderDevelopment', ParentType, ContextType>;
 };
 
 export type ComponentStatusResultResolvers<ContextType = ComponentsContext, ParentType extends ResolversParentTypes['ComponentStatusResult'] = ResolversParentTypes['ComponentStatusResult']> = {
-  resolveType: TypeResolveFn<'ComponentStatus' | 'PublicationUnderDevelopment', ParentType, ContextType>;
+  resolveType: TypeResolveFn<'ComponentStatus' | 'PublicationTemporarilyUnavailable' | 'PublicationUnderDevelopment', ParentType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -307,6 +322,13 @@ export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type PublicationTemporarilyUnavailableResolvers<ContextType = ComponentsContext, ParentType extends ResolversParentTypes['PublicationTemporarilyUnavailable'] = ResolversParentTypes['PublicationTemporarilyUnavailable']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  publication?: Resolver<ResolversTypes['PublicationId'], ParentType, ContextType>;
+  retryAfterSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
+};
 
 export type PublicationUnderDevelopmentResolvers<ContextType = ComponentsContext, ParentType extends ResolversParentTypes['PublicationUnderDevelopment'] = ResolversParentTypes['PublicationUnderDevelopment']> = {
   expectedAvailability?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
@@ -333,6 +355,7 @@ export type Resolvers<ContextType = ComponentsContext> = {
   ComponentStatusResult?: ComponentStatusResultResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
+  PublicationTemporarilyUnavailable?: PublicationTemporarilyUnavailableResolvers<ContextType>;
   PublicationUnderDevelopment?: PublicationUnderDevelopmentResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ResearchProject?: ResearchProjectResolvers<ContextType>;

@@ -1,7 +1,8 @@
 /**
  * The SDL-first (mercurius) subgraphs: the SDL of the types they share with
  * the others, written from the same lists so that they compose as identical
- * types, and the definition each one is made from its folder.
+ * types (PublicationTemporarilyUnavailable as types.ts writes it), and the
+ * definition each one is made from its folder.
  */
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -26,6 +27,13 @@ type PublicationUnderDevelopment {
   title: String!
   message: String!
   expectedAvailability: Date
+}
+"""Returned in place of a publication whose service cannot be reached right now; the answer's errors name the service."""
+type PublicationTemporarilyUnavailable {
+  publication: PublicationId!
+  message: String!
+  """When to ask again, in seconds; null when unknown."""
+  retryAfterSeconds: Int
 }
 `
 

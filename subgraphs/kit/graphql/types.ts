@@ -4,7 +4,7 @@
  * here keeps them so.
  */
 import 'reflect-metadata'
-import { createUnionType, Directive, Field, ID, ObjectType, registerEnumType } from 'type-graphql'
+import { createUnionType, Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql'
 import { COMPONENT_IDS, type ComponentId, type ComponentLocation } from '../catalogue/components.js'
 import { PUBLICATION_IDS, type PublicationId } from '../catalogue/publications.js'
 import { DateScalar } from './scalars.js'
@@ -47,6 +47,27 @@ export class PublicationUnderDevelopment {
 }
 
 /**
+ * The gateway's stand-in for a publication whose subgraph cannot be reached
+ * (gateway/standIns.ts): no subgraph answers it, but every result union
+ * lists it, so that the gateway may answer it in their place and the rest of
+ * the answer stands.
+ */
+@ObjectType({
+  description: "Returned in place of a publication whose service cannot be reached right now; the answer's errors name the service.",
+})
+@Directive('@shareable')
+export class PublicationTemporarilyUnavailable {
+  @Field(() => PublicationIdEnum)
+  publication!: PublicationId
+
+  @Field(() => String)
+  message!: string
+
+  @Field(() => Int, { nullable: true, description: 'When to ask again, in seconds; null when unknown.' })
+  retryAfterSeconds!: number | null
+}
+
+/**
  * A reference to the components subgraph's Component entity, with the
  * catalogue's name and location (the same in every subgraph, so @shareable):
  * a count's component name comes in the same subgraph call as the count.
@@ -69,11 +90,11 @@ export class ComponentReference {
 /** Values carry their GraphQL type name, so unions need no instanceof checks. */
 export const byTypename = (value: object) => (value as { __typename: string }).__typename
 
-/** A union of a publication's data type and PublicationUnderDevelopment. */
+/** A union of a publication's data type, PublicationUnderDevelopment and the gateway's PublicationTemporarilyUnavailable. */
 export function publicationResult<T extends object>(name: string, dataType: new () => T) {
   return createUnionType({
     name,
-    types: () => [dataType, PublicationUnderDevelopment] as const,
+    types: () => [dataType, PublicationUnderDevelopment, PublicationTemporarilyUnavailable] as const,
     resolveType: byTypename,
   })
 }

@@ -17,10 +17,14 @@ const SECRET = 's'.repeat(32)
 const QUERY =
   '{ _entities(representations: [{ __typename: "ResearchProject", id: "p-1" }]) { ... on ResearchProject { studyRecordCounts { __typename } } } }'
 
-/** A store whose every statement fails, as one that lost a table would: the subgraph's errors are unexpected ones. */
+/**
+ * A store whose every statement fails, as one that lost a table would (with
+ * PostgreSQL's SQLSTATE, as the drivers give it): the subgraph's errors are
+ * unexpected ones, not a store out of reach.
+ */
 const brokenStore = {
   query: async () => {
-    throw new Error('relation "records.study_record_counts" does not exist')
+    throw Object.assign(new Error('relation "records.study_record_counts" does not exist'), { code: '42P01', severity: 'ERROR' })
   },
 } as unknown as Db
 

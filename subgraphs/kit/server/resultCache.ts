@@ -9,6 +9,8 @@
  * (DATA_VERSION_HEADER), so an import takes effect as soon as the gateway sees it.
  * Entries also expire after `ttlSeconds`, for answers that move with the clock
  * (availability over the last day). Answers with errors are never kept.
+ * When the version cannot be read (the store unreachable), the request is
+ * answered without the cache: its fields then say what failed, by name.
  */
 import { DATA_VERSION_HEADER, SUBGRAPH_CACHE_HEADER } from '../../../platform/headers.js'
 import type { ResultCacheSettings } from '../../../platform/settings.js'
@@ -76,10 +78,16 @@ export function registerResultCache(app: FastifyInstance, db: Queryable, setting
     if (!query) return
     const { sub, roles, projects } = request.identity
     const hint = request.headers[DATA_VERSION_HEADER]
+    let current: string
+    try {
+      current = await version(typeof hint === 'string' ? hint : undefined)
+    } catch {
+      return
+    }
     const key = createHash('sha256')
       .update(
         JSON.stringify([
-          await version(typeof hint === 'string' ? hint : undefined),
+          current,
           query,
           body?.operationName ?? null,
           body?.variables ?? null,

@@ -5,7 +5,9 @@
  * makes its per-request loaders from the database handle. The server checks
  * the gateway's signed identity on every GraphQL request, `_entities` and
  * `_service` included, answers /healthz, /readyz and /metrics, and logs
- * under the request id the gateway sent (log.ts).
+ * under the request id the gateway sent (log.ts). A store that cannot be
+ * reached fails each field that needed it as STORE_UNAVAILABLE, naming the
+ * subgraph (storeOutage.ts), never as a masked internal error.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
 import mercurius, { type IResolvers } from 'mercurius'
@@ -19,6 +21,7 @@ import { READS_EXTENSION, startReadLog, type ReadLog } from '../../../platform/r
 import type { SubgraphSettings } from '../../../platform/settings.js'
 import { registerResultCache } from './resultCache.js'
 import { receivedRequestId, subgraphLogger, type Logger } from './log.js'
+import { guardStore, isStoreUnavailable } from './storeOutage.js'
 import type { DestinationStream } from 'pino'
 
 export interface SubgraphDeps {
@@ -68,9 +71,19 @@ declare module 'fastify' {
   }
 }
 
+/** The error a field answers when the store it needs cannot be reached: in development and production alike, since it says nothing of the store. */
+export function storeUnavailable(subgraph: string, path: GraphQLError['path']): GraphQLError {
+  return new GraphQLError(`The ${subgraph} service cannot reach its store; try again shortly`, {
+    path,
+    extensions: { code: 'STORE_UNAVAILABLE' },
+  })
+}
+
 /**
  * An error the code did not raise on purpose (no GraphQLError behind it, no
  * code) is logged in full; outside development the answer keeps only its code.
+ * A store that cannot be reached is no such error: each field it fails says
+ * so by its code, and the log has one line for the request, not one a field.
  */
 function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(
   execution: T,
@@ -80,6 +93,7 @@ function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(
   requestId: string | undefined,
 ): T {
   if (!execution.errors) return execution
+  let storeLogged = false
   const errors = execution.errors.map((error) => {
     // Compiled (graphql-jit) execution wraps a resolver's GraphQLError without its extensions: bring them back.
     const original = error.originalError
@@ -90,6 +104,12 @@ function maskUnexpected<T extends { errors?: readonly GraphQLError[] }>(
     const validation = (original as { code?: string } | undefined)?.code === 'MER_ERR_GQL_VALIDATION'
     const expected = validation || error.extensions?.code !== undefined || original instanceof GraphQLError || !original
     if (expected) return error
+    if (isStoreUnavailable(original)) {
+      if (!storeLogged)
+        log.warn({ requestId, err: (original as Error).cause }, 'the store cannot be reached: its fields answer STORE_UNAVAILABLE')
+      storeLogged = true
+      return storeUnavailable(subgraph, error.path)
+    }
     log.error({ requestId, err: error.originalError, path: error.path }, `unexpected error at ${error.path?.join('.') ?? '(no path)'}`)
     if (!production) return error
     return new GraphQLError(`Internal error in the ${subgraph} service`, {
@@ -141,6 +161,8 @@ export async function createSubgraphServer<L>(
   })
 
   if (deps.settings.resultCache) registerResultCache(app, deps.db, deps.settings.resultCache)
+  // What the resolvers read through: a store that cannot be reached is told apart from a statement that failed.
+  const resolverDeps: SubgraphDeps = { ...deps, db: guardStore(deps.db) }
   // A subgraph's answer is the researcher's own unless its subgraph says otherwise
   // (the gateway passes a public policy on only when every part of an answer has one).
   app.addHook('onSend', async (request, reply, payload) => {
@@ -170,7 +192,7 @@ export async function createSubgraphServer<L>(
         identity: request.identity!,
         registry: deps.registry.observedBy(reads),
         settings: deps.settings,
-        loaders: definition.createLoaders(deps, request.identity!),
+        loaders: definition.createLoaders(resolverDeps, request.identity!),
         reads,
       }
     },

@@ -56,7 +56,7 @@ export type IncidentEdge = {
   node: Incident;
 };
 
-export type IncidentsResult = IncidentConnection | PublicationUnderDevelopment;
+export type IncidentsResult = IncidentConnection | PublicationTemporarilyUnavailable | PublicationUnderDevelopment;
 
 export type PageInfo = {
   __typename?: 'PageInfo';
@@ -76,6 +76,15 @@ export type PublicationId =
   | 'REQUESTS'
   | 'STUDY_RECORD_COUNTS'
   | 'UNIQUE_SUBJECT_COUNTS';
+
+/** Returned in place of a publication whose service cannot be reached right now; the answer's errors name the service. */
+export type PublicationTemporarilyUnavailable = {
+  __typename?: 'PublicationTemporarilyUnavailable';
+  message: Scalars['String']['output'];
+  publication: PublicationId;
+  /** When to ask again, in seconds; null when unknown. */
+  retryAfterSeconds?: Maybe<Scalars['Int']['output']>;
+};
 
 /** Returned in place of a publication that is not yet available in HD4RES v2. */
 export type PublicationUnderDevelopment = {
@@ -135,7 +144,7 @@ export type ServiceRequestEdge = {
   node: ServiceRequest;
 };
 
-export type ServiceRequestsResult = PublicationUnderDevelopment | ServiceRequestConnection;
+export type ServiceRequestsResult = PublicationTemporarilyUnavailable | PublicationUnderDevelopment | ServiceRequestConnection;
 
 export type Ticket = {
   closedAt?: Maybe<Scalars['DateTime']['output']>;
@@ -272,9 +281,11 @@ export type FederationReferenceTypes = {
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   IncidentsResult:
     | ( IncidentConnection & { __typename: 'IncidentConnection' } )
+    | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
     | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
   ;
   ServiceRequestsResult:
+    | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
     | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
     | ( ServiceRequestConnection & { __typename: 'ServiceRequestConnection' } )
   ;
@@ -302,6 +313,7 @@ export type ResolversTypes = {
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PublicationId: PublicationId;
+  PublicationTemporarilyUnavailable: ResolverTypeWrapper<PublicationTemporarilyUnavailable>;
   PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopment>;
   ResearchProject: ResolverTypeWrapper<{ id: string }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -328,6 +340,7 @@ export type ResolversParentTypes = {
   IncidentsResult: ResolversUnionTypes<ResolversParentTypes>['IncidentsResult'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  PublicationTemporarilyUnavailable: PublicationTemporarilyUnavailable;
   PublicationUnderDevelopment: PublicationUnderDevelopment;
   ResearchProject: { id: string };
   ID: Scalars['ID']['output'];
@@ -373,12 +386,19 @@ export type IncidentEdgeResolvers<ContextType = SupportContext, ParentType exten
 };
 
 export type IncidentsResultResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['IncidentsResult'] = ResolversParentTypes['IncidentsResult']> = {
-  resolveType: TypeResolveFn<'IncidentConnection' | 'PublicationUnderDevelopment', ParentType, ContextType>;
+  resolveType: TypeResolveFn<'IncidentConnection' | 'PublicationTemporarilyUnavailable' | 'PublicationUnderDevelopment', ParentType, ContextType>;
 };
 
 export type PageInfoResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PublicationTemporarilyUnavailableResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['PublicationTemporarilyUnavailable'] = ResolversParentTypes['PublicationTemporarilyUnavailable']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  publication?: Resolver<ResolversTypes['PublicationId'], ParentType, ContextType>;
+  retryAfterSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
 export type PublicationUnderDevelopmentResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['PublicationUnderDevelopment'] = ResolversParentTypes['PublicationUnderDevelopment']> = {
@@ -419,7 +439,7 @@ export type ServiceRequestEdgeResolvers<ContextType = SupportContext, ParentType
 };
 
 export type ServiceRequestsResultResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['ServiceRequestsResult'] = ResolversParentTypes['ServiceRequestsResult']> = {
-  resolveType: TypeResolveFn<'PublicationUnderDevelopment' | 'ServiceRequestConnection', ParentType, ContextType>;
+  resolveType: TypeResolveFn<'PublicationTemporarilyUnavailable' | 'PublicationUnderDevelopment' | 'ServiceRequestConnection', ParentType, ContextType>;
 };
 
 export type TicketResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Ticket'] = ResolversParentTypes['Ticket']> = {
@@ -434,6 +454,7 @@ export type Resolvers<ContextType = SupportContext> = {
   IncidentEdge?: IncidentEdgeResolvers<ContextType>;
   IncidentsResult?: IncidentsResultResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  PublicationTemporarilyUnavailable?: PublicationTemporarilyUnavailableResolvers<ContextType>;
   PublicationUnderDevelopment?: PublicationUnderDevelopmentResolvers<ContextType>;
   ResearchProject?: ResearchProjectResolvers<ContextType>;
   ServiceRequest?: ServiceRequestResolvers<ContextType>;
