@@ -4,7 +4,7 @@
  *                            schema/breaking-changes.yaml does not record
  * npm run compose -- --check fails when the committed files are stale
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { readFile, rename, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   API_SCHEMA_FILE,
@@ -75,7 +75,13 @@ async function main(): Promise<number> {
       }
     }
   }
-  for (const [file, content] of files) await writeFile(file, content)
+  // Each file whole or not at all: written beside itself, then renamed over it, so a router that
+  // reloads the supergraph when it changes never reads half of one.
+  for (const [file, content] of files) {
+    const next = `${file}.${process.pid}.tmp`
+    await writeFile(next, content)
+    await rename(next, file)
+  }
   console.log(`Wrote ${files.map(([f]) => f).join(' and ')} (${composed.hints.length} composition hints; --hints lists them).`)
   return 0
 }

@@ -17,7 +17,7 @@ import './tracing.js'
 import 'reflect-metadata'
 import cluster from 'node:cluster'
 import type { FastifyInstance } from 'fastify'
-import { gatewayNodeFlags, runClustered, workerCount } from '../gateway/cluster.js'
+import { gatewayNodeFlags, runClustered, stopOnSignals, workerCount } from '../gateway/cluster.js'
 import { loadDevIssuer } from '../gateway/auth.js'
 import { checkSettings, type Part } from '../launch/checks.js'
 import { gatewayFromSettings, verifierFrom } from '../launch/gateway.js'
@@ -122,6 +122,7 @@ async function main(): Promise<void> {
       workers,
       nodeFlags: gatewayNodeFlags(settings),
       log: (line) => console.log(line),
+      shutdownTimeoutMs: settings.shutdownTimeoutMs,
       startWorker: async () => {
         const served = await serveGateway(settings)
         const address = await served.app.listen({ port: settings.port, host: settings.host })
@@ -138,13 +139,14 @@ async function main(): Promise<void> {
     const address = await served.app.listen({ port: settings.port, host: settings.host })
     console.log(`${part} listening on ${address}/graphql (through the gateway only)`)
   }
-  const stop = async () => {
-    await stopSchedule?.()
-    await served?.close()
-    process.exit(0)
-  }
-  process.once('SIGINT', () => void stop())
-  process.once('SIGTERM', () => void stop())
+  stopOnSignals(
+    async () => {
+      await stopSchedule?.()
+      await served?.close()
+    },
+    settings.shutdownTimeoutMs,
+    (line) => console.log(line),
+  )
 }
 
 main().catch((error: unknown) => {

@@ -76,6 +76,34 @@ export interface ClusterOptions {
   /** Runs in each worker: starts the gateway and resolves once it listens. */
   startWorker: () => Promise<{ close: () => Promise<void> }>
   log: (line: string) => void
+  /** On SIGTERM or SIGINT, how long in-flight requests may take before the process exits anyway (HD4RES_SHUTDOWN_TIMEOUT_MS). */
+  shutdownTimeoutMs?: number
+}
+
+/**
+ * Stops taking requests, lets the ones in flight finish (`close`), and exits:
+ * 0 once they have, 1 if the deadline came first. A second signal is ignored.
+ */
+export function stopOnSignals(close: () => Promise<void>, deadlineMs: number, log: (line: string) => void): void {
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    const deadline = setTimeout(() => {
+      log(`${signal}: requests still in flight after ${deadlineMs} ms (HD4RES_SHUTDOWN_TIMEOUT_MS); exiting anyway`)
+      process.exit(1)
+    }, deadlineMs)
+    deadline.unref()
+    close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        log(`${signal}: stopping failed: ${error.message}`)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
 }
 
 /** In the primary: forks the workers and keeps them running. In a worker: runs startWorker. */
@@ -83,12 +111,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   const flags = (options.nodeFlags ?? []).filter((flag) => !process.execArgv.includes(flag))
   if ((options.workers <= 1 && flags.length === 0) || cluster.isWorker) {
     const served = await options.startWorker()
-    const stop = async () => {
-      await served.close()
-      process.exit(0)
-    }
-    process.once('SIGINT', () => void stop())
-    process.once('SIGTERM', () => void stop())
+    stopOnSignals(() => served.close(), options.shutdownTimeoutMs ?? 25_000, options.log)
     if (cluster.isWorker) process.send?.({ ready: true })
     return
   }
@@ -138,6 +161,7 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
     )
     process.exit(0)
   }
-  process.once('SIGINT', () => void stopAll())
-  process.once('SIGTERM', () => void stopAll())
+  // The workers keep their own deadline; this one covers a worker that hangs past it.
+  const lastResort = (options.shutdownTimeoutMs ?? 25_000) + 5_000
+  stopOnSignals(stopAll, lastResort, options.log)
 }
