@@ -43,12 +43,12 @@ export class ReadLog {
     return { projects: [...this.projects].sort(), denied: [...this.denied].sort(), publications: [...this.publications].sort() }
   }
 
-  /** What travels in an answer's extensions: only the lists that hold something. */
+  /** What travels in an answer's extensions: only the lists that hold something, sorted as toReads sorts them, whichever subgraph answered first. */
   toJSON(): Partial<Reads> {
     const json: Partial<Reads> = {}
-    if (this.projects.size > 0) json.projects = [...this.projects]
-    if (this.denied.size > 0) json.denied = [...this.denied]
-    if (this.publications.size > 0) json.publications = [...this.publications]
+    if (this.projects.size > 0) json.projects = [...this.projects].sort()
+    if (this.denied.size > 0) json.denied = [...this.denied].sort()
+    if (this.publications.size > 0) json.publications = [...this.publications].sort()
     return json
   }
 }
