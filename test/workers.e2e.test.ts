@@ -3,17 +3,15 @@
  * processes behind one port, in front of the test's subgraphs; a worker that
  * dies is replaced and the graph keeps answering; SIGTERM stops them all.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevIssuer } from '../gateway/auth.js'
-import { gatewayProcessEnv } from './helpers/gatewayProcess.js'
+import { gatewayProcessEnv, spawnGatewayProcess } from './helpers/gatewayProcess.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 import { descendants } from './helpers/processTree.js'
-
-const root = path.resolve(import.meta.dirname, '..')
 
 describe('gateway workers', () => {
   let t: TestGraph
@@ -50,13 +48,7 @@ describe('gateway workers', () => {
     // The workers verify tokens with the development issuer kept in this folder.
     token = await (await loadDevIssuer(dataDir)).sign({ sub: 'researcher-0001', name: 'An Peeters', roles: ['researcher'] })
     const env = gatewayProcessEnv(t, dataDir, { HD4RES_GATEWAY_WORKERS: '2' })
-    child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bin/serve.ts', 'gateway'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child = spawnGatewayProcess(env, (text) => (output += text))
     await waitFor(/2 gateway workers ready/)
     graphqlUrl = (await waitFor(/gateway listening on (\S+\/graphql)/))[1]!
   }, 120_000)

@@ -3,6 +3,8 @@
  * front of a test graph's subgraphs: development mode, any free port, quiet,
  * no response cache, no collector schedule, no Redis; `extra` adds or overrides.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
 import { subgraphUrlVariable } from '../../platform/settings.js'
 import type { TestGraph } from './graph.js'
 
@@ -22,4 +24,17 @@ export function gatewayProcessEnv(t: TestGraph, dataDir: string, extra: Record<s
   }
   for (const [name, url] of Object.entries(t.graph.subgraphUrls)) env[subgraphUrlVariable(name)] = url
   return env
+}
+
+/** Starts `tsx bin/serve.ts gateway` with this environment; everything it prints goes to `onOutput`. */
+export function spawnGatewayProcess(env: NodeJS.ProcessEnv, onOutput: (text: string) => void): ChildProcess {
+  const root = path.resolve(import.meta.dirname, '../..')
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bin/serve.ts', 'gateway'], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  child.stdout!.on('data', (chunk: Buffer) => onOutput(chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => onOutput(chunk.toString()))
+  return child
 }

@@ -16,7 +16,7 @@
  * on a platform with three years of data: the largest batch the limits admit
  * answers some 4 MB.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -29,7 +29,7 @@ import { readSettings, type GatewayLimits } from '../../platform/settings.js'
 import { RECORD_COMPONENTS, SUBJECT_COMPONENTS } from '../../subgraphs/kit/catalogue/components.js'
 import { loadPublicationRegistry } from '../../subgraphs/kit/catalogue/publications.js'
 import { addDays } from '../../subgraphs/kit/dates.js'
-import { gatewayProcessEnv } from '../helpers/gatewayProcess.js'
+import { gatewayProcessEnv, spawnGatewayProcess } from '../helpers/gatewayProcess.js'
 import { startTestGraph } from '../helpers/graph.js'
 import { descendants } from '../helpers/processTree.js'
 
@@ -165,13 +165,7 @@ describe('memory one request cannot exhaust', () => {
     const settings = readSettings(env)
     limits = settings.limits
     heapFlag = gatewayNodeFlags(settings).find((flag) => flag.startsWith('--max-old-space-size='))!
-    child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bin/serve.ts', 'gateway'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child = spawnGatewayProcess(env, (text) => (output += text))
     close = async () => {
       // The primary and its worker too: killing tsx alone would leave them running.
       for (const pid of [...descendants(child.pid!), child.pid!]) {
