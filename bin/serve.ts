@@ -6,6 +6,7 @@
  *   npm run serve -- gateway
  *   npm run serve -- collector   (the daily collectors on their schedule, nothing else)
  *   npm run serve -- collect <source> [options]   (one collector run, as npm run collect)
+ *   npm run serve -- migrate     (every subgraph's migrations, then exit: a deployment's step before rollout)
  *
  * HD4RES_COLLECT_SCHEDULE (cron, UTC) with HD4RES_COLLECTORS_CONFIG runs
  * `collect all` for the previous day inside the process; off by default.
@@ -76,6 +77,24 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   return { app, close: () => app.close() }
 }
 
+/**
+ * Every subgraph's migrations, once, before a rollout: each subgraph also
+ * migrates as it starts, but a deployment that runs this first keeps replicas
+ * from racing each other to the same statements, and fails before any of them
+ * starts when a migration cannot apply.
+ */
+async function migrate(settings: Settings): Promise<void> {
+  if (!settings.databaseUrl) throw new Error('serve -- migrate needs DATABASE_URL, the PostgreSQL server to migrate')
+  const { openDb, migrateAll } = await subgraphModules()
+  const db = await openDb({ databaseUrl: settings.databaseUrl, poolSize: 1 })
+  try {
+    await migrateAll(db)
+    console.log('migrations applied')
+  } finally {
+    await db.close()
+  }
+}
+
 /** The in-process collect schedule, when one is configured. */
 async function maybeSchedule(part: string, settings: Settings): Promise<(() => Promise<void>) | null> {
   const cron = settings.collectSchedule
@@ -103,7 +122,7 @@ async function main(): Promise<void> {
   const part = process.argv[2]
   if (!part || part === '--help') {
     const { SUBGRAPH_NAMES } = await import('../subgraphs/index.js')
-    console.error(`Usage: npm run serve -- <${SUBGRAPH_NAMES.join('|')}|gateway|collector>`)
+    console.error(`Usage: npm run serve -- <${SUBGRAPH_NAMES.join('|')}|gateway|collector|collect|migrate>`)
     process.exit(2)
   }
   if (part === 'collect') {
@@ -113,6 +132,10 @@ async function main(): Promise<void> {
     return
   }
   const settings = readSettings()
+  if (part === 'migrate') {
+    await migrate(settings)
+    return
+  }
   if (part === 'gateway') {
     // HD4RES_GATEWAY_WORKERS gateway processes behind one port; one by default.
     // An in-process collect schedule runs once, in the primary, not in every worker.
