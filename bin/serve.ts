@@ -79,9 +79,9 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
 
 /**
  * Every subgraph's migrations, once, before a rollout: each subgraph also
- * migrates as it starts, but a deployment that runs this first keeps replicas
- * from racing each other to the same statements, and fails before any of them
- * starts when a migration cannot apply.
+ * migrates as it starts (one at a time, under a lock), but a deployment that
+ * runs this first fails before any replica is replaced when a migration cannot
+ * apply, and its replicas start without waiting on that lock.
  */
 async function migrate(settings: Settings): Promise<void> {
   if (!settings.databaseUrl) throw new Error('serve -- migrate needs DATABASE_URL, the PostgreSQL server to migrate')
