@@ -8,6 +8,7 @@
  *   all                     --config F                                   [--day D | --from D --to D]
  *   runs                    the latest runs of the import log
  *
+ * A day is YYYY-MM-DD, or `today` / `yesterday` (UTC), for schedulers with no shell to compute one.
  * Common: --wait (wait for a running import of the same source instead of refusing).
  * Against DATABASE_URL, or the embedded store in HD4RES_DATA_DIR.
  */
@@ -26,7 +27,7 @@ import { migrateAll } from '../subgraphs/index.js'
 import { COMPONENTS } from '../subgraphs/kit/catalogue/components.js'
 import { openDb } from '../subgraphs/kit/store/db.js'
 import { importRuns } from '../subgraphs/kit/store/ops.js'
-import { daysInRange, todayUtc } from '../subgraphs/kit/dates.js'
+import { addDays, daysInRange, todayUtc } from '../subgraphs/kit/dates.js'
 import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
 const SOURCES = ['hd4devops-counts', 'hd4devops-availability', 'internal-counts', 'servicenow', 'all', 'runs'] as const
@@ -63,9 +64,12 @@ const { values, positionals } = (() => {
 const source = positionals[0] as (typeof SOURCES)[number] | undefined
 if (!source || !SOURCES.includes(source)) usage(source ? `Unknown source "${source}"` : undefined)
 
+/** A scheduled job's day in words, as the day it names on the UTC calendar. */
+const DAY_WORDS: Record<string, () => string> = { today: todayUtc, yesterday: () => addDays(todayUtc(), -1) }
 for (const name of ['day', 'from', 'to'] as const) {
   const v = values[name]
-  if (v !== undefined && !isIsoDate(v)) usage(`--${name} must be a date written YYYY-MM-DD; got "${v}"`)
+  if (v !== undefined && DAY_WORDS[v]) values[name] = DAY_WORDS[v]()
+  else if (v !== undefined && !isIsoDate(v)) usage(`--${name} must be a date written YYYY-MM-DD, today or yesterday; got "${v}"`)
 }
 if (values.day && (values.from || values.to)) usage('Give --day, or --from and --to, not both')
 if ((values.from && !values.to) || (values.to && !values.from)) usage('--from and --to go together')
