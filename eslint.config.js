@@ -59,6 +59,36 @@ export default tseslint.config(
     },
   },
   {
+    // A third-party router's add-ons take our gateway's sign-in and memberships, never the gateway itself.
+    files: ['routers/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/gateway/*',
+                '!**/gateway/stages',
+                '!**/gateway/auth.js',
+                '!**/gateway/access.js',
+                '!**/gateway/errors.js',
+                '**/gateway/stages/*',
+                '!**/gateway/stages/requestId.js',
+              ],
+              message: 'routers/ reuses the sign-in and memberships modules only (auth, access, errors, the request id), not the gateway',
+            },
+            { group: ['**/launch/**', '!**/launch/checks.js'], message: ROOTS },
+            ...['subgraphs', 'demo', 'compose', 'collectors', 'bin'].map((room) => ({
+              group: [`**/${room}/*`, `**/${room}/**`],
+              message: `a router talks to the subgraphs over HTTP only; ${PROTOCOL}`,
+            })),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['subgraphs/**/*.ts'],
     ignores: ['subgraphs/**/*.test.ts'],
     rules: keepOut([
