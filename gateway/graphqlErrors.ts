@@ -1,11 +1,12 @@
 /**
  * GraphQL errors on their way out of Apollo: what a researcher may see of
- * each (formatGatewayError), and what the log keeps of it, under the request
- * id every error carries (errorReporting). The codes and the typed errors are
- * errors.ts's; this decides what each becomes in the answer.
+ * each (formatGatewayError), where in the answer each sits (answerPath), and
+ * what the log keeps of it, under the request id every error carries
+ * (errorReporting). The codes and the typed errors are errors.ts's; this
+ * decides what each becomes in the answer.
  */
 import type { ApolloServerPlugin } from '@apollo/server'
-import type { GraphQLFormattedError } from 'graphql'
+import { Kind, visit, type DocumentNode, type GraphQLFormattedError } from 'graphql'
 import type { Logger } from 'pino'
 import { CODES, maskedBySubgraph, raisedByGateway, refusesDocument, reportsTransportFailure, withoutSuggestion } from './errors.js'
 import type { GatewayContext } from './options.js'
@@ -48,6 +49,73 @@ export function formatGatewayError(production: boolean) {
   }
 }
 
+type PathSegment = string | number
+
+/** A list index, also one that lost its type on the way (a string of digits is never a field's name). */
+function indexOf(segment: PathSegment): number | null {
+  if (typeof segment === 'number') return Number.isSafeInteger(segment) && segment >= 0 ? segment : null
+  return /^(0|[1-9][0-9]{0,15})$/.test(segment) ? Number(segment) : null
+}
+
+/**
+ * An error's path as the answer can follow it: each string a response name
+ * (a field's alias or name) and each number an index into a list of `data`.
+ * @apollo/gateway writes its plan's path instead (`["projects", "@",
+ * "_entities", "0", "incidents"]`) when a subgraph's error does not have the
+ * shape it maps (`["_entities", <integer>, ...]`), and clients (Apollo Client,
+ * urql, Relay) can attach such an error to no field. So the path keeps its
+ * longest prefix that the answer holds and drops the rest: the error then
+ * names the nearest field that contains the failure, or, when not even the
+ * first segment is in the answer, no field at all. Past a null (the failed
+ * field, or the parent its null reached) `data` says nothing more, and a
+ * segment stays if it is an index or one of the operation's response names.
+ */
+export function answerPath(path: readonly PathSegment[], data: unknown, responseNames: ReadonlySet<string>): PathSegment[] | undefined {
+  const kept: PathSegment[] = []
+  let node = data
+  for (const segment of path) {
+    const index = indexOf(segment)
+    if (node === null || node === undefined) {
+      if (index === null && !(typeof segment === 'string' && responseNames.has(segment))) break
+      kept.push(index ?? segment)
+    } else if (Array.isArray(node)) {
+      if (index === null || index >= node.length) break
+      kept.push(index)
+      node = node[index]
+    } else if (typeof node === 'object' && typeof segment === 'string' && Object.hasOwn(node, segment)) {
+      kept.push(segment)
+      node = (node as Record<string, unknown>)[segment]
+    } else break
+  }
+  return kept.length > 0 ? kept : undefined
+}
+
+/** Every response name the document asks for (aliases, field names, __typename), fragments included. */
+export function responseNamesOf(document: DocumentNode | undefined): Set<string> {
+  const names = new Set<string>()
+  if (document) visit(document, { [Kind.FIELD]: (field) => void names.add(field.alias?.value ?? field.name.value) })
+  return names
+}
+
+/** The errors with answerPath's paths: a path the answer does not hold is cut back (or left out), and the log says so. */
+function withAnswerPaths(
+  errors: readonly GraphQLFormattedError[],
+  data: unknown,
+  document: DocumentNode | undefined,
+  log: (detail: object, message: string) => void,
+): GraphQLFormattedError[] {
+  let names: Set<string> | undefined
+  return errors.map((error) => {
+    if (!error.path) return error
+    const path = answerPath(error.path, data, (names ??= responseNamesOf(document)))
+    if (path?.length === error.path.length && path.every((segment, i) => segment === error.path![i])) return error
+    log({ path: error.path, answerPath: path ?? null }, 'an error path that is not a path of the answer was corrected')
+    const corrected: { -readonly [K in keyof GraphQLFormattedError]: GraphQLFormattedError[K] } = { ...error, path }
+    if (!path) delete corrected.path
+    return corrected
+  })
+}
+
 /** Puts the request id on every error, logs what went wrong in full, and answers a document refused for its own content as the client's error. */
 export function errorReporting(logger: Logger): ApolloServerPlugin<GatewayContext> {
   return {
@@ -61,11 +129,16 @@ export function errorReporting(logger: Logger): ApolloServerPlugin<GatewayContex
             }
           }
         },
-        async willSendResponse({ response, contextValue }) {
+        async willSendResponse({ response, contextValue, document }) {
           if (response.body.kind !== 'single') return
+          const result = response.body.singleResult
+          // Here rather than in formatGatewayError: only the whole answer says which paths it holds.
+          if (result.errors) {
+            const log = (detail: object, message: string) => logger.warn({ requestId: contextValue?.requestId, ...detail }, message)
+            result.errors = withAnswerPaths(result.errors, result.data, document, log)
+          }
           // Some refusals come from a parser plugin or the query planner and would leave as 500:
           // a request that never ran and was refused for its own content is the client's error.
-          const result = response.body.singleResult
           if (!result.data && result.errors?.length && result.errors.every((e) => refusesDocument(e.extensions?.code))) {
             response.http.status = 400
           }

@@ -22,6 +22,7 @@ import type { SubgraphSettings } from '../../../platform/settings.js'
 import { registerResultCache } from './resultCache.js'
 import { receivedRequestId, subgraphLogger, type Logger } from './log.js'
 import { guardStore, isStoreUnavailable } from './storeOutage.js'
+import { graphqlPathSegments } from '../graphql/errorPaths.js'
 import type { DestinationStream } from 'pino'
 
 export interface SubgraphDeps {
@@ -170,6 +171,8 @@ export async function createSubgraphServer<L>(
     return payload
   })
 
+  // Before mercurius adds its routes: their answer schema would write list indices in error paths as strings (errorPaths.ts).
+  app.addHook('onRoute', graphqlPathSegments)
   await app.register(mercurius, {
     schema,
     resolvers,
