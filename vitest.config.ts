@@ -16,5 +16,7 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     setupFiles: ['reflect-metadata'],
+    // Once, before any file: the Debian programs the browser, image and multi-host tests drive.
+    globalSetup: ['test/setup/systemPackages.ts'],
   },
 })
