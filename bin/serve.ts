@@ -11,7 +11,11 @@
  * HD4RES_COLLECT_SCHEDULE (cron, UTC) with HD4RES_COLLECTORS_CONFIG runs
  * `collect all` for the previous day inside the process; off by default.
  *
- * Settings come from the environment (docs/operations.md lists them).
+ * Settings come from the environment (docs/operations.md lists them). What a
+ * served part says of itself (listening, workers ready, stopping, the collect
+ * schedule's runs) is a JSON line in the deployment's log format, named after
+ * the part (platform/log.ts); a part that cannot start says why on standard
+ * error in plain words and exits 1.
  */
 // First of all: tracing (when OTEL_* asks for it) must be on before the servers' modules load.
 import './tracing.js'
@@ -22,6 +26,7 @@ import { gatewayNodeFlags, runClustered, stopOnSignals, workerCount } from '../g
 import { loadDevIssuer } from '../gateway/auth.js'
 import { checkSettings, type Part } from '../launch/checks.js'
 import { gatewayFromSettings, verifierFrom } from '../launch/gateway.js'
+import { lifecycleLogger, type Logger } from '../platform/log.js'
 import { readSettings, subgraphUrlVariable, type Settings } from '../platform/settings.js'
 import { readCommittedSupergraph, subgraphNamesIn } from '../platform/supergraphFile.js'
 
@@ -56,7 +61,7 @@ async function serveSubgraph(name: string, settings: Settings): Promise<{ app: F
   }
 }
 
-async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+async function serveGateway(settings: Settings, lines: Logger): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
   const identitySecret = requireSecret(settings, 'gateway')
   // The supergraph says which addresses the gateway needs; a variable naming no subgraph is a typo or a leftover.
   const supergraphSdl = readCommittedSupergraph()
@@ -64,7 +69,7 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
   const missing = names.filter((name) => !settings.subgraphUrls[name]).map(subgraphUrlVariable)
   if (missing.length > 0) throw new Error(`Set the subgraph addresses: ${missing.join(', ')}`)
   for (const name of Object.keys(settings.subgraphUrls).filter((n) => !names.includes(n))) {
-    console.warn(`${subgraphUrlVariable(name)} names no subgraph (expected one of ${names.join(', ')}); ignored`)
+    lines.warn(`${subgraphUrlVariable(name)} names no subgraph (expected one of ${names.join(', ')}); ignored`)
   }
   const subgraphUrls = Object.fromEntries(names.map((name) => [name, settings.subgraphUrls[name]!]))
   const issuer = settings.oidc ? null : await loadDevIssuer(settings.dataDir)
@@ -83,20 +88,20 @@ async function serveGateway(settings: Settings): Promise<{ app: FastifyInstance;
  * runs this first fails before any replica is replaced when a migration cannot
  * apply, and its replicas start without waiting on that lock.
  */
-async function migrate(settings: Settings): Promise<void> {
+async function migrate(settings: Settings, lines: Logger): Promise<void> {
   if (!settings.databaseUrl) throw new Error('serve -- migrate needs DATABASE_URL, the PostgreSQL server to migrate')
   const { openDb, migrateAll } = await subgraphModules()
   const db = await openDb({ databaseUrl: settings.databaseUrl, poolSize: 1 })
   try {
     await migrateAll(db)
-    console.log('migrations applied')
+    lines.info('migrations applied')
   } finally {
     await db.close()
   }
 }
 
 /** The in-process collect schedule, when one is configured. */
-async function maybeSchedule(part: string, settings: Settings): Promise<(() => Promise<void>) | null> {
+async function maybeSchedule(part: string, settings: Settings, lines: Logger): Promise<(() => Promise<void>) | null> {
   const cron = settings.collectSchedule
   const configFile = settings.collectorsConfig
   if (!cron) {
@@ -110,12 +115,19 @@ async function maybeSchedule(part: string, settings: Settings): Promise<(() => P
   const { startCollectSchedule } = await import('../collectors/schedule.js')
   const db = await openDb({ databaseUrl: settings.databaseUrl, poolSize: 2 })
   await migrateAll(db)
-  const schedule = startCollectSchedule({ db, configFile, cron, env: process.env, log: (line) => console.log(line) })
-  console.log(`collect all scheduled "${cron}" (UTC); next run ${schedule.nextRun()?.toISOString() ?? 'never'}`)
+  const schedule = startCollectSchedule({ db, configFile, cron, env: process.env, log: (line) => lines.info(line) })
+  lines.info(`collect all scheduled "${cron}" (UTC); next run ${schedule.nextRun()?.toISOString() ?? 'never'}`)
   return async () => {
     schedule.stop()
     await db.close()
   }
+}
+
+/** Stops a part, saying so as it starts finishing the requests in flight and once they have. */
+async function draining(lines: Logger, close: () => Promise<void>): Promise<void> {
+  lines.info('draining: no new requests; finishing those in flight')
+  await close()
+  lines.info('stopped')
 }
 
 async function main(): Promise<void> {
@@ -132,43 +144,45 @@ async function main(): Promise<void> {
     return
   }
   const settings = readSettings()
+  const lines = lifecycleLogger(`hd4res-${part}`, settings.logLevel)
   if (part === 'migrate') {
-    await migrate(settings)
+    await migrate(settings, lines)
     return
   }
   if (part === 'gateway') {
     // HD4RES_GATEWAY_WORKERS gateway processes behind one port; one by default.
     // An in-process collect schedule runs once, in the primary, not in every worker.
     const workers = workerCount(settings.performance.workers)
-    if (cluster.isPrimary) await maybeSchedule(part, settings)
+    if (cluster.isPrimary) await maybeSchedule(part, settings, lines)
     await runClustered({
       workers,
       nodeFlags: gatewayNodeFlags(settings),
-      log: (line) => console.log(line),
+      log: (line) => lines.info(line),
       shutdownTimeoutMs: settings.shutdownTimeoutMs,
       startWorker: async () => {
-        const served = await serveGateway(settings)
+        const served = await serveGateway(settings, lines)
         const address = await served.app.listen({ port: settings.port, host: settings.host })
         if (workers === 1 || cluster.worker?.id === 1)
-          console.log(`gateway listening on ${address}/graphql${workers > 1 ? ` (${workers} workers)` : ''}`)
-        return served
+          lines.info(`gateway listening on ${address}/graphql${workers > 1 ? ` (${workers} workers)` : ''}`)
+        return { close: () => draining(lines, served.close) }
       },
     })
     return
   }
-  const stopSchedule = await maybeSchedule(part, settings)
+  const stopSchedule = await maybeSchedule(part, settings, lines)
   const served = part === 'collector' ? null : await serveSubgraph(part, settings)
   if (served) {
     const address = await served.app.listen({ port: settings.port, host: settings.host })
-    console.log(`${part} listening on ${address}/graphql (through the gateway only)`)
+    lines.info(`${part} listening on ${address}/graphql (through the gateway only)`)
   }
   stopOnSignals(
-    async () => {
-      await stopSchedule?.()
-      await served?.close()
-    },
+    () =>
+      draining(lines, async () => {
+        await stopSchedule?.()
+        await served?.close()
+      }),
     settings.shutdownTimeoutMs,
-    (line) => console.log(line),
+    (line) => lines.info(line),
   )
 }
 

@@ -18,6 +18,7 @@
  */
 import { LRUCache } from 'lru-cache'
 import { GATEWAY_ROLE, gatewayIdentityHeader, IDENTITY_HEADER, type Identity } from '../platform/identity.js'
+import { requestIdHeaders } from '../platform/log.js'
 import { accessPath } from '../platform/routes.js'
 import type { TokenClaims } from './auth.js'
 import { membershipsUnavailable } from './errors.js'
@@ -75,7 +76,8 @@ async function fetchAccess(base: URL, secret: string, researcherId: string): Pro
   const header = gatewayIdentityHeader(secret)
   let response: Response
   try {
-    response = await fetch(url, { headers: { [IDENTITY_HEADER]: header }, signal: AbortSignal.timeout(5_000) })
+    // With the id of the request that asked first: participants' lines about the question name it.
+    response = await fetch(url, { headers: { [IDENTITY_HEADER]: header, ...requestIdHeaders() }, signal: AbortSignal.timeout(5_000) })
   } catch (error) {
     throw new ParticipantsUnavailable('no answer', { cause: error })
   }

@@ -21,6 +21,7 @@ import { errorReporting, formatGatewayError } from './graphqlErrors.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { GatewayContext, GatewayOptions } from './options.js'
 import { armor } from './protection.js'
+import { registeredQueriesOf } from './queryText.js'
 import { SubgraphDataSource, type subgraphCaller } from './subgraphClient.js'
 
 /** What the Apollo server is built with besides the options. */
@@ -66,6 +67,9 @@ export async function startApollo(
     introspection: options.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: true,
+    // Automatic persisted queries register their texts where the limits stage finds them again
+    // (queryText.ts): a request that sends a hash alone reaches Apollo with its text put back.
+    persistedQueries: { cache: registeredQueriesOf(options).cache },
     // A browser cannot send an Authorization header cross-site without a CORS
     // preflight, and every answer needs one: such requests are safe, GET included.
     csrfPrevention: { requestHeaders: ['authorization', 'x-apollo-operation-name', 'apollo-require-preflight'] },

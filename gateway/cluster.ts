@@ -8,9 +8,15 @@
  * the primary stops every worker gracefully. Each worker has a slot (0, 1, …)
  * that its replacement takes over: the audit spool file is named by it, so a
  * replacement ships what the worker before it left unshipped.
+ *
+ * /metrics answers for the whole cluster whichever worker the scrape reaches:
+ * that worker asks the primary, which gathers every ready worker's metrics
+ * and sums them (prom-client's aggregation: counters and histograms add up,
+ * so a scrape counts every worker's requests).
  */
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
+import { AggregatorRegistry, type Registry } from 'prom-client'
 
 /** HD4RES_GATEWAY_WORKERS: a number, or "auto" for one per core. */
 export function workerCount(setting: string | undefined): number {
@@ -69,6 +75,111 @@ export function gatewayWorkerSlot(): number {
   return Number.isInteger(slot) && slot >= 0 ? slot : cluster.worker!.id
 }
 
+/** The messages of the metrics' round trip: a worker asks the primary, the primary asks every worker for its own. */
+const METRICS = {
+  /** worker → primary: the cluster's metrics, please; answered with SUM. */
+  ask: 'hd4res:metrics-ask',
+  sum: 'hd4res:metrics-sum',
+  /** primary → each worker: yours, please; answered with OWN. */
+  collect: 'hd4res:metrics-collect',
+  own: 'hd4res:metrics-own',
+} as const
+
+interface MetricsMessage {
+  type?: string
+  id?: number
+  text?: string
+  error?: string
+  metrics?: object[][]
+}
+
+/** How long the primary waits for each worker's metrics, and a worker for the primary's sum. */
+const METRICS_WAIT_MS = 3000
+
+/**
+ * In a gateway worker: answers the primary's requests for this worker's
+ * metrics (these registries), and returns what /metrics serves, the whole
+ * cluster's sum from the primary. Null outside a cluster.
+ */
+export function clusterMetricsSource(registries: Registry[]): (() => Promise<string>) | null {
+  if (!cluster.isWorker || !process.send) return null
+  const waiting = new Map<number, { resolve: (text: string) => void; reject: (error: Error) => void }>()
+  let next = 0
+  process.on('message', (message: MetricsMessage) => {
+    if (message?.type === METRICS.collect) {
+      void Promise.all(registries.map((r) => r.getMetricsAsJSON())).then(
+        (metrics) => process.send!({ type: METRICS.own, id: message.id, metrics }),
+        (error: Error) => process.send!({ type: METRICS.own, id: message.id, error: error.message }),
+      )
+    } else if (message?.type === METRICS.sum) {
+      const asked = waiting.get(message.id!)
+      waiting.delete(message.id!)
+      if (message.error !== undefined) asked?.reject(new Error(message.error))
+      else asked?.resolve(message.text ?? '')
+    }
+  })
+  return () =>
+    new Promise<string>((resolve, reject) => {
+      const id = next++
+      const timer = setTimeout(() => {
+        waiting.delete(id)
+        reject(new Error(`the gateway's primary process gave no answer within ${METRICS_WAIT_MS} ms`))
+      }, METRICS_WAIT_MS)
+      const settle =
+        <T>(done: (value: T) => void) =>
+        (value: T) => {
+          clearTimeout(timer)
+          done(value)
+        }
+      waiting.set(id, { resolve: settle(resolve), reject: settle(reject) })
+      process.send!({ type: METRICS.ask, id })
+    })
+}
+
+/** The metrics of these workers, each its own, summed into one Prometheus text. */
+function sumOfWorkers(workers: Worker[], id: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const pending = new Set(workers)
+    const gathered: object[][] = []
+    const timer = setTimeout(
+      () => finish(new Error(`${pending.size} gateway worker(s) gave no metrics within ${METRICS_WAIT_MS} ms`)),
+      METRICS_WAIT_MS,
+    )
+    const listeners = new Map<Worker, (message: MetricsMessage) => void>()
+    function finish(error?: Error) {
+      clearTimeout(timer)
+      for (const [worker, listener] of listeners) worker.off('message', listener)
+      if (error) return reject(error)
+      AggregatorRegistry.aggregate(gathered).metrics().then(resolve, reject)
+    }
+    for (const worker of workers) {
+      const listener = (message: MetricsMessage) => {
+        if (message?.type !== METRICS.own || message.id !== id || !pending.delete(worker)) return
+        if (message.error !== undefined) return finish(new Error(message.error))
+        gathered.push(...(message.metrics ?? []))
+        if (pending.size === 0) finish()
+      }
+      listeners.set(worker, listener)
+      worker.on('message', listener)
+      worker.send({ type: METRICS.collect, id })
+    }
+    if (workers.length === 0) finish()
+  })
+}
+
+/** In the primary: answers each worker's request for the cluster's metrics with the sum over the ready workers. */
+function serveClusterMetrics(ready: Set<Worker>): void {
+  let next = 0
+  cluster.on('message', (asker, message: MetricsMessage) => {
+    if (message?.type !== METRICS.ask) return
+    const workers = [...ready].filter((w) => w.isConnected())
+    sumOfWorkers(workers, next++).then(
+      (text) => asker.isConnected() && asker.send({ type: METRICS.sum, id: message.id, text }),
+      (error: Error) => asker.isConnected() && asker.send({ type: METRICS.sum, id: message.id, error: error.message }),
+    )
+  })
+}
+
 export interface ClusterOptions {
   workers: number
   /** Node flags for the workers; when given, even a single worker runs in a process of its own (and is replaced if it dies). */
@@ -121,6 +232,9 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
   let lastRestart = 0
   /** Each worker's slot, by cluster worker id: a replacement is given the slot of the worker it replaces. */
   const slots = new Map<number, number>()
+  /** The workers that are serving: their metrics make up the cluster's. */
+  const ready = new Set<Worker>()
+  serveClusterMetrics(ready)
   const fork = (slot: number): Promise<Worker> =>
     new Promise((resolve, reject) => {
       const worker = cluster.fork({ [WORKER_SLOT_VARIABLE]: String(slot) })
@@ -130,6 +244,8 @@ export async function runClustered(options: ClusterOptions): Promise<void> {
       worker.on('message', (message: { ready?: boolean }) => {
         if (!message?.ready) return
         worker.off('exit', onExit)
+        ready.add(worker)
+        worker.once('exit', () => ready.delete(worker))
         resolve(worker)
       })
     })

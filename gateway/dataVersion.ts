@@ -12,6 +12,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request, type Dispatcher } from 'undici'
 import { gatewayIdentityHeader, IDENTITY_HEADER } from '../platform/identity.js'
+import { requestIdHeaders } from '../platform/log.js'
 import { HEARTBEAT_MS, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../platform/routes.js'
 
 const FIRST_RETRY_MS = 500
@@ -100,7 +101,8 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
 
   const read = async () => {
     const before = streamed
-    const response = await fetch(readUrl, { headers: headers(), signal: AbortSignal.timeout(2000) })
+    // A read is asked for by a request: participants' lines about it name that request.
+    const response = await fetch(readUrl, { headers: { ...headers(), ...requestIdHeaders() }, signal: AbortSignal.timeout(2000) })
     if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
     const version = String(((await response.json()) as { version: string | number }).version)
     if (streamed !== before) return known!.version

@@ -30,6 +30,9 @@ const KINDS = {
   // An answer over HD4RES_MAX_ANSWER_BYTES, not sent (cost.ts): the request asked for too much, as with the cost limit.
   ANSWER_TOO_LARGE: { status: 400 },
   OPERATION_NOT_IN_SAFELIST: { status: 403 },
+  // An operation named by an id or hash the gateway does not know: 200, as Apollo's automatic persisted
+  // queries answer it, so that Apollo Client's and urql's links send the text next.
+  PERSISTED_QUERY_NOT_FOUND: { status: 200 },
   AUDIT_UNAVAILABLE: { status: 503 },
   // A service every answer needs (the memberships) cannot answer, and what was last known of it is too old.
   SERVICE_UNAVAILABLE: { status: 503 },
@@ -111,6 +114,25 @@ export const notSafelisted = () =>
   new GatewayError(
     CODES.OPERATION_NOT_IN_SAFELIST,
     'This operation is not on the list of operations this deployment answers (HD4RES_SAFELIST_FILE)',
+  )
+/** Never stored by a cache on the way: the same hash is answered once the text has been sent. */
+const NOT_FOUND_HEADERS = { 'cache-control': 'private, no-cache, must-revalidate' }
+/** Worded as Apollo Server words it: Apollo's mobile clients know the miss by its message alone. */
+export const persistedQueryNotFound = () => new GatewayError(CODES.PERSISTED_QUERY_NOT_FOUND, 'PersistedQueryNotFound', NOT_FOUND_HEADERS)
+export const unknownDocumentId = (id: string, manifest: boolean) =>
+  new GatewayError(
+    CODES.PERSISTED_QUERY_NOT_FOUND,
+    manifest
+      ? `No operation has the id ${JSON.stringify(id.slice(0, 100))} in this deployment's persisted operations manifest (HD4RES_SAFELIST_FILE); send the operation's text, or add it to the manifest`
+      : `This deployment has no persisted operations manifest (HD4RES_SAFELIST_FILE), so the id ${JSON.stringify(id.slice(0, 100))} names nothing; send the operation's text`,
+    NOT_FOUND_HEADERS,
+  )
+export const persistedIdAndText = () =>
+  new GatewayError(CODES.BAD_REQUEST, 'Send an operation either by its documentId or by its query text, not both')
+export const textNotOfHash = () =>
+  new GatewayError(
+    CODES.BAD_REQUEST,
+    'The query text is not the persisted operation its hash names (extensions.persistedQuery.sha256Hash); send the hash alone, or the text alone',
   )
 export const internalError = (requestId: string) =>
   new GatewayError(CODES.INTERNAL_SERVER_ERROR, `Internal server error (request ${requestId})`)

@@ -5,6 +5,8 @@
  * answers by the operation it resolved and the worst error it carries;
  * answers from the response cache as `ok`; requests refused before Apollo
  * (sign-in, rate, batch and token limits, safelist, body) by their code.
+ * Each subgraph's state (hd4res_subgraph_up) is the readiness check's, in
+ * stages/health.ts, as the audit trail's own metrics are in audit.ts.
  */
 import type { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server'
 import type { FastifyInstance, FastifyRequest } from 'fastify'

@@ -5,11 +5,11 @@
  */
 import type { Logger } from 'pino'
 import type { Identity } from '../platform/identity.js'
-import type { GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings } from '../platform/settings.js'
+import type { CorsSettings, GatewayLimits, GatewayPerformanceSettings, ResponseCacheSettings } from '../platform/settings.js'
 import type { AuditOptions, RequestAudit } from './audit.js'
 import type { Verifier } from './auth.js'
 import type { OperationRecord } from './metrics.js'
-import type { Safelist } from './safelist.js'
+import type { PersistedOperations } from './persisted.js'
 import type { SubgraphCallContext } from './subgraphClient.js'
 
 /** Per request: who asks, and what every subgraph call of the request carries (SubgraphCallContext). */
@@ -34,8 +34,8 @@ export interface GatewayOptions {
   production: boolean
   graphiql?: { enabled: boolean; token?: string }
   introspection: boolean
-  /** When given, only these operations are answered. */
-  safelist?: Safelist
+  /** The manifest's operations (HD4RES_SAFELIST_FILE): in safelist mode, only these are answered. */
+  persistedOperations?: PersistedOperations
   responseCache?: ResponseCacheSettings
   /** The bearer token /metrics asks for (HD4RES_METRICS_TOKEN). */
   metricsToken?: string
@@ -43,4 +43,8 @@ export interface GatewayOptions {
   performance?: GatewayPerformanceSettings
   /** The audit trail's spool and shipping; no audit records when absent (HD4RES_AUDIT=off, for the benchmark only). */
   audit?: AuditOptions
+  /** The proxies whose X-Forwarded-For is believed (HD4RES_TRUSTED_PROXIES); none when absent: the socket's address. */
+  trustedProxies?: readonly string[]
+  /** The origins whose pages may call the API from a browser (HD4RES_CORS_ORIGINS); no CORS when absent or empty. */
+  cors?: CorsSettings
 }

@@ -16,7 +16,9 @@ import { subgraphNamesIn } from '../platform/supergraphFile.js'
 import { assemble } from './assemble.js'
 import type { GatewayContext, GatewayOptions } from './options.js'
 import { access } from './stages/access.js'
+import { accessLog } from './stages/accessLog.js'
 import { audit } from './stages/audit.js'
+import { cors } from './stages/cors.js'
 import { httpErrors } from './stages/errors.js'
 import { graphiql } from './stages/graphiql.js'
 import { apollo, graphqlRoute } from './stages/graphql.js'
@@ -60,7 +62,18 @@ const GRAPHQL_ROUTE: readonly Stage[] = [
   apollo,
 ]
 
-const ROUTE: readonly Stage[] = [requestId, httpErrors, health, metricsRoute, graphiql, graphqlRoute(GRAPHQL_ROUTE)]
+const ROUTE: readonly Stage[] = [
+  // First: its onRequest hook enters the request, so every later line names it; its access line as the answer leaves.
+  accessLog,
+  requestId,
+  httpErrors,
+  // Its onRequest hooks come before the GraphQL route's: a preflight is answered before any of them.
+  cors,
+  health,
+  metricsRoute,
+  graphiql,
+  graphqlRoute(GRAPHQL_ROUTE),
+]
 
 export interface RunningGateway {
   app: FastifyInstance
@@ -72,7 +85,13 @@ export interface RunningGateway {
 export async function createGateway(options: GatewayOptions): Promise<RunningGateway> {
   const missing = subgraphNamesIn(options.supergraphSdl).filter((n) => !options.subgraphUrls[n])
   if (missing.length > 0) throw new Error(`No address configured for subgraph(s) ${missing.join(', ')}`)
-  const app = Fastify({ logger: false, bodyLimit: options.limits.maxBodyBytes, genReqId: requestIdOf })
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.limits.maxBodyBytes,
+    genReqId: requestIdOf,
+    // request.ip, which the address rate limit and the audit record take: X-Forwarded-For through trusted hops only.
+    trustProxy: options.trustedProxies?.length ? [...options.trustedProxies] : false,
+  })
   const context = await assemble(app, options)
   try {
     await registerStages(app, ROUTE, context)

@@ -5,17 +5,28 @@
  * it through here. It loads no subgraph code, so neither does a production
  * gateway process.
  */
-import { pino } from 'pino'
+import cluster from 'node:cluster'
 import { oidcVerifier, type DevIssuer, type Verifier } from '../gateway/auth.js'
 import { gatewayWorkerSlot } from '../gateway/cluster.js'
-import { loadSafelist } from '../gateway/safelist.js'
+import { loadPersistedOperations } from '../gateway/persisted.js'
 import { createGateway, type GatewayOptions } from '../gateway/server.js'
+import { createLogger } from '../platform/log.js'
 import { auditSpoolDir, type Settings } from '../platform/settings.js'
 
 /** The options that come straight from the settings. */
 export function gatewayOptionsFrom(settings: Settings): Pick<
   GatewayOptions,
-  'limits' | 'logger' | 'production' | 'introspection' | 'safelist' | 'responseCache' | 'metricsToken' | 'performance' | 'audit'
+  | 'limits'
+  | 'logger'
+  | 'production'
+  | 'introspection'
+  | 'persistedOperations'
+  | 'responseCache'
+  | 'metricsToken'
+  | 'performance'
+  | 'audit'
+  | 'trustedProxies'
+  | 'cors'
 > & {
   graphiqlEnabled: boolean
 } {
@@ -33,10 +44,17 @@ export function gatewayOptionsFrom(settings: Settings): Pick<
     performance: settings.performance,
     responseCache: settings.responseCache,
     limits: settings.limits,
-    logger: pino({ name: 'hd4res-gateway', level: settings.logLevel }),
+    trustedProxies: settings.trustedProxies,
+    cors: settings.cors,
+    // A worker's lines say which worker wrote them (its slot, as its audit spool's name).
+    logger: createLogger({
+      name: 'hd4res-gateway',
+      level: settings.logLevel,
+      bindings: cluster.isWorker ? { worker: gatewayWorkerSlot() } : undefined,
+    }),
     production: settings.production,
     introspection: settings.introspection,
-    safelist: settings.safelistFile ? loadSafelist(settings.safelistFile) : undefined,
+    persistedOperations: settings.safelistFile ? loadPersistedOperations(settings.safelistFile, settings.persistedOperations) : undefined,
     graphiqlEnabled: settings.graphiql,
   }
 }

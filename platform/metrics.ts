@@ -223,8 +223,18 @@ export const METRICS_TOKEN_SETTING = 'HD4RES_METRICS_TOKEN'
 
 const digest = (text: string) => createHash('sha256').update(text).digest()
 
-/** Serves the registries (and the process's metrics) on GET /metrics, behind the scrape token if one is set. */
-export function registerMetricsRoute(app: FastifyInstance, registry: Registry, access: MetricsAccess): void {
+/**
+ * Serves the registries (and the process's metrics) on GET /metrics, behind
+ * the scrape token if one is set; or, with `collect`, what it gathers (the sum
+ * over a gateway's workers), behind the same token. A gathering that fails
+ * answers 503, so that the scrape is seen to fail rather than to count less.
+ */
+export function registerMetricsRoute(
+  app: FastifyInstance,
+  registry: Registry,
+  access: MetricsAccess,
+  collect?: () => Promise<string>,
+): void {
   const expected = access.token ? digest(`Bearer ${access.token}`) : null
   const registries = [processRegistry(), registry]
   app.get(METRICS_PATH, async (request, reply) => {
@@ -240,6 +250,15 @@ export function registerMetricsRoute(app: FastifyInstance, registry: Registry, a
       return reply
         .code(403)
         .send({ error: `Metrics are off in production until ${METRICS_TOKEN_SETTING} is set; scrape with that bearer token` })
+    }
+    if (collect) {
+      let gathered: string
+      try {
+        gathered = await collect()
+      } catch (error) {
+        return reply.code(503).send({ error: `The metrics could not be gathered: ${(error as Error).message}; scrape again` })
+      }
+      return reply.type(registry.contentType).send(gathered)
     }
     const texts = await Promise.all(registries.map((r) => r.metrics()))
     return reply.type(registry.contentType).send(texts.join('\n'))

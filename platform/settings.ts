@@ -2,6 +2,7 @@
  * The gateway's and launcher's settings: read once from the environment,
  * validated, and passed down. Nothing below reads process.env.
  */
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 import { AUDIT_RETENTION_DAYS_DEFAULT } from './auditRecord.js'
@@ -36,6 +37,55 @@ export interface SubgraphSettings {
 }
 
 const optionalText = z.string().trim().min(1).optional()
+
+/** A comma-separated setting as its entries, blanks dropped. */
+const commaList = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+
+/** Why an entry of HD4RES_TRUSTED_PROXIES is not an address or a CIDR range (IPv4 or IPv6), or undefined when it is one. */
+export function trustedProxyProblem(entry: string): string | undefined {
+  const [address = '', prefix, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return `"${entry}" is not an IP address or a CIDR range (e.g. 10.0.0.0/8, fd00::/8)`
+  const bits = family === 4 ? 32 : 128
+  if (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= bits)) {
+    return `"${entry}" has a prefix length that is not a whole number from 1 to ${bits}`
+  }
+  // Trusting every hop would take the client's address from the left end of X-Forwarded-For, which the client writes.
+  if (prefix !== undefined && Number(prefix) === 0) return `"${entry}" trusts every address: name the proxies' own addresses or ranges`
+  return undefined
+}
+
+/** Why an entry of HD4RES_CORS_ORIGINS is not an exact origin as a browser sends it, or undefined when it is one. */
+export function corsOriginProblem(entry: string): string | undefined {
+  if (entry.includes('*')) return `"${entry}": no wildcards, name each origin exactly (e.g. https://app.example.org)`
+  let url: URL
+  try {
+    url = new URL(entry)
+  } catch {
+    return `"${entry}" is not an origin: a scheme, a host and an optional port, e.g. https://app.example.org:8443`
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${entry}" is not an http or https origin`
+  // A browser's Origin header is the serialised origin: lower case, no default port, no path or trailing slash.
+  if (url.origin !== entry) return `"${entry}" is not an origin as a browser sends it: write ${url.origin} (no path, no default port)`
+  return undefined
+}
+
+/** A list setting whose every entry must pass `problem`; each bad entry is named. */
+const checkedList = (problem: (entry: string) => string | undefined) =>
+  z
+    .string()
+    .optional()
+    .transform(commaList)
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const message = problem(entry)
+        if (message) ctx.addIssue({ code: 'custom', message })
+      }
+    })
 
 /**
  * The deepest HD4RES_MAX_INPUT_DEPTH may allow: whatever passes the gateway's
@@ -98,13 +148,25 @@ const envSchema = z.object({
   /** Operations per minute (a batch counts each of its own), per researcher and per client address. */
   HD4RES_RATE_PER_RESEARCHER: z.coerce.number().int().min(1).default(600),
   HD4RES_RATE_PER_ADDRESS: z.coerce.number().int().min(1).default(1200),
+  /**
+   * The proxies in front of the gateway (addresses or CIDR ranges): a client's
+   * address is read from X-Forwarded-For through these hops only. None by
+   * default: the socket's address, and X-Forwarded-For is ignored.
+   */
+  HD4RES_TRUSTED_PROXIES: checkedList(trustedProxyProblem),
+  /** The exact origins whose pages may call the API from a browser (CORS); none by default. */
+  HD4RES_CORS_ORIGINS: checkedList(corsOriginProblem),
+  /** How long a browser may keep a CORS preflight's answer, in seconds. */
+  HD4RES_CORS_MAX_AGE: z.coerce.number().int().min(0).max(86_400).default(600),
   /** How long a client may take to send a request's headers, its whole request, and how long a kept-alive connection may idle. */
   HD4RES_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
   HD4RES_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   HD4RES_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   HD4RES_SUBGRAPH_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
-  /** A JSON file of allowed operations; when set, nothing else is answered. */
+  /** A JSON manifest of persisted operations (Apollo's, or the client preset's persisted-documents.json); gateway/persisted.ts. */
   HD4RES_SAFELIST_FILE: optionalText,
+  /** With a manifest: answer only its operations (safelist), or any text too, the manifest naming documents by id (allow). */
+  HD4RES_PERSISTED_OPERATIONS: z.enum(['safelist', 'allow']).default('safelist'),
   HD4RES_BACKUP_DIR: optionalText,
   /** Whole-response cache: on by default, in Redis when REDIS_URL is set. */
   HD4RES_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
@@ -239,6 +301,13 @@ export interface GatewayPerformanceSettings {
   queryPlanCacheMb: number
 }
 
+export interface CorsSettings {
+  /** Exact origins (scheme, host, port) whose pages may call the API with credentials. */
+  origins: string[]
+  /** How long a browser keeps a preflight's answer. */
+  maxAgeSeconds: number
+}
+
 export interface AuditSettings {
   enabled: boolean
   /** Days the participants subgraph keeps audit records. */
@@ -273,7 +342,13 @@ export interface Settings {
   introspection: boolean
   graphiql: boolean
   limits: GatewayLimits
+  /** HD4RES_TRUSTED_PROXIES: addresses and CIDR ranges; empty when the gateway faces its clients. */
+  trustedProxies: string[]
+  /** HD4RES_CORS_ORIGINS and HD4RES_CORS_MAX_AGE; no origins: no CORS. */
+  cors: CorsSettings
   safelistFile?: string
+  /** HD4RES_PERSISTED_OPERATIONS: what the manifest of HD4RES_SAFELIST_FILE is. */
+  persistedOperations: 'safelist' | 'allow'
   responseCache: ResponseCacheSettings
   /** Each subgraph's answers within one version of the store (0 MB: off). */
   subgraphCache: { maxMegabytes: number; ttlSeconds: number; versionTrustMs: number }
@@ -356,7 +431,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       requestTimeoutMs: e.HD4RES_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: e.HD4RES_KEEP_ALIVE_TIMEOUT_MS,
     },
+    trustedProxies: e.HD4RES_TRUSTED_PROXIES,
+    cors: { origins: e.HD4RES_CORS_ORIGINS, maxAgeSeconds: e.HD4RES_CORS_MAX_AGE },
     safelistFile: e.HD4RES_SAFELIST_FILE,
+    persistedOperations: e.HD4RES_PERSISTED_OPERATIONS,
     responseCache: {
       enabled: e.HD4RES_RESPONSE_CACHE === 'on',
       maxMegabytes: e.HD4RES_RESPONSE_CACHE_MB,

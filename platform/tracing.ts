@@ -7,20 +7,28 @@
  * OTEL_PROPAGATORS…) is read by the SDK itself. Traces only: the metrics are
  * Prometheus's (/metrics) and the logs pino's.
  *
- * Incoming HTTP requests (node:http, under fastify) and outgoing fetches
- * (undici, Node's fetch) are instrumented, and @apollo/gateway adds its own
- * spans (gateway.request, gateway.validate, gateway.plan, gateway.execute,
- * gateway.fetch, gateway.postprocessing). Each subgraph fetch carries a W3C
- * traceparent header, so a subgraph's server span joins the gateway's trace.
+ * Incoming HTTP requests (node:http, under fastify), outgoing fetches
+ * (undici, Node's fetch) and the PostgreSQL driver's statements (pg) are
+ * instrumented, and @apollo/gateway adds its own spans (gateway.request,
+ * gateway.validate, gateway.plan, gateway.execute, gateway.fetch,
+ * gateway.postprocessing). Each subgraph fetch carries a W3C traceparent
+ * header, so a subgraph's server span joins the gateway's trace, and its SQL
+ * statements hang under it. A statement's span keeps its text (with $1
+ * placeholders), never its parameters, which may be about people; a GET's
+ * document and variables are redacted from the server span's url.query.
+ * PGlite, the embedded store, runs in-process without the driver: no SQL
+ * spans there.
  *
  * Must start before the servers' modules load (node:http is instrumented as
  * it is required): the entry points import bin/tracing.ts first.
  */
 import type { IncomingMessage } from 'node:http'
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { NodeSDK } from '@opentelemetry/sdk-node'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { createLogger } from './log.js'
 
 /** Probes and scrapes, polled every few seconds: no trace of them. */
 const UNTRACED_PATHS = new Set(['/healthz', '/readyz', '/metrics'])
@@ -69,9 +77,17 @@ export function startTracing(options: TracingOptions = {}): Tracing | null {
         ignoreIncomingRequestHook: (request: IncomingMessage) => UNTRACED_PATHS.has((request.url ?? '').split('?', 1)[0]!),
         // Outgoing calls are fetches (undici, below); node:http clients add nothing but noise.
         disableOutgoingRequestInstrumentation: true,
+        // A GraphQL GET carries its document and variables in the address: the span keeps them out of url.query.
+        redactedQueryParamsServer: ['query', 'variables', 'extensions'],
       }),
       new UndiciInstrumentation({
         ignoreRequestHook: (request) => UNTRACED_PATHS.has(request.path.split('?', 1)[0]!),
+      }),
+      new PgInstrumentation({
+        // Parameters stay out of the spans: they are researchers' ids, project ids, days.
+        enhancedDatabaseReporting: false,
+        // Statements outside a request (migrations, the collectors' imports) start no trace of their own.
+        requireParentSpan: true,
       }),
     ],
   })
@@ -80,7 +96,7 @@ export function startTracing(options: TracingOptions = {}): Tracing | null {
   return {
     shutdown: () =>
       (stopping ??= sdk.shutdown().catch((error: unknown) => {
-        console.error(`Tracing did not shut down cleanly: ${(error as Error).message}`)
+        createLogger({ name: options.serviceName ?? 'hd4res' }).warn(`Tracing did not shut down cleanly: ${(error as Error).message}`)
       })),
   }
 }

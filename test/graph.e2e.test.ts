@@ -220,7 +220,10 @@ describe.each(ENGINES)('the researcher graph on %s, default registry', (engine) 
     const response = await fetch(`${t.graph.url}/healthz`)
     expect(response.status).toBe(200)
     expect(await response.json()).toEqual({ status: 'ok' })
-    expect(await (await fetch(`${t.graph.url}/readyz`)).json()).toEqual({ status: 'ready' })
+    expect(await (await fetch(`${t.graph.url}/readyz`)).json()).toEqual({
+      status: 'ready',
+      subgraphs: Object.fromEntries(Object.keys(t.graph.subgraphUrls).map((name) => [name, 'up'])),
+    })
     for (const [name, url] of Object.entries(t.graph.subgraphUrls)) {
       const ready = await fetch(new URL('/readyz', url))
       expect(ready.status).toBe(200)

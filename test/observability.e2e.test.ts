@@ -4,7 +4,9 @@
  * counts the response cache's hits; each subgraph's /metrics counts its own
  * requests; participants' /metrics reports the import log; all of them answer
  * only the scrape token. One traced request yields the gateway's spans and a
- * subgraph's server span in the same trace.
+ * subgraph's server span in the same trace, and on PostgreSQL each subgraph
+ * statement's span beneath that subgraph's server span, without its
+ * parameters.
  */
 import { writeFileSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -330,5 +332,56 @@ describe('observability', () => {
     const gatewayServer = inTrace.find((s) => isServer(s, t.graph.url))
     expect(request!.parentSpanContext?.spanId).toBe(gatewayServer?.spanContext().spanId)
     expect(subgraphServer!.spanContext().traceId).toBe(gatewayServer!.spanContext().traceId)
+  })
+
+  it('hangs each SQL statement on PostgreSQL under the span of the subgraph that ran it, in the request’s trace, without its parameters', async () => {
+    // PGlite runs in-process without the pg driver: its statements leave no span. PostgreSQL's do.
+    const onPostgres = Boolean(process.env.DATABASE_URL)
+    const { startTestGraph } = await import('./helpers/graph.js')
+    const { loadPublicationRegistry } = await import('../subgraphs/kit/catalogue/publications.js')
+    const graph = onPostgres ? await startTestGraph({ engine: 'postgres', registry: loadPublicationRegistry({ available: 'ALL' }) }) : t
+    try {
+      spans.reset()
+      const res = await graph.query('query ObsSql { projects { id code studyRecordCounts(date: "2026-11-21") { __typename } } }')
+      expect(res.body.errors).toBeUndefined()
+      for (let i = 0; i < 50 && !spans.getFinishedSpans().some((s) => s.name === 'gateway.request'); i++)
+        await new Promise((r) => setTimeout(r, 20))
+      const finished = spans.getFinishedSpans()
+      const traceId = finished.find((s) => s.name === 'gateway.request')!.spanContext().traceId
+      const byId = new Map(finished.map((s) => [s.spanContext().spanId, s]))
+      const sql = finished.filter((s) => s.attributes['db.system.name'] === 'postgresql')
+      if (!onPostgres) {
+        expect(sql).toEqual([])
+        return
+      }
+      // Work of its own (the audit's shipping, say) has its own traces; no statement starts one.
+      for (const span of sql) expect(span.parentSpanContext?.spanId).toMatch(/^[0-9a-f]{16}$/)
+      const statements = sql.filter((s) => s.name.startsWith('pg.query') && s.spanContext().traceId === traceId)
+      expect(statements.length).toBeGreaterThan(0)
+      /** The server span a span hangs under: the subgraph's HTTP span that ran the statement. */
+      const serverOf = (span: ReadableSpan): ReadableSpan | undefined => {
+        let at: ReadableSpan | undefined = span
+        while (at && at.kind !== SpanKind.SERVER) at = byId.get(at.parentSpanContext?.spanId ?? '')
+        return at
+      }
+      const ports = new Set<number>()
+      for (const statement of statements) {
+        expect(statement.kind).toBe(SpanKind.CLIENT)
+        const server = serverOf(statement)
+        expect(server, `${statement.name} hangs under a server span`).toBeDefined()
+        ports.add(server!.attributes['server.port'] as number)
+        // The text, with placeholders; never the values (a researcher's id, the day asked for).
+        expect(statement.attributes['db.query.text']).toEqual(expect.any(String))
+        expect(Object.keys(statement.attributes).filter((k) => /values|parameter/.test(k))).toEqual([])
+        expect(JSON.stringify(statement.attributes)).not.toContain('researcher-0001')
+      }
+      // The statements of both subgraphs asked (participants: the memberships and projects; records: the counts).
+      const portOf = (url: string) => Number(new URL(url).port)
+      expect(ports).toContain(portOf(graph.graph.subgraphUrls.participants!))
+      expect(ports).toContain(portOf(graph.graph.subgraphUrls.records!))
+      expect(ports).not.toContain(portOf(graph.graph.url))
+    } finally {
+      if (graph !== t) await graph.close()
+    }
   })
 })

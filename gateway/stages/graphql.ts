@@ -28,6 +28,7 @@ async function contextOf(request: FastifyRequest): Promise<GatewayContext> {
 export const apollo: Stage = {
   name: 'apollo',
   async register(app, context) {
-    await app.register(fastifyApollo(context.apollo), { path: '/graphql', context: contextOf })
+    // GET and POST only: a CORS preflight (OPTIONS) is answered before the route (cors.ts), never audited or counted as a request.
+    await app.register(fastifyApollo(context.apollo), { path: '/graphql', method: ['GET', 'POST'], context: contextOf })
   },
 }

@@ -2,16 +2,20 @@
  * The metrics' two places on the route: /metrics, for Prometheus, and the
  * counting of every answer of the GraphQL route, refusals and answers from the
  * response cache included (its onSend hook is the route's first, so a refusal
- * is counted by the code it leaves with).
+ * is counted by the code it leaves with). In a cluster, /metrics answers with
+ * the sum over every worker, from whichever worker the scrape reaches
+ * (cluster.ts).
  */
-import { registerMetricsRoute } from '../../platform/metrics.js'
+import { processRegistry, registerMetricsRoute } from '../../platform/metrics.js'
+import { clusterMetricsSource } from '../cluster.js'
 import { CACHE_HEADER } from '../responseCache.js'
 import type { Stage } from './stage.js'
 
 export const metricsRoute: Stage = {
   name: 'metrics route',
   register(app, { metrics, options }) {
-    registerMetricsRoute(app, metrics.registry, { token: options.metricsToken, production: options.production })
+    const collect = clusterMetricsSource([processRegistry(), metrics.registry])
+    registerMetricsRoute(app, metrics.registry, { token: options.metricsToken, production: options.production }, collect ?? undefined)
   },
 }
 

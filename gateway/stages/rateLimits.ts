@@ -3,6 +3,16 @@
  * client address as the request arrives, before any work; per researcher
  * once sign-in has verified who it is. Past either, 429 with Retry-After.
  *
+ * The per-researcher limit is the one that holds: a token names who asks,
+ * wherever the request comes from. The address limit is a coarse guard in
+ * front of sign-in, against floods that carry no valid token. Its address is
+ * request.ip: the socket's, or, behind the proxies HD4RES_TRUSTED_PROXIES
+ * names, the first address in X-Forwarded-For that is not one of them, read
+ * from the right (fastify's trustProxy, in server.ts). A client cannot give
+ * itself a fresh allowance by writing that header: hops it added itself lie
+ * to the left of the first untrusted one, and without trusted proxies the
+ * header is ignored.
+ *
  * The limits count operations, not HTTP requests: a batch of ten costs ten,
  * or batching would multiply every limit by HD4RES_MAX_BATCH. The address is
  * charged one as the request arrives (its body unread, a flood is turned

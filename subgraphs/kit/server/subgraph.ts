@@ -20,7 +20,7 @@ import type { PublicationRegistry } from '../catalogue/publications.js'
 import { READS_EXTENSION, startReadLog, type ReadLog } from '../../../platform/reads.js'
 import type { SubgraphSettings } from '../../../platform/settings.js'
 import { registerResultCache } from './resultCache.js'
-import { receivedRequestId, subgraphLogger, type Logger } from './log.js'
+import { logRequests, receivedRequestId, subgraphLogger, type Logger } from './log.js'
 import { guardStore, isStoreUnavailable } from './storeOutage.js'
 import { graphqlPathSegments } from '../graphql/errorPaths.js'
 import type { DestinationStream } from 'pino'
@@ -133,6 +133,8 @@ export async function createSubgraphServer<L>(
   const { schema, resolvers } = built ?? (await definition.buildSchema())
   const log = subgraphLogger(definition.name, deps.settings.logLevel, deps.logDestination)
   const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, genReqId: (request) => receivedRequestId(request.headers) })
+  // First of the hooks: every line of a request, the others' included, names it; and one access line each.
+  logRequests(app, log)
 
   app.get('/healthz', async () => ({ status: 'ok', subgraph: definition.name }))
   // Ready when the store answers: a load balancer sends no traffic before.
