@@ -8,6 +8,7 @@ import 'reflect-metadata'
 import { SettingsProblem } from '../launch/checks.js'
 import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../launch/embedded.js'
 import { readSettings, type Settings } from '../platform/settings.js'
+import { runLastSteps } from '../platform/lastSteps.js'
 
 /** A start that cannot go on says why in a line or a list, and exits 1; the stack only when the log level asks for it. */
 function refuse(error: unknown): never {
@@ -56,6 +57,7 @@ const stop = async (signal: string) => {
   stopping = true
   console.log(`\n${signal}: stopping…`)
   await graph.close()
+  await runLastSteps()
   process.exit(0)
 }
 process.on('SIGINT', () => void stop('SIGINT'))

@@ -6,6 +6,7 @@
  * "hd4res-<part>" for `serve -- <part>`, unless OTEL_SERVICE_NAME names it.
  */
 import path from 'node:path'
+import { addLastStep } from '../platform/lastSteps.js'
 import { startTracing } from '../platform/tracing.js'
 
 const script = process.argv[1] ?? ''
@@ -15,14 +16,13 @@ export const tracing = startTracing({ serviceName: part ? `hd4res-${part}` : 'hd
 
 if (tracing) {
   const flush = () => void tracing.shutdown()
-  // The entry points close their servers on these signals, then exit; the spans leave meanwhile.
+  // A served part drains on these signals, then sends its last spans (platform/lastSteps.ts) and exits.
+  addLastStep(() => tracing.shutdown())
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      // Alone (a one-shot command), this listener must still end the process as the signal would.
-      const alone = process.listenerCount(signal) === 0
-      void tracing.shutdown().finally(() => {
-        if (alone) process.exit(signal === 'SIGINT' ? 130 : 143)
-      })
+      // Alone (a one-shot command), this listener must end the process as the signal would, once the spans are out.
+      if (process.listenerCount(signal) > 0) return
+      void tracing.shutdown().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143))
     })
   }
   process.once('beforeExit', flush)

@@ -14,6 +14,7 @@
  * and sums them (prom-client's aggregation: counters and histograms add up,
  * so a scrape counts every worker's requests).
  */
+import { runLastSteps } from '../platform/lastSteps.js'
 import cluster, { type Worker } from 'node:cluster'
 import { availableParallelism } from 'node:os'
 import { AggregatorRegistry, type Registry } from 'prom-client'
@@ -205,8 +206,9 @@ export function stopOnSignals(close: () => Promise<void>, deadlineMs: number, lo
       process.exit(1)
     }, deadlineMs)
     deadline.unref()
+    // The last spans leave once the in-flight requests that made them are done, within the same deadline.
     close().then(
-      () => process.exit(0),
+      () => runLastSteps().then(() => process.exit(0)),
       (error: Error) => {
         log(`${signal}: stopping failed: ${error.message}`)
         process.exit(1)

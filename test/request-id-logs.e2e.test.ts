@@ -11,12 +11,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { createServer, type Server } from 'node:http'
+import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { otlpReceiver, type ReceivedSpan } from './helpers/otlp.js'
 import { migrateAll } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/store/db.js'
 
@@ -24,28 +25,6 @@ const root = path.resolve(import.meta.dirname, '..')
 const QUERY = 'query RecordCounts { projects { id studyRecordCounts { __typename } } }'
 
 type LogLine = Record<string, unknown> & { name?: string; requestId?: string; level?: number; traceId?: string; spanId?: string }
-
-/** A span as OTLP's JSON encoding sends it (ids in hexadecimal). */
-interface ReceivedSpan {
-  traceId: string
-  spanId: string
-  parentSpanId?: string
-  name: string
-  kind: number
-}
-
-/** An OTLP/HTTP receiver that keeps every span it is sent. */
-function otlpReceiver(spans: ReceivedSpan[]): Server {
-  return createServer((request, response) => {
-    let body = ''
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()))
-    request.on('end', () => {
-      const sent = JSON.parse(body) as { resourceSpans?: { scopeSpans?: { spans?: ReceivedSpan[] }[] }[] }
-      for (const resource of sent.resourceSpans ?? []) for (const scope of resource.scopeSpans ?? []) spans.push(...(scope.spans ?? []))
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}')
-    })
-  })
-}
 
 describe("a request's log lines in the gateway and in a subgraph", () => {
   let dataDir: string
