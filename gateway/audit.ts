@@ -314,8 +314,21 @@ export interface AuditTrail {
   instrumentGraphQLRoute(scope: FastifyInstance, cacheHeader: string): void
   /** Ships what is spooled; true when the store has it all. */
   flush(): Promise<boolean>
+  /**
+   * False while this replica cannot write records (the spool not open, or a
+   * write failed within the last `AUDIT_RETRY_MS` and none has succeeded
+   * since): its answers would all be withheld, so it is not ready.
+   */
+  writing(): boolean
   close(): Promise<void>
 }
+
+/**
+ * How long a replica whose spool refused a write stays unready before it
+ * tries again: it takes no requests meanwhile, so only a later request can
+ * tell whether the spool writes again (a disk given room, say).
+ */
+export const AUDIT_RETRY_MS = 5000
 
 // One listener for every request: what it needs arrives with each call.
 const noteOperations: GraphQLRequestListener<{ audit?: RequestAudit }> = {
@@ -371,6 +384,8 @@ function withholder(failures: Counter, logger: Logger, cacheHeader: string) {
 interface WriterOptions {
   spool: () => AuditSpool | null
   withhold: (answer: WaitingAnswer, error: unknown) => void
+  /** Hears whether each write succeeded. */
+  wrote: (ok: boolean) => void
   /** Writes a record to the log too (HD4RES_AUDIT_LOG). */
   log?: (record: AuditRecord) => void
 }
@@ -380,7 +395,7 @@ interface WriterOptions {
  * records to the spool, and leave once it has returned; if it fails, each of
  * them is withheld.
  */
-function recordWriter({ spool, withhold, log }: WriterOptions): (answer: WaitingAnswer) => void {
+function recordWriter({ spool, withhold, wrote, log }: WriterOptions): (answer: WaitingAnswer) => void {
   /** Answers whose records are not written yet, with those records' lines: written together, then sent. */
   let waiting: WaitingAnswer[] = []
   let lines = ''
@@ -394,9 +409,11 @@ function recordWriter({ spool, withhold, log }: WriterOptions): (answer: Waiting
       if (!open) throw new Error('the audit spool is not open')
       open.append(text)
     } catch (error) {
+      wrote(false)
       for (const answer of answers) withhold(answer, error)
       return
     }
+    wrote(true)
     for (const { records, payload, done } of answers) {
       if (log) for (const record of records) log(record)
       done(null, payload)
@@ -415,6 +432,8 @@ export function createAuditTrail(
   const { logger } = options
   let spool: AuditSpool | null = null
   const failures = auditMetrics(options.registry, () => spool)
+  /** When the last write failed, while none has succeeded since. */
+  let failingSince: number | null = null
 
   return {
     plugin: { requestDidStart: async () => noteOperations },
@@ -433,6 +452,7 @@ export function createAuditTrail(
       const write = recordWriter({
         spool: () => spool,
         withhold: withholder(failures, logger, cacheHeader),
+        wrote: (ok) => (failingSince = ok ? null : performance.now()),
         log: options.logLines ? (record) => logger.info({ audit: record }, 'audit') : undefined,
       })
       // Before every preHandler, whichever stage added it: each may note what it learns (claims, cached reads).
@@ -446,6 +466,7 @@ export function createAuditTrail(
     },
 
     flush: async () => (spool ? spool.flush() : true),
+    writing: () => spool !== null && (failingSince === null || performance.now() - failingSince >= AUDIT_RETRY_MS),
     close: async () => {
       await spool?.close()
       spool = null

@@ -8,7 +8,9 @@
  * balancer would turn a partial answer with a named SUBGRAPH_UNAVAILABLE into
  * no answer at all. The same holds for the response cache's Redis, whose
  * outage is a cache miss. What is this replica's own is its Apollo server
- * with the supergraph loaded; while the gateway closes, fastify answers 503
+ * with the supergraph loaded, and its audit spool, without which every answer
+ * is withheld (audit.ts: a disk that is full is this replica's, and its
+ * load balancer should send the requests elsewhere); while the gateway closes, fastify answers 503
  * to every new request, /readyz included, and its listener takes no new
  * connections.
  *
@@ -75,7 +77,7 @@ function apolloServes(apollo: { assertStarted(expression: string): void }): bool
 
 export const health: Stage = {
   name: 'health',
-  register(app, { options, metrics, apollo }) {
+  register(app, { options, metrics, apollo, audit }) {
     const up = new Gauge({
       name: 'hd4res_subgraph_up',
       help: "Whether each subgraph answers its /readyz (1) or not (0), as the gateway's readiness check last found",
@@ -92,6 +94,7 @@ export const health: Stage = {
     app.get('/readyz', async (_request, reply) => {
       const subgraphs = await check()
       if (!apolloServes(apollo)) return reply.code(503).send({ status: 'not ready', subgraphs })
+      if (audit && !audit.writing()) return reply.code(503).send({ status: 'not ready', audit: 'failing', subgraphs })
       return { status: 'ready', subgraphs }
     })
   },
