@@ -104,7 +104,7 @@ describe('npm run collect', () => {
   it('says what is wrong with its own arguments', async () => {
     const bad = await cli('collect.ts', ['hd4devops-counts', '--folder', fixtures, '--day', '2026-02-30'])
     expect(bad.code).toBe(2)
-    expect(bad.out).toMatch(/--day must be a date written YYYY-MM-DD; got "2026-02-30"/)
+    expect(bad.out).toMatch(/--day must be a date written YYYY-MM-DD, today or yesterday; got "2026-02-30"/)
     const unknown = await cli('collect.ts', ['faxes'])
     expect(unknown.code).toBe(2)
     expect(unknown.out).toMatch(/Unknown source "faxes"/)
