@@ -140,6 +140,8 @@ export class PublicationResolver {
         id: entry.id,
         title: entry.title,
         state: entry.state,
+        message: entry.message,
+        expectedAvailability: entry.state === 'AVAILABLE' ? null : entry.expectedAvailability,
         lastCollectedAt: times.length > 0 ? times.sort().at(-1)! : null,
       }
     })

@@ -2,7 +2,7 @@
 import 'reflect-metadata'
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql'
 import { PublicationIdEnum, publicationResult } from '../kit/graphql/types.js'
-import { DateTimeScalar } from '../kit/graphql/scalars.js'
+import { DateScalar, DateTimeScalar } from '../kit/graphql/scalars.js'
 import type { PublicationId, PublicationState } from '../kit/catalogue/publications.js'
 
 export const OrganisationTypeEnum = {
@@ -56,6 +56,18 @@ export class Publication {
 
   @Field(() => PublicationStateEnum)
   state!: PublicationState
+
+  @Field(() => String, {
+    description:
+      "The registry's text for this publication: while it is under development, the message its fields answer with; once available, where its data come from.",
+  })
+  message!: string
+
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'When a publication under development is expected to be available; null when no date is announced, or once it is.',
+  })
+  expectedAvailability!: string | null
 
   @Field(() => DateTimeScalar, {
     nullable: true,
