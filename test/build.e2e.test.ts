@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadDevIssuer } from '../gateway/auth.js'
 import { gatewayProcessEnv } from './helpers/gatewayProcess.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
+import { startHoldingProxy } from './helpers/holdingProxy.js'
 import { otlpReceiver, type ReceivedSpan } from './helpers/otlp.js'
 
 const root = path.resolve(import.meta.dirname, '..')
@@ -43,21 +44,7 @@ describe('the built gateway', () => {
     t = await startTestGraph()
     // In front of the records subgraph: holds each call a moment, so a request is still in flight when SIGTERM comes.
     const records = new URL(t.graph.subgraphUrls.records!)
-    proxy = http.createServer((request, response) => {
-      held++
-      setTimeout(() => {
-        const forwarded = http.request(
-          { host: records.hostname, port: records.port, path: request.url, method: request.method, headers: request.headers },
-          (answer) => {
-            response.writeHead(answer.statusCode ?? 502, answer.headers)
-            answer.pipe(response)
-          },
-        )
-        request.pipe(forwarded)
-      }, HOLD_MS)
-    })
-    proxy.listen(0, '127.0.0.1')
-    await once(proxy, 'listening')
+    proxy = await startHoldingProxy(records, HOLD_MS, () => held++)
     receiver = otlpReceiver(spans)
     receiver.listen(0, '127.0.0.1')
     await once(receiver, 'listening')

@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto'
 import { Kind, parse, visit } from 'graphql'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PROJECT_FIELD_OF_SUBGRAPH } from './helpers/subgraphFields.js'
 import { IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
 import { loadPublicationRegistry, type PublicationId, type PublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import type { AuditRow } from '../subgraphs/participants/auditStore.js'
@@ -360,13 +361,7 @@ describe.each(ENGINES)('error paths through the gateway (%s)', (engine) => {
   })
 
   it('answers an index in a subgraph’s own errors as an integer, in every subgraph', async () => {
-    const fields: Record<string, string> = {
-      records: 'studyRecordCounts { __typename }',
-      subjects: 'uniqueSubjectCounts { __typename }',
-      participants: 'dataProviderOrganisations { __typename }',
-      components: 'componentStatus { __typename }',
-      support: 'incidents { __typename }',
-    }
+    const fields = PROJECT_FIELD_OF_SUBGRAPH
     const identity = signIdentity(
       { sub: 'researcher-0001', name: 'An', roles: ['researcher'], projects: [ids.own] },
       t.graph.identitySecret,

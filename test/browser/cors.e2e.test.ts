@@ -6,16 +6,15 @@
  * no audit record; a request a browser sends without a preflight still gets
  * nothing, and same-origin pages (GraphiQL) work as before.
  */
-import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import type { Browser, BrowserContext } from 'playwright-core'
 import { request } from 'undici'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSettings } from '../../platform/settings.js'
+import { launchChromium } from '../helpers/browser.js'
 import { startTestGraph, type TestGraph } from '../helpers/graph.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const MAX_AGE = '321'
 const QUERY = '{ me { id } }'
 
@@ -68,23 +67,9 @@ describe('cross-origin frontends', { timeout: 120_000 }, () => {
   const requested: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) to run this test`)
-    }
     ;[allowed, other] = await Promise.all([frontend(), frontend()])
     t = await startTestGraph({ env: { HD4RES_CORS_ORIGINS: allowed.origin, HD4RES_CORS_MAX_AGE: MAX_AGE, HD4RES_GRAPHIQL: 'on' } })
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    })
+    browser = await launchChromium()
     context = await browser.newContext()
     // No request interception: a routed context answers preflights itself, and the gateway's answer is what is tested.
     // Every request is recorded instead, and the last test checks that none left these three origins.

@@ -6,11 +6,11 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium } from '../helpers/browser.js'
 import { startTestGraph, type TestGraph } from '../helpers/graph.js'
 
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test-artifacts/graphiql.png')
 
 const QUERY = `query DemoProjectIncidents {
@@ -37,23 +37,9 @@ describe('GraphiQL in a browser', { timeout: 120_000 }, () => {
   const pageErrors: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`No browser at ${CHROMIUM}: install Debian's chromium package (apt-get install chromium) to run this test`)
-    }
     t = await startTestGraph({ env: { HD4RES_GRAPHIQL: 'on' } })
     const origin = new URL(t.graph.url).origin
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    })
+    browser = await launchChromium()
     const context = await browser.newContext({ viewport: { width: 1400, height: 900 } })
     context.on('request', (request) => requested.push(request.url()))
     // Anything bound elsewhere is recorded above and stopped here, so the test never leaks either.

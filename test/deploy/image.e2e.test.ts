@@ -17,6 +17,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subgraphUrlVariable } from '../../platform/settings.js'
 import { startTestGraph, type TestGraph } from '../helpers/graph.js'
+import { startHoldingProxy } from '../helpers/holdingProxy.js'
 import {
   commandInImage,
   ensureImage,
@@ -93,26 +94,6 @@ function signed(key: CryptoKey, sub: string): Promise<string> {
     .sign(key)
 }
 
-/** In front of a subgraph: holds each call a moment, so a request is still in flight when SIGTERM comes. */
-async function startHoldingProxy(target: URL, onHeld: () => void): Promise<http.Server> {
-  const proxy = http.createServer((request, response) => {
-    onHeld()
-    setTimeout(() => {
-      const forwarded = http.request(
-        { host: target.hostname, port: target.port, path: request.url, method: request.method, headers: request.headers },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers)
-          answer.pipe(response)
-        },
-      )
-      request.pipe(forwarded)
-    }, HOLD_MS)
-  })
-  proxy.listen(0, '127.0.0.1')
-  await once(proxy, 'listening')
-  return proxy
-}
-
 describe('the container image', () => {
   let ref = ''
   let inspected: Inspected
@@ -187,7 +168,7 @@ describe('the container image', () => {
 
     beforeAll(async () => {
       t = await startTestGraph()
-      proxy = await startHoldingProxy(new URL(t.graph.subgraphUrls.records!), () => held++)
+      proxy = await startHoldingProxy(new URL(t.graph.subgraphUrls.records!), HOLD_MS, () => held++)
       provider = await startIdentityProvider()
       token = await provider.sign('researcher-0001')
       port = await freePort()

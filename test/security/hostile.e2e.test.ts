@@ -11,6 +11,7 @@ import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'j
 
 type KeyLike = CryptoKey
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PROJECT_FIELD_OF_SUBGRAPH } from '../helpers/subgraphFields.js'
 import { signIdentity, IDENTITY_HEADER } from '../../platform/identity.js'
 import { loadPublicationRegistry } from '../../subgraphs/kit/catalogue/publications.js'
 import { startTestGraph, type GraphQLResponse, type TestGraph } from '../helpers/graph.js'
@@ -257,13 +258,7 @@ describe('hostile requests', () => {
   describe('calls straight to a subgraph', () => {
     const entities = (id: string, field: string) =>
       `{ _entities(representations: [{ __typename: "ResearchProject", id: "${id}" }]) { ... on ResearchProject { ${field} } } }`
-    const fields: Record<string, string> = {
-      records: 'studyRecordCounts { __typename }',
-      subjects: 'uniqueSubjectCounts { __typename }',
-      participants: 'dataProviderOrganisations { __typename }',
-      components: 'componentStatus { __typename }',
-      support: 'incidents { __typename }',
-    }
+    const fields = PROJECT_FIELD_OF_SUBGRAPH
     const post = (url: string, query: string, headers: Record<string, string> = {}) =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) })
 
