@@ -215,6 +215,8 @@ async function buildImage(freshBase: boolean): Promise<string> {
     '--format',
     'docker', // the OCI format drops HEALTHCHECK
     '--pull=never',
+    // Every step again: podman's layer cache would keep an earlier build's labels (its commit) when only a build argument changed.
+    '--no-cache',
     '--file',
     path.join(DEFINITION, 'Containerfile'),
     ...Object.entries(buildArgs).flatMap(([name, value]) => ['--build-arg', `${name}=${value}`]),
