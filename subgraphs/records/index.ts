@@ -16,5 +16,7 @@ export const records = countsSubgraph({
   descriptions: {
     counts: 'Study records in each component on a day (default: the latest collected day).',
     history: 'Daily study-record counts per component between two dates, both included.',
+    pipeline:
+      'Study records lost or waiting between consecutive components on a day (default: the latest collected day), with a verdict per step, worked out from the published counts only.',
   },
 })

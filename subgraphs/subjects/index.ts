@@ -19,6 +19,8 @@ export const subjects = countsSubgraph({
     counts: 'Unique study subjects in each component on a day (default: the latest collected day).',
     history: 'Daily unique-subject counts per component between two dates, both included.',
     historyType: 'Daily unique-subject counts per component; small counts are withheld on every day.',
+    pipeline:
+      'Unique subjects lost or waiting between consecutive components on a day (default: the latest collected day), with a verdict per step, worked out from the published counts only.',
   },
   project: ResearchProject,
   extend: { resolvers: [MultiStudyResolver], loaders: createSubjectsLoaders },

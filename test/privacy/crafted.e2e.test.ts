@@ -259,6 +259,11 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
     ).toEqual([])
     expect(model.attack.find('overlap|prj-c001|prj-c002')).toBeDefined()
     expect(model.attack.find('multi')).toBeDefined()
+    // Both pipeline views of every project on every day: HD4DP v2 Local -> HD Integration -> Staging -> Exploitation.
+    expect(seen.pipelines).toHaveLength(2 * DAYS.length * PROJECTS.length * 3)
+    expect(new Set(seen.pipelines.map((a) => `${a.from.join('+')}>${a.to}`))).toEqual(
+      new Set([`${LOCAL}>HD_INTEGRATION`, 'HD_INTEGRATION>HD_DWH_STAGING', 'HD_DWH_STAGING>HD_DWH_EXPLOITATION']),
+    )
   })
 
   it('reads the same cell the same way on every path', () => {
@@ -382,6 +387,21 @@ describe.each(ENGINES)('the attacker on crafted small cells, on %s', (engine) =>
         (b) => b.category === 'subjects per installation' && banded.attack.series[b.series]!.key.startsWith(`subjects|prj-c003|${LOCAL}|`),
       )
     expect(small.length, breachReport(banded.attack.breaches())).toBeGreaterThan(0)
+  })
+
+  it('has teeth: the pipeline difference published exactly, not worked out from the bands, gives the records in transit away', () => {
+    const exact = seen.pipelines.map((a) => {
+      const value = (c: string) => truth.get(`${a.kind}|${a.project}|${c}`)?.get(a.day)
+      const ups = a.from.map(value)
+      const down = value(a.to)
+      if (ups.some((u) => u === undefined) || down === undefined) return a
+      const v = ups.reduce((s: number, u) => s + u!, 0) - down
+      return { ...a, difference: { lo: v, hi: v } }
+    })
+    const leaky = buildModel({ ...seen, pipelines: exact }, truth, { threshold: THRESHOLD })
+    expect(soundnessReport(leaky)).toBe('sound')
+    const { b, message } = attacked(`records|prj-c004|transit|${LOCAL}|HD_INTEGRATION`, 2, DAYS[0]!, undefined, leaky)
+    expect(isPinned(b, THRESHOLD), message).toBe(true)
   })
 
   it(`pins no count of records or subjects to a range inside 1..${THRESHOLD - 1}`, () => {

@@ -105,6 +105,9 @@ describe.each(ENGINES)('the attacker on the demo platform, on %s', (engine) => {
     expect(hidden.filter((key) => model.attack.find(key) === undefined)).toEqual([])
     expect(seen.observations.some((o) => o.key.startsWith('overlap|'))).toBe(true)
     expect(seen.observations.filter((o) => o.key === 'multi')).toHaveLength(seen.days.length)
+    // Both pipeline views of every project on every day, each step checked against its cells ("the same cell ... every path").
+    expect(new Set(seen.pipelines.map((a) => a.project)).size).toBe(projects.length)
+    expect(seen.pipelines.some((a) => a.verdict === 'DELAYED')).toBe(true)
     // Small cells are there to be attacked.
     expect(seen.observations.filter((o) => o.count.__typename === 'SuppressedCount').length).toBeGreaterThan(0)
   })

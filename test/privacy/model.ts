@@ -25,6 +25,7 @@ import {
   type Term,
 } from './attacker.js'
 import { LOCAL, WAREHOUSE, type Crawl, type Kind, type Observation, type PublishedCount } from './observe.js'
+import { readPipelines } from './pipelines.js'
 
 const KINDS: Kind[] = ['records', 'subjects']
 const FLOW = ['HD_INTEGRATION', 'HD_DWH_STAGING', 'HD_DWH_EXPLOITATION'] as const
@@ -500,6 +501,24 @@ export function buildModel(crawl: Crawl, truth: Map<string, Map<string, number>>
     }
   }
 
+  // The pipeline view: its figures read like any count, and checked against the cells they come from.
+  readings += readPipelines(crawl.pipelines, {
+    attack,
+    series,
+    derived,
+    cellReading: (key, day) => {
+      const o = byCell.get(key)?.find((x) => x.day === day)
+      return o ? readCount(o.count, crawl.banded, o.mayBeLarge) : null
+    },
+    mismatch: (key, day, what, published, fromCells) =>
+      inconsistencies.push({
+        key,
+        day,
+        paths: [`pipeline ${what}`, 'the published counts it is worked out from'],
+        published: [JSON.stringify(published), JSON.stringify(fromCells)],
+      }),
+  })
+
   if (options.exclude?.size) attack.dropFamilies(options.exclude)
   const verdicts = [overlapVerdict, ...attack.vetFamilies()].sort((a, b) => a.family.localeCompare(b.family))
   const solved = attack.solve()
@@ -529,7 +548,8 @@ export function republish(
     const count = value === undefined ? null : publish(o.key, value)
     return count ? [{ key: o.key, day: o.day, path: o.path, count }] : []
   })
-  return { ...crawl, banded, observations }
+  // Another publication would not have the pipeline view, worked out from these counts.
+  return { ...crawl, banded, observations, pipelines: [] }
 }
 
 /**

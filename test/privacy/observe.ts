@@ -8,6 +8,7 @@
 import { addDays } from '../../subgraphs/kit/dates.js'
 import type { Db } from '../../subgraphs/kit/store/db.js'
 import type { TestGraph } from '../helpers/graph.js'
+import { crawlPipelines, type PipelineAnswer } from './pipelines.js'
 
 export interface PublishedCount {
   __typename: 'ExactCount' | 'SuppressedCount' | 'NotCollected'
@@ -73,6 +74,8 @@ export interface Crawl {
   installations: InstallationAnswer[]
   /** Projects whose overlaps were answered, per day. */
   overlapDays: Map<string, Set<string>>
+  /** Every step of both pipeline views of every project on every day. */
+  pipelines: PipelineAnswer[]
   requests: number
 }
 
@@ -278,7 +281,20 @@ export async function crawl(t: TestGraph, token: string): Promise<Crawl> {
     })
   })
 
-  return { banded, projects, components, days, observations, breakdowns, installations, overlapDays, requests: client.requests() }
+  const pipelines = await crawlPipelines(query, projects, days)
+
+  return {
+    banded,
+    projects,
+    components,
+    days,
+    observations,
+    breakdowns,
+    installations,
+    overlapDays,
+    pipelines,
+    requests: client.requests(),
+  }
 }
 
 /** The store's own counts behind the answers, keyed like observations: for checks, never for the attack. */

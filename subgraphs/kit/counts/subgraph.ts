@@ -23,6 +23,8 @@ import type { SubgraphContext, SubgraphDefinition, SubgraphDeps } from '../serve
 import { disclosureControl, type Disclosure } from './disclosure.js'
 import { createCountLoaders, type CountLoaders } from './loaders.js'
 import { CountsStore, type CountsTable } from './store.js'
+import { RECORDS_NOUN, SUBJECTS_NOUN } from './pipeline.js'
+import { pipelineResolver } from './pipelineTypes.js'
 import { ComponentCount, countHistoryType, HistoryArgs } from './types.js'
 
 /** Longest history one request may ask for: three years. */
@@ -56,7 +58,8 @@ export interface CountsSubgraphOptions<Extra extends object> {
   names: string
   /** The components the publication covers (subject counts leave out those without subjects). */
   covers: (component: ComponentInfo) => boolean
-  descriptions: { counts: string; history: string; historyType?: string }
+  /** pipeline: the pipeline view's field and type (pipelineTypes.ts). */
+  descriptions: { counts: string; history: string; historyType?: string; pipeline: string }
   /** The subgraph's ResearchProject, when its own types refer to it too; one of its own otherwise. */
   project?: ProjectKeyType
   /** What the subgraph serves besides the counts: its own resolvers, and the loaders they read beside the counts'. */
@@ -119,12 +122,21 @@ export function countsSubgraph<Extra extends object = Record<never, never>>(
     }
   }
 
+  const PipelineResolver = pipelineResolver({
+    Project,
+    names,
+    field,
+    publication,
+    noun: table.schema === 'records' ? RECORDS_NOUN : SUBJECTS_NOUN,
+    description: descriptions.pipeline,
+  })
+
   return {
     name: table.schema,
     migrationsDir: path.join(path.dirname(fileURLToPath(options.moduleUrl)), 'migrations'),
     async buildSchema() {
       const schema = await buildTypeGraphQLSubgraph({
-        resolvers: [CountsResolver, ...(options.extend?.resolvers ?? [])],
+        resolvers: [CountsResolver, PipelineResolver, ...(options.extend?.resolvers ?? [])],
         orphanedTypes: [Project],
         referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectKey as never } },
       })
