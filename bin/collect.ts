@@ -92,7 +92,7 @@ try {
     const runs = await importRuns(db, { source: null, outcome: null, last: 30 })
     for (const r of runs) {
       console.log(
-        `${r.finished_at === null ? 'running'.padEnd(24) : new Date(r.finished_at).toISOString()}  ${String(r.source).padEnd(24)} ${r.day}  ${String(r.outcome).padEnd(9)} ${r.rows} rows${r.message ? `  ${String(r.message).split('\n')[0]}` : ''}`,
+        `${r.finished_at === null ? 'running'.padEnd(24) : new Date(r.finished_at).toISOString()}  ${String(r.source).padEnd(24)} ${r.day}  ${String(r.outcome).padEnd(9)} ${r.rows} rows${r.file ? `  ${r.file}${r.line !== null ? `:${r.line}` : ''}${r.path ? ` at ${r.path}` : ''}` : ''}${r.message ? `  ${String(r.message).split('\n')[0]}` : ''}`,
       )
     }
   } else if (source === 'hd4devops-counts' || source === 'hd4devops-availability') {

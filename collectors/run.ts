@@ -6,7 +6,7 @@
 import type { Db, Queryable } from '../subgraphs/kit/store/db.js'
 import type { ImportSource } from '../subgraphs/kit/catalogue/publications.js'
 import { recordFailedImportRun, recordImportRun } from '../subgraphs/kit/store/ops.js'
-import { ImportLocked } from './errors.js'
+import { ImportLocked, ImportRefused } from './errors.js'
 
 export interface ImportWork {
   rows: number
@@ -59,16 +59,29 @@ export async function runImport(
       return { source, day, ...result, outcome, seconds: (finished.getTime() - started.getTime()) / 1000 }
     })
   } catch (error) {
-    // The import rolled back; the log keeps the failure, in its own statement.
-    if (!(error instanceof ImportLocked)) {
-      await recordFailedImportRun(db, {
-        source,
-        day,
-        startedAt: started.toISOString(),
-        finishedAt: now().toISOString(),
-        message: (error as Error).message.slice(0, 4000),
-      }).catch(() => undefined)
-    }
+    // The import rolled back; the log keeps the failure or the refusal, in its own statement.
+    if (!(error instanceof ImportLocked)) await recordAttempt(db, source, day, error as Error, started, now())
     throw error
   }
+}
+
+/**
+ * Logs an attempt that wrote nothing: `refused` with the place for an
+ * ImportRefused (input that breaks a rule), `failed` for anything else (a
+ * source that did not answer, a statement that failed). Collectors call it
+ * for documents refused before their run began; the log never stops a collector.
+ */
+export async function recordAttempt(db: Db, source: ImportSource, day: string, error: Error, started: Date, finished: Date): Promise<void> {
+  const place = error instanceof ImportRefused ? error.place : null
+  await recordFailedImportRun(db, {
+    source,
+    day,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    outcome: place ? 'refused' : 'failed',
+    message: (place ? (error as ImportRefused).rule : error.message).slice(0, 4000),
+    file: place?.file.slice(0, 1000) ?? null,
+    line: place?.line ?? null,
+    path: place?.path?.slice(0, 1000) ?? null,
+  }).catch(() => undefined)
 }

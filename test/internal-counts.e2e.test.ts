@@ -117,9 +117,12 @@ describe.each(ENGINES)('internal-counts on %s', (engine) => {
     await expect(collectInternalCounts(t.db, wrongShape, [DAY])).rejects.toThrow(
       /HD_INTEGRATION \(internal-counts query\), row 1: column "records" must be a whole number from 0; got -1/,
     )
-    const [logged] = await t.db.query<{ outcome: string }>(
-      `SELECT outcome FROM ops.import_runs WHERE source = 'internal-counts' ORDER BY id DESC LIMIT 1`,
+    // The query that failed is logged as failed; the rows it refused, as refused with the reason.
+    const [refused, logged] = await t.db.query<{ outcome: string; message: string }>(
+      `SELECT outcome, message FROM ops.import_runs WHERE source = 'internal-counts' ORDER BY id DESC LIMIT 2`,
     )
     expect(logged!.outcome).toBe('failed')
+    expect(refused!.outcome).toBe('refused')
+    expect(refused!.message).toMatch(/column "records" must be a whole number/)
   })
 })

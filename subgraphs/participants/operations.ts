@@ -10,8 +10,29 @@ import type { ParticipantsLoaders } from './loaders.js'
 
 export const OPERATOR_ROLE = 'operator'
 
-export const CollectorRunOutcome = { RUNNING: 'RUNNING', SUCCEEDED: 'SUCCEEDED', WARNING: 'WARNING', FAILED: 'FAILED' } as const
-registerEnumType(CollectorRunOutcome, { name: 'CollectorRunOutcome' })
+export const CollectorRunOutcome = {
+  RUNNING: 'RUNNING',
+  SUCCEEDED: 'SUCCEEDED',
+  WARNING: 'WARNING',
+  FAILED: 'FAILED',
+  REFUSED: 'REFUSED',
+} as const
+registerEnumType(CollectorRunOutcome, {
+  name: 'CollectorRunOutcome',
+  valuesConfig: {
+    FAILED: { description: 'The source did not answer, or the import broke: nothing was written.' },
+    REFUSED: { description: 'The input broke a rule of its format (see message and place): nothing was written.' },
+  },
+})
+
+@ObjectType({ description: 'Where in its input a run was refused.' })
+export class CollectorRunPlace {
+  @Field(() => Int, { nullable: true, description: 'The line, from 1; null when the input has no lines (a query result).' })
+  line!: number | null
+
+  @Field(() => String, { nullable: true, description: 'The JSON path, e.g. $.checks[3].at; null when the whole input was refused.' })
+  path!: string | null
+}
 
 @ObjectType({ description: 'One run of a daily collector, from the import log.' })
 export class CollectorRun {
@@ -33,8 +54,14 @@ export class CollectorRun {
   @Field(() => CollectorRunOutcome)
   outcome!: keyof typeof CollectorRunOutcome
 
-  @Field(() => String, { nullable: true, description: 'Warnings, or the error of a failed run.' })
+  @Field(() => String, { nullable: true, description: 'Warnings, the error of a failed run, or the rule a refused one broke.' })
   message!: string | null
+
+  @Field(() => String, { nullable: true, description: 'The file or address a failed or refused run read (credentials hidden).' })
+  file!: string | null
+
+  @Field(() => CollectorRunPlace, { nullable: true, description: 'Where in that input a refused run stopped; null for other runs.' })
+  place!: CollectorRunPlace | null
 }
 
 type Ctx = SubgraphContext<ParticipantsLoaders>
@@ -74,6 +101,8 @@ export class CollectorRunResolver {
       rows: r.rows,
       outcome: r.outcome.toUpperCase() as keyof typeof CollectorRunOutcome,
       message: r.message,
+      file: r.file ?? null,
+      place: r.line !== null || r.path !== null ? { line: r.line ?? null, path: r.path ?? null } : null,
     }))
   }
 }

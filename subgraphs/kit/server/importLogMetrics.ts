@@ -1,6 +1,8 @@
 /**
- * The import log as metrics: runs by source and outcome, and when each
- * source last imported successfully. Collectors run in other processes (the
+ * The import log as metrics: attempts by source and outcome (refused and
+ * failed ones included), when each source last imported successfully (the
+ * gauge an alert on "no successful import of source X since T" reads) and
+ * when it last tried. Collectors run in other processes (the
  * collect command, the schedule), so the figures are read from ops.import_runs
  * when Prometheus scrapes, not counted as runs happen.
  */
@@ -9,9 +11,20 @@ import type { Queryable } from '../store/db.js'
 import { IMPORT_SOURCES } from '../catalogue/publications.js'
 import { importRunGroups, type ImportRunGroup } from '../store/ops.js'
 
-const OUTCOMES = ['running', 'succeeded', 'warning', 'failed'] as const
+const OUTCOMES = ['running', 'succeeded', 'warning', 'failed', 'refused'] as const
 const KNOWN_SOURCES = new Set<string>(IMPORT_SOURCES)
 const KNOWN_OUTCOMES = new Set<string>(OUTCOMES)
+
+/** The newest run of each known source among the groups that pass `keep`, in Unix seconds. */
+function latestPerSource(groups: readonly ImportRunGroup[], keep: (g: ImportRunGroup) => boolean): Map<string, number> {
+  const latest = new Map<string, number>()
+  for (const g of groups) {
+    if (!g.last || !KNOWN_SOURCES.has(g.source) || !keep(g)) continue
+    const seconds = new Date(g.last).getTime() / 1000
+    if (seconds > (latest.get(g.source) ?? 0)) latest.set(g.source, seconds)
+  }
+  return latest
+}
 
 export function registerImportLogMetrics(registry: Registry, db: Queryable): void {
   let groups: ImportRunGroup[] = []
@@ -61,13 +74,20 @@ export function registerImportLogMetrics(registry: Registry, db: Queryable): voi
     async collect() {
       await refresh()
       this.reset()
-      const latest = new Map<string, number>()
-      for (const g of groups) {
-        if ((g.outcome !== 'succeeded' && g.outcome !== 'warning') || !g.last || !KNOWN_SOURCES.has(g.source)) continue
-        const seconds = new Date(g.last).getTime() / 1000
-        if (seconds > (latest.get(g.source) ?? 0)) latest.set(g.source, seconds)
-      }
-      for (const [source, seconds] of latest) this.set({ source }, seconds)
+      for (const [source, seconds] of latestPerSource(groups, (g) => g.outcome === 'succeeded' || g.outcome === 'warning'))
+        this.set({ source }, seconds)
+    },
+  })
+
+  new Gauge({
+    name: 'hd4res_import_last_attempt_timestamp_seconds',
+    help: 'When each source last tried to import, whatever the outcome, in Unix seconds',
+    labelNames: ['source'],
+    registers: [registry],
+    async collect() {
+      await refresh()
+      this.reset()
+      for (const [source, seconds] of latestPerSource(groups, () => true)) this.set({ source }, seconds)
     },
   })
 

@@ -18,7 +18,7 @@ export const OPS_MIGRATIONS = path.join(path.dirname(fileURLToPath(import.meta.u
 /** The NOTIFY channel on which the store says that its data version has changed. */
 export const DATA_VERSION_CHANNEL = 'hd4res_data_version'
 
-export type ImportOutcome = 'running' | 'succeeded' | 'warning' | 'failed'
+export type ImportOutcome = 'running' | 'succeeded' | 'warning' | 'failed' | 'refused'
 
 export interface ImportRun {
   source: ImportSource
@@ -26,8 +26,12 @@ export interface ImportRun {
   startedAt: string
   finishedAt: string
   rows: number
-  outcome: 'succeeded' | 'warning' | 'failed'
+  outcome: 'succeeded' | 'warning' | 'failed' | 'refused'
   message?: string | null
+  /** Where in its input a refused (or failed) attempt stopped: file or address, line, JSON path. */
+  file?: string | null
+  line?: number | null
+  path?: string | null
 }
 
 /** Logs a run and bumps the data version; inside the import's transaction, both hold only if the import does. */
@@ -42,12 +46,28 @@ export async function recordImportRun(db: Queryable, run: ImportRun): Promise<vo
   await db.query('SELECT pg_notify($1, $2)', [DATA_VERSION_CHANNEL, ''])
 }
 
-/** Logs a run that failed and wrote nothing: the data version stays, since the data did not change. */
-export async function recordFailedImportRun(db: Queryable, run: Omit<ImportRun, 'rows' | 'outcome'>): Promise<void> {
+/**
+ * Logs an attempt that wrote nothing, failed or refused (with where it was
+ * refused): the data version stays, since the data did not change.
+ */
+export async function recordFailedImportRun(
+  db: Queryable,
+  run: Omit<ImportRun, 'rows' | 'outcome'> & { outcome?: 'failed' | 'refused' },
+): Promise<void> {
   await db.query(
-    `INSERT INTO ops.import_runs (source, day, started_at, finished_at, rows, outcome, message)
-     VALUES ($1, $2, $3, $4, 0, 'failed', $5)`,
-    [run.source, run.day, run.startedAt, run.finishedAt, run.message ?? null],
+    `INSERT INTO ops.import_runs (source, day, started_at, finished_at, rows, outcome, message, file, line, path)
+     VALUES ($1, $2, $3, $4, 0, $5, $6, $7, $8, $9)`,
+    [
+      run.source,
+      run.day,
+      run.startedAt,
+      run.finishedAt,
+      run.outcome ?? 'failed',
+      run.message ?? null,
+      run.file ?? null,
+      run.line ?? null,
+      run.path ?? null,
+    ],
   )
 }
 
@@ -68,6 +88,9 @@ export interface ImportRunRow {
   rows: number
   outcome: string
   message: string | null
+  file: string | null
+  line: number | null
+  path: string | null
 }
 
 /** The latest runs, newest first, of one source and outcome or of all. */
@@ -76,7 +99,7 @@ export function importRuns(
   filter: { source: string | null; outcome: string | null; last: number },
 ): Promise<ImportRunRow[]> {
   return db.query<ImportRunRow>(
-    `SELECT source, day, started_at, finished_at, rows, outcome, message FROM ops.import_runs
+    `SELECT source, day, started_at, finished_at, rows, outcome, message, file, line, path FROM ops.import_runs
      WHERE ($1::text IS NULL OR source = $1) AND ($2::text IS NULL OR outcome = $2)
      ORDER BY id DESC LIMIT $3`,
     [filter.source, filter.outcome, filter.last],
