@@ -9,12 +9,12 @@ import { componentInfo, type ComponentId } from '../subgraphs/kit/catalogue/comp
 import { dropsSincePreviousDay, replaceComponentDay, replaceInstallationDay } from '../subgraphs/kit/counts/import.js'
 import type { Db, Queryable } from '../subgraphs/kit/store/db.js'
 import { replaceChecksDay } from '../subgraphs/components/import.js'
-import { installationIdsByHost, projectIdsByCode } from '../subgraphs/participants/lookup.js'
+import { installationsByHost, projectIdsByCode, recordInstallationContact } from '../subgraphs/participants/lookup.js'
 import { RECORD_COUNTS } from '../subgraphs/records/import.js'
 import { SUBJECT_COUNTS } from '../subgraphs/subjects/import.js'
 import { ImportRefused } from './errors.js'
 import type { SourceDocument } from './input.js'
-import { runImport, type RunOptions, type RunResult } from './run.js'
+import { recordAttempt, runImport, type RunOptions, type RunResult } from './run.js'
 import { parseDocument, type ParsedDocument } from './validate.js'
 
 export interface CountsDocument {
@@ -26,7 +26,7 @@ export interface CountsDocument {
     project: string
     records: number
     uniqueSubjects?: number
-    installations?: { installation: string; records: number; uniqueSubjects?: number }[]
+    installations?: { installation: string; records: number; uniqueSubjects?: number; release?: string }[]
   }[]
 }
 
@@ -71,49 +71,81 @@ async function resolveProjects(tx: Queryable, doc: ParsedDocument<CountsDocument
   return ids
 }
 
+/** HD4DP v2 Local's installations a document names, each looked up in the registry (an unknown host refuses the document). */
+async function localInstallations(tx: Queryable, doc: ParsedDocument<CountsDocument>) {
+  const projects = doc.value.projects
+  const hosts = await installationsByHost(
+    tx,
+    projects.flatMap((p) => (p.installations ?? []).map((i) => i.installation)),
+  )
+  return projects.flatMap((p, pi) =>
+    (p.installations ?? []).map((inst, ii) => {
+      const known = hosts.get(inst.installation)
+      if (!known) {
+        throw new ImportRefused(
+          doc.where(['projects', pi, 'installations', ii, 'installation']),
+          `unknown HD4DP v2 Local installation "${inst.installation}"`,
+        )
+      }
+      return {
+        projectIndex: pi,
+        installationId: known.id,
+        organisationId: known.organisationId,
+        environment: known.environment,
+        host: inst.installation,
+        records: inst.records,
+        subjects: inst.uniqueSubjects,
+        release: inst.release ?? null,
+      }
+    }),
+  )
+}
+
 async function importCounts(tx: Queryable, doc: ParsedDocument<CountsDocument>, options: CollectOptions) {
   const { component, day, projects } = doc.value
   const ids = await resolveProjects(tx, doc)
   const collectedAt = doc.value.generatedAt ?? (options.now?.() ?? new Date()).toISOString()
   const dayInfo = { componentId: component, day, source: 'HD4DEVOPS' as const, collectedAt }
+  // HD4DP v2 Local's totals count production only: an integration server's (test) counts are subtracted (docs/collectors.md).
+  const local = component === 'HD4DP_V2_LOCAL' ? await localInstallations(tx, doc) : []
+  const integration = (projectIndex: number, kind: 'records' | 'subjects') =>
+    local
+      .filter((i) => i.projectIndex === projectIndex && i.environment === 'INTEGRATION')
+      .reduce((sum, i) => sum + ((kind === 'records' ? i.records : i.subjects) ?? 0), 0)
+  const production = (projectIndex: number, kind: 'records' | 'subjects', total: number) => {
+    const value = total - integration(projectIndex, kind)
+    if (value < 0) {
+      throw new ImportRefused(
+        doc.where(['projects', projectIndex, kind === 'records' ? 'records' : 'uniqueSubjects']),
+        `the total (${total}) is smaller than its integration servers' ${kind} (${total - value}): the total must count every installation listed`,
+      )
+    }
+    return value
+  }
   let rows = await replaceComponentDay(
     tx,
     RECORD_COUNTS,
     dayInfo,
-    projects.map((p) => ({ projectId: ids.get(p.project)!, value: p.records })),
+    projects.map((p, pi) => ({ projectId: ids.get(p.project)!, value: production(pi, 'records', p.records) })),
   )
   const info = componentInfo(component)
   if (info.holdsSubjects) {
-    const withSubjects = projects.filter((p) => p.uniqueSubjects !== undefined)
     rows += await replaceComponentDay(
       tx,
       SUBJECT_COUNTS,
       dayInfo,
-      withSubjects.map((p) => ({ projectId: ids.get(p.project)!, value: p.uniqueSubjects! })),
+      projects.flatMap((p, pi) =>
+        p.uniqueSubjects === undefined ? [] : [{ projectId: ids.get(p.project)!, value: production(pi, 'subjects', p.uniqueSubjects) }],
+      ),
     )
   }
   if (component === 'HD4DP_V2_LOCAL') {
-    const hosts = await installationIdsByHost(
+    const perInstallation = local.map((i) => ({ ...i, projectId: ids.get(projects[i.projectIndex]!.project)! }))
+    const contacts = new Map(perInstallation.map((i) => [i.installationId, i.release]))
+    await recordInstallationContact(
       tx,
-      projects.flatMap((p) => (p.installations ?? []).map((i) => i.installation)),
-    )
-    const perInstallation = projects.flatMap((p, pi) =>
-      (p.installations ?? []).map((inst, ii) => {
-        const installationId = hosts.get(inst.installation)
-        if (!installationId) {
-          throw new ImportRefused(
-            doc.where(['projects', pi, 'installations', ii, 'installation']),
-            `unknown HD4DP v2 Local installation "${inst.installation}"`,
-          )
-        }
-        return {
-          projectId: ids.get(p.project)!,
-          installationId,
-          host: inst.installation,
-          records: inst.records,
-          subjects: inst.uniqueSubjects,
-        }
-      }),
+      collectedAt,
+      [...contacts].map(([id, release]) => ({ id, release })),
     )
     const scope = { day, collectedAt, projectIds: [...ids.values()] }
     rows += await replaceInstallationDay(
@@ -158,6 +190,14 @@ async function importAvailability(tx: Queryable, doc: ParsedDocument<Availabilit
   return { rows, warnings: [] }
 }
 
+/** The day a refused document describes, when it can be read; else the one day asked for, else today (UTC). */
+export function attemptDay(text: string, days: ReadonlySet<string> | undefined, now: Date): string {
+  const named = /"day"\s*:\s*"(\d{4}-\d{2}-\d{2})"/.exec(text)?.[1]
+  if (named && !Number.isNaN(Date.parse(`${named}T00:00:00Z`))) return named
+  if (days?.size === 1) return [...days][0]!
+  return now.toISOString().slice(0, 10)
+}
+
 async function importEach<T extends { day: string }>(
   db: Db,
   source: 'hd4devops-counts' | 'hd4devops-availability',
@@ -169,10 +209,16 @@ async function importEach<T extends { day: string }>(
   const outcomes: DocumentOutcome[] = []
   for await (const { name, text } of documents) {
     let doc: ParsedDocument<T>
+    let body = ''
+    const started = options.now?.() ?? new Date()
     try {
-      doc = parseDocument<T>(await text(), name, schema)
+      body = await text()
+      doc = parseDocument<T>(body, name, schema)
     } catch (error) {
       outcomes.push({ name, status: 'refused', error: error as Error })
+      // Logged too, for the day the document names (or the one asked for): a file that never imports must not look like a quiet day.
+      const day = attemptDay(body, options.days, started)
+      await recordAttempt(db, source, day, error as Error, started, options.now?.() ?? new Date())
       continue
     }
     if (options.days && !options.days.has(doc.value.day)) {

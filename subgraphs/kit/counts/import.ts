@@ -18,6 +18,9 @@ export interface InstallationCount {
   /** The installation's host name, as the API shows it. */
   host: string
   value: number
+  /** The installation's environment when the count was imported; absent: production. */
+  environment?: 'PRODUCTION' | 'INTEGRATION'
+  organisationId?: string | null
 }
 
 export async function replaceComponentDay(
@@ -62,8 +65,8 @@ export async function replaceInstallationDay(
   await tx.query(`DELETE FROM ${table} WHERE day = $1 AND project_id = ANY($2::text[])`, [day.day, day.projectIds])
   if (counts.length === 0) return 0
   await tx.query(
-    `INSERT INTO ${table} (project_id, installation_id, host, day, ${target.column}, collected_at)
-     SELECT p, i, h, $3, v, $4 FROM unnest($1::text[], $2::text[], $5::int[], $6::text[]) AS t(p, i, v, h)`,
+    `INSERT INTO ${table} (project_id, installation_id, host, day, ${target.column}, collected_at, environment, organisation_id)
+     SELECT p, i, h, $3, v, $4, e, o FROM unnest($1::text[], $2::text[], $5::int[], $6::text[], $7::text[], $8::text[]) AS t(p, i, v, h, e, o)`,
     [
       counts.map((c) => c.projectId),
       counts.map((c) => c.installationId),
@@ -71,6 +74,8 @@ export async function replaceInstallationDay(
       day.collectedAt,
       counts.map((c) => c.value),
       counts.map((c) => c.host),
+      counts.map((c) => c.environment ?? 'PRODUCTION'),
+      counts.map((c) => c.organisationId ?? null),
     ],
   )
   return counts.length
