@@ -20,7 +20,7 @@ import {
   type DemoSizeName,
 } from './platform.js'
 import { addDays, Random } from './random.js'
-import { COMPONENT_IDS, COMPONENTS, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
+import { COMPONENT_IDS, COMPONENTS, componentInfo, type ComponentId } from '../subgraphs/kit/catalogue/components.js'
 import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
 export interface FixtureOptions {
@@ -286,6 +286,10 @@ interface Ticket {
   /** incident only; null is written as "", undefined leaves the key out. */
   resolvedAt?: number | null
   project: string
+  /** The configuration item (cmdb_ci) the ticket names; null or undefined names none. */
+  component?: ComponentId | null
+  /** sc_request only: u_request_type's choice value. */
+  requestType?: string
 }
 
 const INCIDENT_STATE_LABELS: Record<string, string> = {
@@ -335,34 +339,58 @@ interface DescriptionContext {
   year: string
 }
 
-const INCIDENT_DESCRIPTIONS: ((c: DescriptionContext) => string)[] = [
-  (c) => `Upload ${c.code} mislukt: "Ongeldige datum" in veld geboortedatum`,
-  (c) => `HD4DP v2 Local : échec de l'envoi des enregistrements ${c.code}`,
-  (c) => `Certificaat verlopen op installatie ${c.host}`,
-  (c) => `Impossible de se connecter à HD4DP v2 (${c.organisation})`,
-  (c) => `Registratie ${c.code} blijft hangen in status "In behandeling"`,
-  (c) => `Doublons de patients dans ${c.code} après l'import CSV`,
-  (c) => `Patiënt verschijnt twee keer in ${c.code}`,
-  (c) => `Datenübermittlung für ${c.code} fehlgeschlagen`,
-  (c) => `Validation error "Field 'date_of_birth' is required" in ${c.code}`,
-  (c) => `Counts for ${c.code} in HD4RES differ from HD4DP v2 Local`,
-  (c) => `Formulier ${c.code} toont geen Franse vertaling`,
-  (c) => `HD4DP v2 web très lent depuis ce matin (${c.organisation})`,
-  (c) => `HD4Patient: patiënt ontvangt geen uitnodigingsmail voor ${c.code}`,
-  (c) => `Export naar DWH voor ${c.code} ontbreekt sinds ${c.year}`,
-  (c) => `Access denied when opening ${c.code} in HD4RES`,
+/** A ticket text, the configuration item it is filed under (null: none) and, for requests, the portal form's type. */
+interface Description {
+  component: ComponentId | null
+  requestType?: string
+  text: (c: DescriptionContext) => string
+}
+
+const INCIDENT_DESCRIPTIONS: Description[] = [
+  { component: 'HD4DP_V2_LOCAL', text: (c) => `Upload ${c.code} mislukt: "Ongeldige datum" in veld geboortedatum` },
+  { component: 'HD4DP_V2_LOCAL', text: (c) => `HD4DP v2 Local : échec de l'envoi des enregistrements ${c.code}` },
+  { component: 'HD4DP_V2_LOCAL', text: (c) => `Certificaat verlopen op installatie ${c.host}` },
+  { component: 'HD4DP_V2_WEB', text: (c) => `Impossible de se connecter à HD4DP v2 (${c.organisation})` },
+  { component: 'HD4DP_V2_LOCAL', text: (c) => `Registratie ${c.code} blijft hangen in status "In behandeling"` },
+  { component: 'HD4DP_V2_LOCAL', text: (c) => `Doublons de patients dans ${c.code} après l'import CSV` },
+  { component: 'HD_INTEGRATION', text: (c) => `Patiënt verschijnt twee keer in ${c.code}` },
+  { component: 'HD4DP_V2_LOCAL', text: (c) => `Datenübermittlung für ${c.code} fehlgeschlagen` },
+  { component: 'HD_INTEGRATION', text: (c) => `Validation error "Field 'date_of_birth' is required" in ${c.code}` },
+  { component: null, text: (c) => `Counts for ${c.code} in HD4RES differ from HD4DP v2 Local` },
+  { component: 'HD4DP_V2_WEB', text: (c) => `Formulier ${c.code} toont geen Franse vertaling` },
+  { component: 'HD4DP_V2_WEB', text: (c) => `HD4DP v2 web très lent depuis ce matin (${c.organisation})` },
+  { component: 'HD4PATIENT', text: (c) => `HD4Patient: patiënt ontvangt geen uitnodigingsmail voor ${c.code}` },
+  { component: 'HD_DWH_STAGING', text: (c) => `Export naar DWH voor ${c.code} ontbreekt sinds ${c.year}` },
+  { component: null, text: (c) => `Access denied when opening ${c.code} in HD4RES` },
 ]
-const REQUEST_DESCRIPTIONS: ((c: DescriptionContext) => string)[] = [
-  (c) => `Toegang tot ${c.code} voor nieuwe medewerker van ${c.organisation}`,
-  (c) => `Demande d'accès aux données ${c.code} pour l'équipe de recherche`,
-  (c) => `New HD4DP v2 Local installation for ${c.organisation}`,
-  (c) => `Extraction des données ${c.code} (année ${c.year})`,
-  (c) => `Aanvraag nieuwe gebruiker HD4DP v2 web – ${c.organisation}`,
-  (c) => `Request for the data dictionary of ${c.code}`,
-  (c) => `Suppression d'un utilisateur "inactif" – ${c.organisation}`,
-  (c) => `Wijziging verantwoordelijke arts voor ${c.code}`,
-  (c) => `Ajout d'un champ « commentaire » au formulaire ${c.code}`,
+const REQUEST_DESCRIPTIONS: Description[] = [
+  {
+    component: 'HD4DP_V2_WEB',
+    requestType: 'request_access',
+    text: (c) => `Toegang tot ${c.code} voor nieuwe medewerker van ${c.organisation}`,
+  },
+  {
+    component: 'HD_DWH_EXPLOITATION',
+    requestType: 'request_access',
+    text: (c) => `Demande d'accès aux données ${c.code} pour l'équipe de recherche`,
+  },
+  { component: 'HD4DP_V2_LOCAL', requestType: 'change_request', text: (c) => `New HD4DP v2 Local installation for ${c.organisation}` },
+  { component: 'HD_DWH_EXPLOITATION', requestType: 'data_request', text: (c) => `Extraction des données ${c.code} (année ${c.year})` },
+  { component: 'HD4DP_V2_WEB', requestType: 'request_access', text: (c) => `Aanvraag nieuwe gebruiker HD4DP v2 web – ${c.organisation}` },
+  { component: null, requestType: 'request_for_information', text: (c) => `Request for the data dictionary of ${c.code}` },
+  { component: 'HD4DP_V2_WEB', requestType: 'change_request', text: (c) => `Suppression d'un utilisateur "inactif" – ${c.organisation}` },
+  { component: null, requestType: 'change_request', text: (c) => `Wijziging verantwoordelijke arts voor ${c.code}` },
+  { component: 'HD4DP_V2_WEB', requestType: 'change_request', text: (c) => `Ajout d'un champ « commentaire » au formulaire ${c.code}` },
 ]
+/** u_request_type's choice labels on the portal. */
+const REQUEST_TYPE_LABELS: Record<string, string> = {
+  request_for_information: 'Request for information about HD',
+  request_access: 'Request access to an HD application',
+  data_request: 'Data request',
+  change_request: 'Change request',
+  new_project: 'Request for new project with HD',
+  other: 'Other',
+}
 const GENERAL_DESCRIPTIONS = [
   'Wachtwoord vergeten voor healthdata.be-account',
   "Question générale sur l'accès à HD4RES",
@@ -409,6 +437,12 @@ function ticketNumber(table: ServiceNowTable, sequence: number): string {
   return `${table === 'incident' ? 'INC' : 'REQ'}${String(sequence).padStart(7, '0')}`
 }
 
+/** A configuration item's sys_id: fixed per component, as in a real CMDB. */
+function ciSysId(component: ComponentId): string {
+  const n = COMPONENT_IDS.indexOf(component) + 1
+  return [0xc1, 0xc2, 0xc3, 0xc4].map((salt) => hex8(mix32(n * 0x101 + salt))).join('')
+}
+
 /** A field as ServiceNow writes it: the bare value, or both forms with sysparm_display_value=all. */
 function field(all: boolean, value: string, display: string = value): unknown {
   return all ? { display_value: display, value } : value
@@ -439,6 +473,12 @@ function toRecord(table: ServiceNowTable, t: Ticket, options: ServiceNowOptions)
   r.closed_at = dateField(all, t.closedAt)
   r.sys_updated_on = dateField(all, t.updatedAt)
   r[options.projectField ?? 'u_project'] = field(all, t.project)
+  // A reference: its value is the item's sys_id; the dot-walked name names it in a plain extract too.
+  const name = t.component ? componentInfo(t.component).name : ''
+  r.cmdb_ci = field(all, t.component ? ciSysId(t.component) : '', name)
+  r['cmdb_ci.name'] = field(all, name)
+  if (table === 'sc_request')
+    r.u_request_type = field(all, t.requestType ?? '', REQUEST_TYPE_LABELS[t.requestType ?? ''] ?? t.requestType ?? '')
   return r
 }
 
@@ -452,16 +492,23 @@ interface TicketContext {
   organisations: Map<string, DemoOrganisation>
 }
 
-function describeTicket(rnd: Random, table: ServiceNowTable, ctx: TicketContext, project: DemoProject | null, at: number): string {
-  if (!project) return rnd.pick(GENERAL_DESCRIPTIONS)
+function describeTicket(
+  rnd: Random,
+  table: ServiceNowTable,
+  ctx: TicketContext,
+  project: DemoProject | null,
+  at: number,
+): { text: string; component: ComponentId | null; requestType?: string } {
+  if (!project) return { text: rnd.pick(GENERAL_DESCRIPTIONS), component: null, requestType: table === 'sc_request' ? 'other' : undefined }
   const organisation = ctx.organisations.get(rnd.pick(project.providerOrganisationIds))
   const template = rnd.pick(table === 'incident' ? INCIDENT_DESCRIPTIONS : REQUEST_DESCRIPTIONS)
-  return template({
+  const text = template.text({
     code: project.code,
     organisation: organisation?.name ?? 'healthdata.be',
     host: organisation?.installationHost ?? 'hd4dp.healthdata.be',
     year: new Date(at).toISOString().slice(0, 4),
   })
+  return { text, component: template.component, requestType: template.requestType }
 }
 
 /** Hourly ticket activity: office hours busy, nights and weekends quiet. */
@@ -514,11 +561,15 @@ function* tickets(table: ServiceNowTable, options: ServiceNowOptions): Generator
     // Most tickets take hours to days; a few drag on for weeks.
     const duration = 10 * 60_000 + Math.floor(rnd.next() ** 3 * 40 * DAY_MS)
     const lastChange = (from: number) => from + Math.floor(rnd.next() * (windowEnd - from))
+    const id = sysId(rnd, i, salt)
+    const description = describeTicket(rnd, table, ctx, project, openedAt)
     const t: Ticket = {
-      sysId: sysId(rnd, i, salt),
+      sysId: id,
       // Above the demo store's numbers (INC0010001 on), so fixtures import into a demo store.
       number: ticketNumber(table, FIRST_FIXTURE_NUMBER + i),
-      shortDescription: describeTicket(rnd, table, ctx, project, openedAt),
+      shortDescription: description.text,
+      component: description.component,
+      requestType: description.requestType,
       state: '1',
       priority: rnd.weighted(
         table === 'incident'
@@ -637,6 +688,7 @@ export function awkwardServiceNowCases(options: Omit<ServiceNowOptions, 'count'>
       state: '2',
       priority: '3',
       category: 'software',
+      component: 'HD4DP_V2_LOCAL',
       openedAt,
       updatedAt: openedAt + HOUR_MS,
       closedAt: null,

@@ -34,6 +34,25 @@ export interface SubgraphSettings {
   auditRetentionDays?: number
   /** The least severe level a subgraph logs (LOG_LEVEL, as the gateway); info when absent. */
   logLevel?: string
+  /** A ticket's portal page, with {sys_id}, {number} and {table}; null links to none; the HD Service and Support portal when absent. */
+  servicePortalUrlTemplate?: string | null
+}
+
+/** A ticket's page on the HD Service and Support portal (ServiceNow's Service Portal ticket page). */
+export const SERVICE_PORTAL_URL_TEMPLATE_DEFAULT = 'https://sciensano.service-now.com/sp?id=ticket&table={table}&sys_id={sys_id}'
+
+/** Why HD4RES_SERVICE_PORTAL_URL_TEMPLATE is not a usable template, or undefined when it is one. */
+export function portalTemplateProblem(template: string): string | undefined {
+  if (template === 'off') return undefined
+  if (!/\{(sys_id|number)\}/.test(template)) return `"${template}" names no ticket: put {sys_id} or {number} in it (off links to none)`
+  let url: URL
+  try {
+    url = new URL(template.replaceAll(/\{(sys_id|number|table)\}/g, 'x'))
+  } catch {
+    return `"${template}" is not an absolute URL, e.g. ${SERVICE_PORTAL_URL_TEMPLATE_DEFAULT}`
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return `"${template}" is not an http or https address`
+  return undefined
 }
 
 const optionalText = z.string().trim().min(1).optional()
@@ -217,6 +236,15 @@ const envSchema = z.object({
   HD4RES_COLLECT_SCHEDULE: optionalText,
   /** On SIGTERM: how long a part finishes the requests it has before it exits anyway (below Kubernetes' 30 s grace period). */
   HD4RES_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  /** A ticket's page on the portal: {sys_id}, {number} and {table} are filled in; off links to none. */
+  HD4RES_SERVICE_PORTAL_URL_TEMPLATE: z
+    .string()
+    .trim()
+    .default(SERVICE_PORTAL_URL_TEMPLATE_DEFAULT)
+    .superRefine((template, ctx) => {
+      const message = portalTemplateProblem(template)
+      if (message) ctx.addIssue({ code: 'custom', message })
+    }),
 })
 
 /**
@@ -356,6 +384,8 @@ export interface Settings {
   metricsToken?: string
   backupDir: string
   logLevel: string
+  /** HD4RES_SERVICE_PORTAL_URL_TEMPLATE; null when it is off. */
+  servicePortalUrlTemplate: string | null
   audit: AuditSettings
   /**
    * Subgraph addresses by name, from every HD4RES_SUBGRAPH_<NAME>_URL set; the
@@ -459,6 +489,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     backupDir: path.resolve(e.HD4RES_BACKUP_DIR ?? (e.NODE_ENV === 'production' ? '/backup' : path.join(e.HD4RES_DATA_DIR, 'backups'))),
     logLevel: e.LOG_LEVEL,
+    servicePortalUrlTemplate: e.HD4RES_SERVICE_PORTAL_URL_TEMPLATE === 'off' ? null : e.HD4RES_SERVICE_PORTAL_URL_TEMPLATE,
     audit: {
       enabled: e.HD4RES_AUDIT === 'on',
       retentionDays: e.HD4RES_AUDIT_RETENTION_DAYS,
@@ -481,6 +512,7 @@ export function subgraphSettingsFrom(settings: Settings, identitySecret: string)
     metricsToken: settings.metricsToken,
     auditRetentionDays: settings.audit.retentionDays,
     logLevel: settings.logLevel,
+    servicePortalUrlTemplate: settings.servicePortalUrlTemplate,
   }
 }
 

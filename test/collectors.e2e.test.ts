@@ -253,11 +253,13 @@ describe.each(ENGINES)('collectors on %s', (engine) => {
       /sn-bad\.json at \$\.result\[1\]\.state: unknown incident state "42"; add it to collectors\/servicenow\/mapping\.ts/,
     )
     expect(await checksum(t.db)).toEqual(before)
-    const [failed] = await t.db.query<{ outcome: string; message: string }>(
-      `SELECT outcome, message FROM ops.import_runs ORDER BY id DESC LIMIT 1`,
+    const [failed] = await t.db.query<{ outcome: string; message: string; file: string; path: string }>(
+      `SELECT outcome, message, file, path FROM ops.import_runs ORDER BY id DESC LIMIT 1`,
     )
-    expect(failed!.outcome).toBe('failed')
+    expect(failed!.outcome).toBe('refused')
     expect(failed!.message).toMatch(/unknown incident state "42"/)
+    expect(failed!.file).toMatch(/sn-bad\.json$/)
+    expect(failed!.path).toBe('$.result[1].state')
   })
 
   it('refuses a ticket whose number is stored under another sys_id, saying so', async () => {

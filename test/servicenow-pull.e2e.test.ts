@@ -50,6 +50,8 @@ describe('pulling from the ServiceNow Table API', () => {
       })),
     )
     expect(result.rows).toBe(300)
+    // Every configuration item and request type in the fixtures is known: nothing stored weaker.
+    expect(result.warnings).toEqual([])
     const [counts] = await t.db.query<{ incidents: number; requests: number; distinct_numbers: number }>(
       `SELECT count(*) FILTER (WHERE kind = 'incident')::int AS incidents, count(*) FILTER (WHERE kind = 'request')::int AS requests,
               count(DISTINCT number)::int AS distinct_numbers FROM support.tickets`,
@@ -86,5 +88,14 @@ describe('pulling from the ServiceNow Table API', () => {
     const res = await t.query('{ project(id: "prj-0001") { incidents(first: 0) { ... on IncidentConnection { totalCount } } } }')
     expect(res.body.data!.project.incidents.totalCount).toBe(expected)
     expect(expected).toBeGreaterThan(0)
+  })
+
+  it("names each pulled ticket's component from the configuration item's display value", async () => {
+    const [counts] = await t.db.query<{ named: number; typed: number }>(
+      `SELECT count(affected_component)::int AS named, count(request_type)::int AS typed FROM support.tickets`,
+    )
+    const named = [...incidents, ...requests].filter((r) => r['cmdb_ci.name'] !== '').length
+    expect(named).toBeGreaterThan(0)
+    expect(counts).toMatchObject({ named, typed: requests.length })
   })
 })

@@ -1,6 +1,6 @@
 /**
- * The ServiceNow collector: incidents (`incident`) and requests (`sc_request`)
- * from the Table API's JSON, read from files or pulled page by page. Records
+ * The ServiceNow collector: incidents (`incident`), requests (`sc_request`)
+ * and the SLAs running on them (`task_sla`) from the Table API's JSON, read from files or pulled page by page. Records
  * stream through in batches, so a file of any size takes the same memory; the
  * whole extract is one transaction, upserted by sys_id.
  */
@@ -12,18 +12,20 @@ import { parser } from 'stream-json'
 import { pick } from 'stream-json/filters/pick.js'
 import { streamArray } from 'stream-json/streamers/stream-array.js'
 import type { Db, Queryable } from '../../subgraphs/kit/store/db.js'
-import { upsertTickets, type TicketRecord } from '../../subgraphs/support/import.js'
+import { upsertSlas, upsertTickets, type SlaRecord, type TicketRecord } from '../../subgraphs/support/import.js'
 import { ImportRefused } from '../errors.js'
 import { httpGet, redact, type HttpOptions } from '../http.js'
 import { runImport, type RunOptions, type RunResult } from '../run.js'
-import type { TicketTable } from './mapping.js'
-import { normaliseRecord, type RawRecord } from './normalise.js'
+import type { ServiceNowTable, TicketTable } from './mapping.js'
+import { ImportNotes, normaliseRecord, normaliseSla, type RawRecord } from './normalise.js'
 
 export const TICKET_TABLES: readonly TicketTable[] = ['incident', 'sc_request']
+/** The tables the collector reads: the tickets, and task_sla for the SLAs on them. */
+export const SERVICENOW_TABLES: readonly ServiceNowTable[] = [...TICKET_TABLES, 'task_sla']
 
 export type ServiceNowInput =
-  | { kind: 'file'; table: TicketTable; file: string }
-  | { kind: 'pull'; table: TicketTable; baseUrl: string; pageSize?: number; auth?: ServiceNowAuth; http?: HttpOptions }
+  | { kind: 'file'; table: ServiceNowTable; file: string }
+  | { kind: 'pull'; table: ServiceNowTable; baseUrl: string; pageSize?: number; auth?: ServiceNowAuth; http?: HttpOptions }
 
 export type ServiceNowAuth = { user: string; password: string } | { token: string }
 
@@ -118,15 +120,20 @@ export async function collectServiceNow(db: Db, inputs: readonly ServiceNowInput
     day,
     async (tx) => {
       const projects = await projectsOf(tx)
-      const unknown = new Map<string, number>()
+      const notes = new ImportNotes(projectField)
       let rows = 0
       for (const input of inputs) {
-        let batch: TicketRecord[] = []
         const records = input.kind === 'file' ? fileRecords(input.file) : pulledRecords(input)
+        const table = input.table
+        if (table === 'task_sla') {
+          rows += await writeSlas(tx, records, notes, batchSize)
+          continue
+        }
+        let batch: TicketRecord[] = []
         for await (const { record, where } of records) {
-          const { ticket, unknownProject } = normaliseRecord(record, { where, table: input.table, projectField, projects })
-          if (unknownProject) unknown.set(unknownProject, (unknown.get(unknownProject) ?? 0) + 1)
-          batch.push(ticket)
+          const normalised = normaliseRecord(record, { where, table, projectField, projects })
+          notes.addTicket(normalised)
+          batch.push(normalised.ticket)
           if (batch.length >= batchSize) {
             rows += await upsertTickets(tx, batch)
             batch = []
@@ -134,12 +141,23 @@ export async function collectServiceNow(db: Db, inputs: readonly ServiceNowInput
         }
         rows += await upsertTickets(tx, batch)
       }
-      const warnings = [...unknown].map(
-        ([reference, count]) =>
-          `${count} ticket(s) name project "${reference}" in ${projectField}, which the registry does not know; stored without a project`,
-      )
-      return { rows, warnings }
+      return { rows, warnings: notes.warnings() }
     },
     options,
   )
+}
+
+async function writeSlas(tx: Queryable, records: AsyncIterable<Located>, notes: ImportNotes, batchSize: number): Promise<number> {
+  let rows = 0
+  let batch: SlaRecord[] = []
+  for await (const { record, where } of records) {
+    const { sla, unknownStage } = normaliseSla(record, where)
+    notes.add('slaStage', unknownStage)
+    batch.push(sla)
+    if (batch.length >= batchSize) {
+      rows += await upsertSlas(tx, batch)
+      batch = []
+    }
+  }
+  return rows + (await upsertSlas(tx, batch))
 }

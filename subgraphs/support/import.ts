@@ -1,4 +1,4 @@
-/** How the ServiceNow collector writes tickets: upserted by sys_id, so an updated ticket is updated here. */
+/** How the ServiceNow collector writes tickets and their SLAs: upserted by sys_id, so an updated ticket is updated here. */
 import type { Queryable } from '../kit/store/db.js'
 
 export interface TicketRecord {
@@ -14,6 +14,24 @@ export interface TicketRecord {
   closedAt: string | null
   resolvedAt: string | null
   category: string | null
+  /** A ComponentId; null when the ticket names no platform component. */
+  affectedComponent: string | null
+  /** A ServiceRequestType, requests only; null when ServiceNow names none. */
+  requestType: string | null
+}
+
+/** One task_sla record: an SLA that ServiceNow runs on the ticket whose sys_id is taskSysId. */
+export interface SlaRecord {
+  sysId: string
+  taskSysId: string
+  name: string
+  /** An SlaStage; null when ServiceNow gave one this API does not know. */
+  stage: string | null
+  startedAt: string | null
+  dueAt: string | null
+  stoppedAt: string | null
+  breached: boolean
+  updatedAt: string
 }
 
 const COLUMNS = [
@@ -29,16 +47,53 @@ const COLUMNS = [
   ['closed_at', 'timestamptz', (t: TicketRecord) => t.closedAt],
   ['resolved_at', 'timestamptz', (t: TicketRecord) => t.resolvedAt],
   ['category', 'text', (t: TicketRecord) => t.category],
+  ['affected_component', 'text', (t: TicketRecord) => t.affectedComponent],
+  ['request_type', 'text', (t: TicketRecord) => t.requestType],
 ] as const
+
+const SLA_COLUMNS = [
+  ['sys_id', 'text', (r: SlaRecord) => r.sysId],
+  ['task_sys_id', 'text', (r: SlaRecord) => r.taskSysId],
+  ['name', 'text', (r: SlaRecord) => r.name],
+  ['stage', 'text', (r: SlaRecord) => r.stage],
+  ['started_at', 'timestamptz', (r: SlaRecord) => r.startedAt],
+  ['due_at', 'timestamptz', (r: SlaRecord) => r.dueAt],
+  ['stopped_at', 'timestamptz', (r: SlaRecord) => r.stoppedAt],
+  ['breached', 'boolean', (r: SlaRecord) => r.breached],
+  ['updated_at', 'timestamptz', (r: SlaRecord) => r.updatedAt],
+] as const
+
+/** One record per sys_id: its latest version (the later of equal times). */
+function latestVersions<R extends { sysId: string; updatedAt: string }>(records: readonly R[]): R[] {
+  const latest = new Map<string, R>()
+  for (const r of records) {
+    const seen = latest.get(r.sysId)
+    if (!seen || seen.updatedAt <= r.updatedAt) latest.set(r.sysId, r)
+  }
+  return [...latest.values()]
+}
+
+/** Upserts a batch of task_sla records; within it and against the store, the latest version of a sys_id wins. */
+export async function upsertSlas(tx: Queryable, slas: readonly SlaRecord[]): Promise<number> {
+  const rows = latestVersions(slas)
+  if (rows.length === 0) return 0
+  const names = SLA_COLUMNS.map(([name]) => name)
+  await tx.query(
+    `INSERT INTO support.ticket_slas (${names.join(', ')})
+     SELECT * FROM unnest(${SLA_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+     ON CONFLICT (sys_id) DO UPDATE SET ${names
+       .filter((n) => n !== 'sys_id')
+       .map((n) => `${n} = EXCLUDED.${n}`)
+       .join(', ')}
+     WHERE support.ticket_slas.updated_at <= EXCLUDED.updated_at`,
+    SLA_COLUMNS.map(([, , get]) => rows.map((r) => get(r))),
+  )
+  return rows.length
+}
 
 /** Upserts a batch; within it, later versions of a sys_id win. A ticket only moves forward in time. */
 export async function upsertTickets(tx: Queryable, tickets: readonly TicketRecord[]): Promise<number> {
-  const latest = new Map<string, TicketRecord>()
-  for (const t of tickets) {
-    const seen = latest.get(t.sysId)
-    if (!seen || seen.updatedAt <= t.updatedAt) latest.set(t.sysId, t)
-  }
-  const rows = [...latest.values()]
+  const rows = latestVersions(tickets)
   if (rows.length === 0) return 0
   const names = COLUMNS.map(([name]) => name)
   const clash = await tx.query<{ number: string; sys_id: string; stored: string }>(

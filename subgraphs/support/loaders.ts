@@ -1,7 +1,8 @@
-/** Per-request loaders for ticket pages: projects asking the same page share one SQL statement. */
-import { groupBy, objectLoader } from '../kit/graphql/loaders.js'
+/** Per-request loaders for ticket pages (projects asking the same page share one SQL statement) and the tickets' SLAs. */
+import DataLoader from 'dataloader'
+import { groupBy, manyByKey, objectLoader } from '../kit/graphql/loaders.js'
 import type { SubgraphDeps } from '../kit/server/subgraph.js'
-import { SupportStore, type PageQuery, type TicketRow } from './store.js'
+import { SupportStore, type PageQuery, type SlaRow, type TicketRow } from './store.js'
 
 export interface PageRequest extends PageQuery {
   projectId: string
@@ -39,6 +40,8 @@ export function createSupportLoaders(deps: SubgraphDeps) {
       },
       (r) => `${queryKey(r)}|${r.projectId}`,
     ),
+    /** A ticket's SLAs by its sys_id: one statement for every ticket of the answer. */
+    slas: new DataLoader<string, SlaRow[]>(async (sysIds) => manyByKey(sysIds, await store.slas(sysIds), (row) => row.task_sys_id)),
   }
 }
 

@@ -5,9 +5,20 @@ import type { PublicationId } from '../kit/catalogue/publications.js'
 import { DateScalar, DateTimeScalar } from '../kit/graphql/scalars.js'
 import type { SubgraphContext } from '../kit/server/subgraph.js'
 import { decodeCursor, encodeCursor } from './cursor.js'
-import type { Incident, Resolvers, ServiceRequest, TicketPriority, TicketState } from './generated/resolvers.js'
+import type {
+  ComponentId,
+  Incident,
+  Resolvers,
+  ServiceRequest,
+  ServiceRequestType,
+  SlaStage,
+  TicketPriority,
+  TicketSla,
+  TicketState,
+} from './generated/resolvers.js'
 import type { SupportLoaders } from './loaders.js'
-import type { TicketFilterInput, TicketKind, TicketOrder, TicketRow } from './store.js'
+import type { SlaRow, TicketFilterInput, TicketKind, TicketOrder, TicketRow } from './store.js'
+import { SERVICE_PORTAL_URL_TEMPLATE_DEFAULT } from '../../platform/settings.js'
 
 /** The context every resolver here receives; codegen.yml names it for the generated resolver types. */
 export type SupportContext = SubgraphContext<SupportLoaders>
@@ -29,12 +40,30 @@ function iso(value: Date | string | null): string | null {
   return value === null ? null : new Date(value).toISOString()
 }
 
+/** A ticket as the list resolvers give it; its SLAs are resolved beside it, for every ticket of the answer at once. */
+export type IncidentNode = Omit<Incident, 'sla' | 'slas'> & { __typename: 'Incident' }
+export type ServiceRequestNode = Omit<ServiceRequest, 'sla' | 'slas'> & { __typename: 'ServiceRequest' }
+
+/** The ticket's page on the portal, from the deployment's template ({sys_id}, {number}, {table}); null when it links to none. */
+export function portalUrl(template: string | null | undefined, row: Pick<TicketRow, 'sys_id' | 'number'>, kind: TicketKind): string | null {
+  const chosen = template === undefined ? SERVICE_PORTAL_URL_TEMPLATE_DEFAULT : template
+  if (chosen === null) return null
+  const values: Record<string, string> = {
+    sys_id: row.sys_id,
+    number: row.number ?? '',
+    table: kind === 'incident' ? 'incident' : 'sc_request',
+  }
+  return chosen.replace(/\{(sys_id|number|table)\}/g, (_, name: string) => encodeURIComponent(values[name]!))
+}
+
 /**
  * The fields every ticket has. A page's rows all have a number (the loader
  * drops a project's empty-page row), and the store holds only the enums'
  * values: the collector maps ServiceNow's codes (collectors/servicenow/mapping.ts).
  */
-const ticketFields = (row: TicketRow) => ({
+const ticketFields = (row: TicketRow, kind: TicketKind, ctx: Ctx) => ({
+  // sys_ids are unique across an instance's tables, so an incident and a request never share one.
+  id: row.sys_id,
   number: row.number!,
   shortDescription: row.short_description,
   state: row.state as TicketState,
@@ -42,19 +71,50 @@ const ticketFields = (row: TicketRow) => ({
   openedAt: iso(row.opened_at),
   updatedAt: iso(row.updated_at),
   closedAt: iso(row.closed_at),
+  affectedComponent: row.affected_component ? { __typename: 'Component' as const, id: row.affected_component as ComponentId } : null,
+  portalUrl: portalUrl(ctx.settings.servicePortalUrlTemplate, row, kind),
 })
 
-const incidentNode = (row: TicketRow): Incident & { __typename: 'Incident' } => ({
+const incidentNode = (row: TicketRow, ctx: Ctx): IncidentNode => ({
   __typename: 'Incident',
-  ...ticketFields(row),
+  ...ticketFields(row, 'incident', ctx),
   resolvedAt: iso(row.resolved_at),
   category: row.category,
 })
 
-const requestNode = (row: TicketRow): ServiceRequest & { __typename: 'ServiceRequest' } => ({
+const requestNode = (row: TicketRow, ctx: Ctx): ServiceRequestNode => ({
   __typename: 'ServiceRequest',
-  ...ticketFields(row),
+  ...ticketFields(row, 'request', ctx),
+  requestType: row.request_type as ServiceRequestType | null,
 })
+
+const slaOf = (row: SlaRow): TicketSla & { __typename: 'TicketSla' } => ({
+  __typename: 'TicketSla',
+  name: row.name,
+  stage: row.stage as SlaStage | null,
+  startedAt: iso(row.started_at),
+  dueAt: iso(row.due_at),
+  stoppedAt: iso(row.stopped_at),
+  breached: row.breached,
+})
+
+/** The SLA that governs a ticket now: of the running ones the one due first, else the one that stopped last. */
+export function governingSla(slas: readonly SlaRow[]): SlaRow | null {
+  const time = (value: Date | string | null, missing: number) => (value === null ? missing : new Date(value).getTime())
+  const running = slas.filter((s) => s.stage === 'IN_PROGRESS' || s.stage === 'PAUSED')
+  if (running.length > 0) return running.reduce((a, b) => (time(b.due_at, Infinity) < time(a.due_at, Infinity) ? b : a))
+  if (slas.length === 0) return null
+  return slas.reduce((a, b) => (time(b.stopped_at, -Infinity) > time(a.stopped_at, -Infinity) ? b : a))
+}
+
+/** sla and slas, on both ticket types. */
+const slaFields = {
+  slas: async (ticket: { id: string }, _args: unknown, ctx: Ctx) => (await ctx.loaders.slas.load(ticket.id)).map(slaOf),
+  sla: async (ticket: { id: string }, _args: unknown, ctx: Ctx) => {
+    const governing = governingSla(await ctx.loaders.slas.load(ticket.id))
+    return governing ? slaOf(governing) : null
+  },
+}
 
 function validate(args: TicketArgs): { first: number; filter: TicketFilterInput } {
   const first = args.first ?? 50
@@ -86,7 +146,7 @@ function ticketList<Connection extends string, Edge extends string, Node>(
   publication: PublicationId,
   connection: Connection,
   edge: Edge,
-  toNode: (row: TicketRow) => Node,
+  toNode: (row: TicketRow, ctx: Ctx) => Node,
 ) {
   return async (project: { id: string }, args: TicketArgs, ctx: Ctx) => {
     assertMember(ctx.identity, project.id)
@@ -109,7 +169,7 @@ function ticketList<Connection extends string, Edge extends string, Node>(
     const edges = rows.map((row) => ({
       __typename: edge,
       cursor: encodeCursor({ openedAt: iso(row.opened_at), number: row.number! }, list, secret),
-      node: toNode(row),
+      node: toNode(row, ctx),
     }))
     return {
       __typename: connection,
@@ -129,6 +189,8 @@ const resolvers: Resolvers = {
     incidents: ticketList('incident', 'INCIDENTS', 'IncidentConnection', 'IncidentEdge', incidentNode),
     requests: ticketList('request', 'REQUESTS', 'ServiceRequestConnection', 'ServiceRequestEdge', requestNode),
   },
+  Incident: slaFields,
+  ServiceRequest: slaFields,
 }
 
 /** mercurius takes any resolver map; the generated type above is what checks this one against the SDL. */

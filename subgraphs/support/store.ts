@@ -1,4 +1,4 @@
-/** SQL for tickets: filtered, keyset-paginated pages for many projects in one statement. */
+/** SQL for tickets: filtered, keyset-paginated pages for many projects in one statement; the SLAs of many tickets in another. */
 import type { Queryable } from '../kit/store/db.js'
 
 export type TicketKind = 'incident' | 'request'
@@ -30,6 +30,7 @@ export interface TicketRow {
   project_id: string
   /** null on the single row of a project whose page is empty */
   number: string | null
+  sys_id: string
   short_description: string
   state: string
   priority: string
@@ -38,7 +39,19 @@ export interface TicketRow {
   closed_at: Date | string | null
   resolved_at: Date | string | null
   category: string | null
+  affected_component: string | null
+  request_type: string | null
   total: number
+}
+
+export interface SlaRow {
+  task_sys_id: string
+  name: string
+  stage: string | null
+  started_at: Date | string | null
+  due_at: Date | string | null
+  stopped_at: Date | string | null
+  breached: boolean
 }
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`)
@@ -73,7 +86,8 @@ export class SupportStore {
     const limit = add(q.limit)
     return this.db.query<TicketRow>(
       `WITH f AS (
-         SELECT project_id, number, short_description, state, priority, opened_at, updated_at, closed_at, resolved_at, category
+         SELECT project_id, number, sys_id, short_description, state, priority, opened_at, updated_at, closed_at, resolved_at, category,
+                affected_component, request_type
          FROM support.tickets WHERE ${where.join(' AND ')}
        ),
        totals AS (SELECT project_id, count(*)::int AS total FROM f GROUP BY project_id),
@@ -81,13 +95,23 @@ export class SupportStore {
          SELECT f.*, row_number() OVER (PARTITION BY project_id ORDER BY opened_at ${direction}, number ${direction}) AS rn
          FROM f ${after}
        )
-       SELECT r.project_id, COALESCE(t.total, 0) AS total, p.number, p.short_description, p.state, p.priority,
-              p.opened_at, p.updated_at, p.closed_at, p.resolved_at, p.category
+       SELECT r.project_id, COALESCE(t.total, 0) AS total, p.number, p.sys_id, p.short_description, p.state, p.priority,
+              p.opened_at, p.updated_at, p.closed_at, p.resolved_at, p.category, p.affected_component, p.request_type
        FROM unnest($2::text[]) AS r(project_id)
        LEFT JOIN totals t ON t.project_id = r.project_id
        LEFT JOIN page p ON p.project_id = r.project_id AND p.rn <= ${limit}
        ORDER BY r.project_id, p.rn`,
       params,
+    )
+  }
+
+  /** The SLAs of these tickets (by sys_id), each ticket's in the order they started. */
+  slas(taskSysIds: readonly string[]): Promise<SlaRow[]> {
+    return this.db.query<SlaRow>(
+      `SELECT task_sys_id, name, stage, started_at, due_at, stopped_at, breached
+       FROM support.ticket_slas WHERE task_sys_id = ANY($1::text[])
+       ORDER BY task_sys_id, started_at NULLS LAST, sys_id`,
+      [taskSysIds],
     )
   }
 }

@@ -1,7 +1,8 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { SupportContext } from '../resolvers.js';
+import type { IncidentNode, ServiceRequestNode, SupportContext } from '../resolvers.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
 export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
@@ -15,6 +16,11 @@ export type Scalars = {
   /** ISO-8601 date-time with an offset, e.g. 2026-11-21T04:00:00Z. */
   DateTime: { input: string; output: string; }
   _FieldSet: { input: string; output: string; }
+};
+
+export type Component = {
+  __typename?: 'Component';
+  id: ComponentId;
 };
 
 /** The technical components of the platform that hold study records or serve the project. */
@@ -32,13 +38,22 @@ export type ComponentId =
 
 export type Incident = Ticket & {
   __typename?: 'Incident';
+  /** The platform component the ticket is about (ServiceNow's configuration item); null when it names none HD4RES knows. */
+  affectedComponent?: Maybe<Component>;
   category?: Maybe<Scalars['String']['output']>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
   number: Scalars['String']['output'];
   openedAt: Scalars['DateTime']['output'];
+  /** The ticket's page on the HD Service and Support portal; null when the deployment links to none. */
+  portalUrl?: Maybe<Scalars['String']['output']>;
   priority: TicketPriority;
   resolvedAt?: Maybe<Scalars['DateTime']['output']>;
   shortDescription: Scalars['String']['output'];
+  /** The SLA that governs the ticket now: the running one due first, else the one that stopped last; null without SLAs. */
+  sla?: Maybe<TicketSla>;
+  /** Every SLA ServiceNow attaches to the ticket, in the order they started. */
+  slas: Array<TicketSla>;
   state: TicketState;
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -122,11 +137,22 @@ export type ResearchProjectRequestsArgs = {
 
 export type ServiceRequest = Ticket & {
   __typename?: 'ServiceRequest';
+  /** The platform component the ticket is about (ServiceNow's configuration item); null when it names none HD4RES knows. */
+  affectedComponent?: Maybe<Component>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
   number: Scalars['String']['output'];
   openedAt: Scalars['DateTime']['output'];
+  /** The ticket's page on the HD Service and Support portal; null when the deployment links to none. */
+  portalUrl?: Maybe<Scalars['String']['output']>;
   priority: TicketPriority;
+  /** What the request asks for; null when ServiceNow names no type. */
+  requestType?: Maybe<ServiceRequestType>;
   shortDescription: Scalars['String']['output'];
+  /** The SLA that governs the ticket now: the running one due first, else the one that stopped last; null without SLAs. */
+  sla?: Maybe<TicketSla>;
+  /** Every SLA ServiceNow attaches to the ticket, in the order they started. */
+  slas: Array<TicketSla>;
   state: TicketState;
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -144,14 +170,52 @@ export type ServiceRequestEdge = {
   node: ServiceRequest;
 };
 
+/**
+ * What a service request asks for, as the HD Service and Support portal's
+ * request forms name it (ServiceNow's u_request_type).
+ */
+export type ServiceRequestType =
+  /** "Request access to an HD application", such as a project's data in the data warehouse. */
+  | 'ACCESS_REQUEST'
+  /** A change to an existing project, form, installation or user. */
+  | 'CHANGE_REQUEST'
+  /** An extraction or delivery of a project's data. */
+  | 'DATA_REQUEST'
+  /** "Request for new project with HD". */
+  | 'NEW_PROJECT'
+  /** Any other request, or a type this API does not know yet. */
+  | 'OTHER'
+  /** "Request for information about HD": a question about the platform, a project or its documentation. */
+  | 'REQUEST_FOR_INFORMATION';
+
 export type ServiceRequestsResult = PublicationTemporarilyUnavailable | PublicationUnderDevelopment | ServiceRequestConnection;
 
+/** Where a service level agreement's clock stands (ServiceNow's task_sla stage). */
+export type SlaStage =
+  | 'CANCELLED'
+  | 'COMPLETED'
+  | 'IN_PROGRESS'
+  | 'PAUSED';
+
 export type Ticket = {
+  /** The platform component the ticket is about (ServiceNow's configuration item); null when it names none HD4RES knows. */
+  affectedComponent?: Maybe<Component>;
   closedAt?: Maybe<Scalars['DateTime']['output']>;
+  /**
+   * Stable and unique across incidents and requests (ServiceNow's sys_id): the
+   * key a client cache stores the ticket under (Incident:<id>, ServiceRequest:<id>).
+   */
+  id: Scalars['ID']['output'];
   number: Scalars['String']['output'];
   openedAt: Scalars['DateTime']['output'];
+  /** The ticket's page on the HD Service and Support portal; null when the deployment links to none. */
+  portalUrl?: Maybe<Scalars['String']['output']>;
   priority: TicketPriority;
   shortDescription: Scalars['String']['output'];
+  /** The SLA that governs the ticket now: the running one due first, else the one that stopped last; null without SLAs. */
+  sla?: Maybe<TicketSla>;
+  /** Every SLA ServiceNow attaches to the ticket, in the order they started. */
+  slas: Array<TicketSla>;
   state: TicketState;
   updatedAt: Scalars['DateTime']['output'];
 };
@@ -178,6 +242,22 @@ export type TicketPriority =
   | 'LOW'
   | 'MODERATE'
   | 'PLANNING';
+
+/** A service level agreement that ServiceNow runs on a ticket (a task_sla record). */
+export type TicketSla = {
+  __typename?: 'TicketSla';
+  /** The target was missed, or is missed already while the clock still runs. */
+  breached: Scalars['Boolean']['output'];
+  /** When the SLA breaches, or breached; null when ServiceNow plans no end. */
+  dueAt?: Maybe<Scalars['DateTime']['output']>;
+  /** The SLA's definition, e.g. "Incident resolution - Priority 2". */
+  name: Scalars['String']['output'];
+  /** null when ServiceNow gave a stage this API does not know (the import warns). */
+  stage?: Maybe<SlaStage>;
+  startedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** When the SLA's clock stopped (completed or cancelled); null while it runs. */
+  stoppedAt?: Maybe<Scalars['DateTime']['output']>;
+};
 
 export type TicketState =
   | 'CANCELLED'
@@ -267,11 +347,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = {
+  Component: Component;
   ResearchProject: ResearchProject;
 };
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = {
+  Component:
+    ( { __typename: 'Component' }
+    & GraphQLRecursivePick<FederationTypes['Component'], {"id":true}> );
   ResearchProject:
     ( { __typename: 'ResearchProject' }
     & GraphQLRecursivePick<FederationTypes['ResearchProject'], {"id":true}> );
@@ -280,35 +364,37 @@ export type FederationReferenceTypes = {
 /** Mapping of union types */
 export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   IncidentsResult:
-    | ( IncidentConnection & { __typename: 'IncidentConnection' } )
+    | ( Omit<IncidentConnection, 'edges'> & { edges: Array<_RefType['IncidentEdge']> } & { __typename: 'IncidentConnection' } )
     | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
     | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
   ;
   ServiceRequestsResult:
     | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
     | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
-    | ( ServiceRequestConnection & { __typename: 'ServiceRequestConnection' } )
+    | ( Omit<ServiceRequestConnection, 'edges'> & { edges: Array<_RefType['ServiceRequestEdge']> } & { __typename: 'ServiceRequestConnection' } )
   ;
 };
 
 /** Mapping of interface types */
 export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = {
   Ticket:
-    | ( Incident & { __typename: 'Incident' } )
-    | ( ServiceRequest & { __typename: 'ServiceRequest' } )
+    | ( IncidentNode & { __typename: 'Incident' } )
+    | ( ServiceRequestNode & { __typename: 'ServiceRequest' } )
   ;
 };
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  Component: ResolverTypeWrapper<Component>;
   ComponentId: ComponentId;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
-  Incident: ResolverTypeWrapper<Incident>;
+  Incident: ResolverTypeWrapper<IncidentNode>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
-  IncidentConnection: ResolverTypeWrapper<IncidentConnection>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  IncidentConnection: ResolverTypeWrapper<Omit<IncidentConnection, 'edges'> & { edges: Array<ResolversTypes['IncidentEdge']> }>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  IncidentEdge: ResolverTypeWrapper<IncidentEdge>;
+  IncidentEdge: ResolverTypeWrapper<Omit<IncidentEdge, 'node'> & { node: ResolversTypes['Incident'] }>;
   IncidentsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IncidentsResult']>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -316,40 +402,48 @@ export type ResolversTypes = {
   PublicationTemporarilyUnavailable: ResolverTypeWrapper<PublicationTemporarilyUnavailable>;
   PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopment>;
   ResearchProject: ResolverTypeWrapper<{ id: string }>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  ServiceRequest: ResolverTypeWrapper<ServiceRequest>;
-  ServiceRequestConnection: ResolverTypeWrapper<ServiceRequestConnection>;
-  ServiceRequestEdge: ResolverTypeWrapper<ServiceRequestEdge>;
+  ServiceRequest: ResolverTypeWrapper<ServiceRequestNode>;
+  ServiceRequestConnection: ResolverTypeWrapper<Omit<ServiceRequestConnection, 'edges'> & { edges: Array<ResolversTypes['ServiceRequestEdge']> }>;
+  ServiceRequestEdge: ResolverTypeWrapper<Omit<ServiceRequestEdge, 'node'> & { node: ResolversTypes['ServiceRequest'] }>;
+  ServiceRequestType: ServiceRequestType;
   ServiceRequestsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ServiceRequestsResult']>;
+  SlaStage: SlaStage;
   Ticket: ResolverTypeWrapper<ResolversInterfaceTypes<ResolversTypes>['Ticket']>;
   TicketFilter: TicketFilter;
   TicketOrder: TicketOrder;
   TicketPriority: TicketPriority;
+  TicketSla: ResolverTypeWrapper<TicketSla>;
   TicketState: TicketState;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  Component: Component | FederationReferenceTypes['Component'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
-  Incident: Incident;
+  Incident: IncidentNode;
   String: Scalars['String']['output'];
-  IncidentConnection: IncidentConnection;
+  ID: Scalars['ID']['output'];
+  IncidentConnection: Omit<IncidentConnection, 'edges'> & { edges: Array<ResolversParentTypes['IncidentEdge']> };
   Int: Scalars['Int']['output'];
-  IncidentEdge: IncidentEdge;
+  IncidentEdge: Omit<IncidentEdge, 'node'> & { node: ResolversParentTypes['Incident'] };
   IncidentsResult: ResolversUnionTypes<ResolversParentTypes>['IncidentsResult'];
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PublicationTemporarilyUnavailable: PublicationTemporarilyUnavailable;
   PublicationUnderDevelopment: PublicationUnderDevelopment;
   ResearchProject: { id: string };
-  ID: Scalars['ID']['output'];
-  ServiceRequest: ServiceRequest;
-  ServiceRequestConnection: ServiceRequestConnection;
-  ServiceRequestEdge: ServiceRequestEdge;
+  ServiceRequest: ServiceRequestNode;
+  ServiceRequestConnection: Omit<ServiceRequestConnection, 'edges'> & { edges: Array<ResolversParentTypes['ServiceRequestEdge']> };
+  ServiceRequestEdge: Omit<ServiceRequestEdge, 'node'> & { node: ResolversParentTypes['ServiceRequest'] };
   ServiceRequestsResult: ResolversUnionTypes<ResolversParentTypes>['ServiceRequestsResult'];
   Ticket: ResolversInterfaceTypes<ResolversParentTypes>['Ticket'];
   TicketFilter: TicketFilter;
+  TicketSla: TicketSla;
+};
+
+export type ComponentResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Component'] = ResolversParentTypes['Component'], FederationReferenceType extends FederationReferenceTypes['Component'] = FederationReferenceTypes['Component']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Component']> | FederationReferenceType, FederationReferenceType, ContextType>;
 };
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -361,13 +455,18 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type IncidentResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['Incident'] = ResolversParentTypes['Incident']> = {
+  affectedComponent?: Resolver<Maybe<ResolversTypes['Component']>, ParentType, ContextType>;
   category?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  portalUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['TicketPriority'], ParentType, ContextType>;
   resolvedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   shortDescription?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sla?: Resolver<Maybe<ResolversTypes['TicketSla']>, ParentType, ContextType>;
+  slas?: Resolver<Array<ResolversTypes['TicketSla']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['TicketState'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -416,11 +515,17 @@ export type ResearchProjectResolvers<ContextType = SupportContext, ParentType ex
 };
 
 export type ServiceRequestResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['ServiceRequest'] = ResolversParentTypes['ServiceRequest']> = {
+  affectedComponent?: Resolver<Maybe<ResolversTypes['Component']>, ParentType, ContextType>;
   closedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   number?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   openedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  portalUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   priority?: Resolver<ResolversTypes['TicketPriority'], ParentType, ContextType>;
+  requestType?: Resolver<Maybe<ResolversTypes['ServiceRequestType']>, ParentType, ContextType>;
   shortDescription?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  sla?: Resolver<Maybe<ResolversTypes['TicketSla']>, ParentType, ContextType>;
+  slas?: Resolver<Array<ResolversTypes['TicketSla']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['TicketState'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -446,7 +551,17 @@ export type TicketResolvers<ContextType = SupportContext, ParentType extends Res
   resolveType: TypeResolveFn<'Incident' | 'ServiceRequest', ParentType, ContextType>;
 };
 
+export type TicketSlaResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['TicketSla'] = ResolversParentTypes['TicketSla']> = {
+  breached?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  dueAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stage?: Resolver<Maybe<ResolversTypes['SlaStage']>, ParentType, ContextType>;
+  startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  stoppedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = SupportContext> = {
+  Component?: ComponentResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   Incident?: IncidentResolvers<ContextType>;
@@ -462,5 +577,6 @@ export type Resolvers<ContextType = SupportContext> = {
   ServiceRequestEdge?: ServiceRequestEdgeResolvers<ContextType>;
   ServiceRequestsResult?: ServiceRequestsResultResolvers<ContextType>;
   Ticket?: TicketResolvers<ContextType>;
+  TicketSla?: TicketSlaResolvers<ContextType>;
 };
 
