@@ -14,6 +14,7 @@ import type { ApolloServer } from '@apollo/server'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { subgraphNamesIn } from '../platform/supergraphFile.js'
 import { assemble } from './assemble.js'
+import { csvExport } from './export.js'
 import type { GatewayContext, GatewayOptions } from './options.js'
 import { access } from './stages/access.js'
 import { accessLog } from './stages/accessLog.js'
@@ -73,6 +74,8 @@ const ROUTE: readonly Stage[] = [
   metricsRoute,
   graphiql,
   graphqlRoute(GRAPHQL_ROUTE),
+  // CSV downloads, each page of one an operation sent through the GraphQL route above (export.ts).
+  csvExport,
 ]
 
 export interface RunningGateway {
