@@ -98,7 +98,7 @@ function askerKey(identity: Identity): string {
  * name) are never keyed: such an answer is not cached, and cannot overflow
  * the stack here.
  */
-export function cacheKey(operation: OperationRequest, identity: Identity, dataVersion: string): string | null {
+export function cacheKey(operation: OperationRequest, identity: Identity, dataVersion: string, language: string = 'en'): string | null {
   // A body that is no operation at all (JSON's null, a number): GraphQL says what is wrong with it.
   if (typeof operation !== 'object' || operation === null) return null
   let hash: string
@@ -115,7 +115,8 @@ export function cacheKey(operation: OperationRequest, identity: Identity, dataVe
   }
   const name = operation.operationName ?? null
   if ((name !== null && typeof name !== 'string') || nestedDeeperThan(operation.variables, INPUT_DEPTH_CEILING)) return null
-  return `${JSON.stringify([dataVersion, hash, name, operation.variables ?? null])}\n${askerKey(identity)}`
+  // The same operation answers in another language for another choice of it (language.ts).
+  return `${JSON.stringify([dataVersion, hash, name, operation.variables ?? null, language])}\n${askerKey(identity)}`
 }
 
 /**

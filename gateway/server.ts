@@ -25,6 +25,7 @@ import { graphiql } from './stages/graphiql.js'
 import { apollo, graphqlRoute } from './stages/graphql.js'
 import { health } from './stages/health.js'
 import { inputs } from './stages/inputs.js'
+import { language } from './stages/language.js'
 import { limits } from './stages/limits.js'
 import { metricsRoute, requestMetrics } from './stages/metrics.js'
 import { addressRateLimit, researcherRateLimit } from './stages/rateLimits.js'
@@ -56,6 +57,8 @@ const GRAPHQL_ROUTE: readonly Stage[] = [
   researcherRateLimit,
   // The data version, then the researcher's memberships at it.
   access,
+  // The language of the answer's texts: part of the cache's key, passed on to every subgraph.
+  language,
   // Answers from the cache before GraphQL runs; stores Apollo's answers as they leave.
   responseCache,
   // The record, as each answer's last step.

@@ -30,6 +30,7 @@ import {
   type GraphQLSchema,
   type SelectionSetNode,
 } from 'graphql'
+import { pick, type Language, type Texts } from '../platform/texts.js'
 
 /** The union member a stand-in answers with. */
 export const STAND_IN_TYPE = 'PublicationTemporarilyUnavailable'
@@ -58,6 +59,28 @@ export const PUBLICATION_OF_FIELD: Readonly<Record<string, string>> = {
   'Query.dataUserOrganisations': 'DATA_USER_ORGANISATIONS',
   'Query.dataUserIndividuals': 'DATA_USER_INDIVIDUALS',
   'Query.multiStudySubjectCounts': 'MULTI_STUDY_SUBJECT_COUNTS',
+}
+
+/**
+ * The stand-in's message, in the request's language: which service failed,
+ * how, and when to ask again.
+ */
+export function standInMessage(service: string, late: boolean, retryAfterSeconds: number, language: Language): string {
+  const n = retryAfterSeconds
+  const texts: Texts = late
+    ? {
+        en: `This publication cannot be shown right now: the ${service} service did not answer in time; try again in ${n} seconds`,
+        nl: `Deze publicatie kan nu niet getoond worden: de dienst ${service} antwoordde niet op tijd; probeer het over ${n} seconden opnieuw`,
+        fr: `Cette publication ne peut pas être affichée pour l'instant : le service ${service} n'a pas répondu à temps ; réessayez dans ${n} secondes`,
+        de: `Diese Veröffentlichung kann gerade nicht angezeigt werden: Der Dienst ${service} hat nicht rechtzeitig geantwortet; versuchen Sie es in ${n} Sekunden erneut`,
+      }
+    : {
+        en: `This publication cannot be shown right now: the ${service} service could not be reached; try again in ${n} seconds`,
+        nl: `Deze publicatie kan nu niet getoond worden: de dienst ${service} is niet bereikbaar; probeer het over ${n} seconden opnieuw`,
+        fr: `Cette publication ne peut pas être affichée pour l'instant : le service ${service} est injoignable ; réessayez dans ${n} secondes`,
+        de: `Diese Veröffentlichung kann gerade nicht angezeigt werden: Der Dienst ${service} ist nicht erreichbar; versuchen Sie es in ${n} Sekunden erneut`,
+      }
+  return pick(texts, language)
 }
 
 /** Whether a field answers a union that has the stand-in member: only those may be stood in for. */

@@ -22,9 +22,10 @@ import { GraphQLError, parse } from 'graphql'
 import { Agent, request } from 'undici'
 import { IDENTITY_HEADER, signIdentity, type Identity } from '../platform/identity.js'
 import { takeReads, type Reads } from '../platform/reads.js'
-import { DATA_VERSION_HEADER, REQUEST_ID_HEADER } from '../platform/headers.js'
+import { DATA_VERSION_HEADER, LANGUAGE_HEADER, REQUEST_ID_HEADER } from '../platform/headers.js'
+import type { Language } from '../platform/texts.js'
 import { CODES, subgraphBadResponse, subgraphHttpError, subgraphUnavailable, timedOut } from './errors.js'
-import { STAND_IN_RETRY_AFTER_SECONDS, standInData } from './standIns.js'
+import { STAND_IN_RETRY_AFTER_SECONDS, standInData, standInMessage } from './standIns.js'
 
 export interface SubgraphPoolSettings {
   /** Connections kept per subgraph address. */
@@ -98,6 +99,8 @@ export interface SubgraphCallContext {
   signedIdentity?: string
   /** The store's data version as the gateway last read it: the subgraphs' result caches use it as a hint. */
   dataVersion?: string
+  /** The language the request's texts come in (language.ts), passed on to each subgraph. */
+  language?: Language
   /** Where what each subgraph answer read goes, for the operation's audit record (audit.ts). */
   audit?: { noteReads(operation: object, reads: Partial<Reads>): void }
 }
@@ -142,6 +145,7 @@ export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext
     if (context.identity) headers[IDENTITY_HEADER] = context.signedIdentity ??= signIdentity(context.identity, this.secret)
     if (context.requestId) headers[REQUEST_ID_HEADER] = context.requestId
     if (context.dataVersion) headers[DATA_VERSION_HEADER] = context.dataVersion
+    if (context.language) headers[LANGUAGE_HEADER] = context.language
     const body = JSON.stringify({
       query: request.query,
       variables: request.variables,
@@ -199,8 +203,8 @@ export class SubgraphDataSource implements GraphQLDataSource<SubgraphCallContext
     } catch {
       return null
     }
-    const reason = late ? 'did not answer in time' : 'could not be reached'
-    const message = `This publication cannot be shown right now: the ${this.service} service ${reason}; try again in ${STAND_IN_RETRY_AFTER_SECONDS} seconds`
+    const language = (options.context as SubgraphCallContext).language ?? 'en'
+    const message = standInMessage(this.service, late, STAND_IN_RETRY_AFTER_SECONDS, language)
     const data = standInData(incoming.schema, document, options.request.variables, message)
     if (!data) return null
     // Nothing of an answer with a stand-in may be kept: the next request must ask the subgraph again.

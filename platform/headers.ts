@@ -21,3 +21,10 @@ export const DATA_VERSION_HEADER = 'x-hd4res-data-version'
 
 /** A subgraph's answer says whether its own result cache gave it: `hit` or `miss`. */
 export const SUBGRAPH_CACHE_HEADER = 'x-hd4res-subgraph-cache'
+
+/**
+ * The language the gateway settled on for a request (en, nl, fr or de), sent
+ * with each subgraph call so that every text a subgraph publishes comes in it.
+ * A subgraph reads anything else, or nothing, as English.
+ */
+export const LANGUAGE_HEADER = 'x-hd4res-language'

@@ -22,7 +22,14 @@ export function graphqlRoute(stages: readonly Stage[]): Stage {
 
 async function contextOf(request: FastifyRequest): Promise<GatewayContext> {
   if (!request.researcher) throw notSignedIn()
-  return { identity: request.researcher, requestId: request.id, dataVersion: request.dataVersion, record: request, audit: request.audit }
+  return {
+    identity: request.researcher,
+    requestId: request.id,
+    dataVersion: request.dataVersion,
+    language: request.language ?? 'en',
+    record: request,
+    audit: request.audit,
+  }
 }
 
 export const apollo: Stage = {

@@ -28,7 +28,7 @@ declare module 'fastify' {
 function answerFromCache(cache: CacheStore) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     if (!mayAnswerFromCache(request)) return
-    const key = cacheKey(request.body as OperationRequest, request.researcher!, request.dataVersion!)
+    const key = cacheKey(request.body as OperationRequest, request.researcher!, request.dataVersion!, request.language)
     request.cacheKey = key
     const entry = key ? await cache.get(key) : undefined
     const hit = entry ? readCachedAnswer(entry) : null

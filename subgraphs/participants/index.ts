@@ -21,6 +21,7 @@ import {
   resolveProjectReference,
 } from './resolvers.js'
 import { AuditResolver } from './audit.js'
+import { LabelResolver } from './labels.js'
 import { registerAuditIntake } from './auditIntake.js'
 import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
@@ -41,6 +42,7 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
         DataUserResolver,
         CollectorRunResolver,
         AuditResolver,
+        LabelResolver,
       ],
       referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectReference as never } },
     })

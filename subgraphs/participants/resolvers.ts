@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql'
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql'
 import { assertMember, checkMember } from '../kit/graphql/access.js'
 import { PUBLICATIONS } from '../kit/catalogue/publications.js'
+import { LANGUAGE_ARGUMENT_DESCRIPTION, LanguageEnum, localised, type LanguageName } from '../kit/i18n/fields.js'
 import type { SubgraphContext } from '../kit/server/subgraph.js'
 import type { ParticipantsLoaders } from './loaders.js'
 import type { IndividualRow, OrganisationRow, ProjectRow } from './store.js'
@@ -145,6 +146,24 @@ export class PublicationResolver {
         lastCollectedAt: times.length > 0 ? times.sort().at(-1)! : null,
       }
     })
+  }
+
+  @FieldResolver(() => String)
+  title(
+    @Root() publication: Publication,
+    @Arg('language', () => LanguageEnum, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: LanguageName | null,
+    @Ctx() ctx: Ctx,
+  ): string {
+    return localised(publication.title, language, ctx)!
+  }
+
+  @FieldResolver(() => String)
+  message(
+    @Root() publication: Publication,
+    @Arg('language', () => LanguageEnum, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: LanguageName | null,
+    @Ctx() ctx: Ctx,
+  ): string {
+    return localised(publication.message, language, ctx)!
   }
 }
 

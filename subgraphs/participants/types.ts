@@ -4,6 +4,7 @@ import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-gr
 import { PublicationIdEnum, publicationResult } from '../kit/graphql/types.js'
 import { DateScalar, DateTimeScalar } from '../kit/graphql/scalars.js'
 import type { PublicationId, PublicationState } from '../kit/catalogue/publications.js'
+import type { Localisable } from '../kit/i18n/texts.js'
 
 export const OrganisationTypeEnum = {
   HOSPITAL: 'HOSPITAL',
@@ -51,8 +52,9 @@ export class Publication {
   @Field(() => PublicationIdEnum)
   id!: PublicationId
 
+  /** In every language the registry gives; the field picks one (PublicationResolver). */
   @Field(() => String)
-  title!: string
+  title!: Localisable
 
   @Field(() => PublicationStateEnum)
   state!: PublicationState
@@ -61,7 +63,7 @@ export class Publication {
     description:
       "The registry's text for this publication: while it is under development, the message its fields answer with; once available, where its data come from.",
   })
-  message!: string
+  message!: Localisable
 
   @Field(() => DateScalar, {
     nullable: true,

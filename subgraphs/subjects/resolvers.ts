@@ -5,6 +5,7 @@ import { assertMember } from '../kit/graphql/access.js'
 import { DateScalar } from '../kit/graphql/scalars.js'
 import type { SubgraphContext } from '../kit/server/subgraph.js'
 import { todayUtc } from '../kit/dates.js'
+import { multiStudyNotComputed } from '../kit/counts/texts.js'
 import type { SubjectsLoaders } from './loaders.js'
 import { MultiStudySubjectCounts, MultiStudySubjectCountsResult, ProjectOverlap } from './types.js'
 
@@ -22,7 +23,7 @@ export class MultiStudyResolver {
       date: row?.day ?? date ?? todayUtc(),
       subjectsInMultipleStudies: row
         ? ctx.loaders.disclosure.cell(row.subjects)
-        : { __typename: 'NotCollected', reason: `Subjects in several studies were not computed for ${date ?? 'any day yet'}` },
+        : { __typename: 'NotCollected', reason: multiStudyNotComputed(date ?? null) },
     }
   }
 

@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { PublicationUnderDevelopmentValue } from '../../kit/catalogue/publications.js';
 import type { ComponentsContext } from '../resolvers.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -81,6 +82,13 @@ export type ComponentStatusListResult = ComponentStatusList | PublicationTempora
 
 export type ComponentStatusResult = ComponentStatus | PublicationTemporarilyUnavailable | PublicationUnderDevelopment;
 
+/** A language HD4RES v2 publishes its texts in: English, Dutch, French or German. English is the fallback of every text. */
+export type Language =
+  | 'DE'
+  | 'EN'
+  | 'FR'
+  | 'NL';
+
 export type OperationalStatus =
   | 'DEGRADED'
   | 'DOWN'
@@ -116,6 +124,18 @@ export type PublicationUnderDevelopment = {
   message: Scalars['String']['output'];
   publication: PublicationId;
   title: Scalars['String']['output'];
+};
+
+
+/** Returned in place of a publication that is not yet available in HD4RES v2. */
+export type PublicationUnderDevelopmentMessageArgs = {
+  language?: InputMaybe<Language>;
+};
+
+
+/** Returned in place of a publication that is not yet available in HD4RES v2. */
+export type PublicationUnderDevelopmentTitleArgs = {
+  language?: InputMaybe<Language>;
 };
 
 export type Query = {
@@ -230,12 +250,12 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   ComponentStatusListResult:
     | ( Omit<ComponentStatusList, 'items'> & { items: Array<_RefType['ComponentStatus']> } & { __typename: 'ComponentStatusList' } )
     | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
-    | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
+    | ( PublicationUnderDevelopmentValue & { __typename: 'PublicationUnderDevelopment' } )
   ;
   ComponentStatusResult:
     | ( Omit<ComponentStatus, 'component'> & { component: _RefType['Component'] } & { __typename: 'ComponentStatus' } )
     | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
-    | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
+    | ( PublicationUnderDevelopmentValue & { __typename: 'PublicationUnderDevelopment' } )
   ;
 };
 
@@ -254,11 +274,12 @@ export type ResolversTypes = {
   ComponentStatusResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ComponentStatusResult']>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Language: Language;
   OperationalStatus: OperationalStatus;
   PublicationId: PublicationId;
   PublicationTemporarilyUnavailable: ResolverTypeWrapper<PublicationTemporarilyUnavailable>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
-  PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopment>;
+  PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopmentValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ResearchProject: ResolverTypeWrapper<{ id: string }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
@@ -278,7 +299,7 @@ export type ResolversParentTypes = {
   DateTime: Scalars['DateTime']['output'];
   PublicationTemporarilyUnavailable: PublicationTemporarilyUnavailable;
   Int: Scalars['Int']['output'];
-  PublicationUnderDevelopment: PublicationUnderDevelopment;
+  PublicationUnderDevelopment: PublicationUnderDevelopmentValue;
   Query: Record<PropertyKey, never>;
   ResearchProject: { id: string };
   ID: Scalars['ID']['output'];
@@ -332,9 +353,9 @@ export type PublicationTemporarilyUnavailableResolvers<ContextType = ComponentsC
 
 export type PublicationUnderDevelopmentResolvers<ContextType = ComponentsContext, ParentType extends ResolversParentTypes['PublicationUnderDevelopment'] = ResolversParentTypes['PublicationUnderDevelopment']> = {
   expectedAvailability?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<PublicationUnderDevelopmentMessageArgs>>;
   publication?: Resolver<ResolversTypes['PublicationId'], ParentType, ContextType>;
-  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<PublicationUnderDevelopmentTitleArgs>>;
   isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 

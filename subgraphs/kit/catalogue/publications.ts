@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { LineCounter, parseDocument, isMap, isScalar, type Node as YamlNode, type Pair } from 'yaml'
 import { z } from 'zod'
 import { isIsoDate } from '../graphql/scalars.js'
+import { LANGUAGES, type Localisable } from '../i18n/texts.js'
 
 /** The collectors that write into the store, as the import log names them. */
 export const IMPORT_SOURCES = ['hd4devops-counts', 'hd4devops-availability', 'internal-counts', 'servicenow', 'registry'] as const
@@ -54,8 +55,9 @@ export type PublicationState = (typeof PUBLICATION_STATES)[number]
 export interface PublicationEntry {
   id: PublicationId
   state: PublicationState
-  title: string
-  message: string
+  /** In English and, where the registry file gives them, Dutch, French and German. */
+  title: Localisable
+  message: Localisable
   /** 'YYYY-MM-DD' or null */
   expectedAvailability: string | null
 }
@@ -64,8 +66,9 @@ export interface PublicationEntry {
 export interface PublicationUnderDevelopmentValue {
   __typename: 'PublicationUnderDevelopment'
   publication: PublicationId
-  title: string
-  message: string
+  /** Picked in the request's language by the field (i18n/fields.ts). */
+  title: Localisable
+  message: Localisable
   expectedAvailability: string | null
 }
 
@@ -141,10 +144,36 @@ export class RegistryFileError extends Error {
   }
 }
 
+/**
+ * A text of the registry: one string (the same in every language), or a
+ * mapping of language tags (en, nl, fr, de) to the text, English required.
+ */
+const registryText = (name: string) =>
+  z.union(
+    [
+      z.string().min(1, `${name} must not be empty`),
+      z.strictObject(
+        Object.fromEntries(
+          LANGUAGES.map((l) => [
+            l,
+            l === 'en' ? z.string().min(1, `${name}.en must not be empty`) : z.string().min(1, `${name}.${l} must not be empty`).optional(),
+          ]),
+        ) as Record<(typeof LANGUAGES)[number], z.ZodString>,
+        {
+          error: (issue) =>
+            issue.code === 'unrecognized_keys'
+              ? `${name} has unknown languages ${issue.keys.join(', ')}; expected ${LANGUAGES.join(', ')}`
+              : `${name} needs an English text (en)`,
+        },
+      ),
+    ],
+    { error: `${name} must be a text, or a mapping of ${LANGUAGES.join(', ')} to texts with en among them` },
+  )
+
 const entrySchema = z.strictObject({
   state: z.enum(PUBLICATION_STATES, { error: `state must be one of ${PUBLICATION_STATES.join(', ')}` }),
-  title: z.string().min(1, 'title must not be empty'),
-  message: z.string().min(1, 'message must not be empty'),
+  title: registryText('title'),
+  message: registryText('message'),
   expectedAvailability: z
     .union([z.string().refine(isIsoDate, 'expectedAvailability must be a real date written YYYY-MM-DD'), z.null()])
     .optional(),

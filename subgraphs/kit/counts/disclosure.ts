@@ -19,6 +19,7 @@
  * narrow a withheld count no further than "between 1 and T-1".
  */
 import type { CountValueData } from './types.js'
+import { PART_WITHHELD_REASON } from './texts.js'
 
 export interface Disclosure {
   readonly threshold: number
@@ -36,8 +37,7 @@ export interface Disclosure {
 /** What a researcher reads in place of a part's count, and why. */
 export const PART_WITHHELD: CountValueData = {
   __typename: 'NotCollected',
-  reason:
-    'Counts per installation are not published: beside the total and the counts further along the path, they could single out the few subjects of a small site',
+  reason: PART_WITHHELD_REASON,
 }
 
 export function disclosureControl(threshold: number): Disclosure {

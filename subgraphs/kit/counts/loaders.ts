@@ -9,6 +9,7 @@ import { manyByKey, objectLoader } from '../graphql/loaders.js'
 import { daysInRange } from '../dates.js'
 import type { Disclosure } from './disclosure.js'
 import type { CountValueData } from './types.js'
+import { noCountCollected, noDataYet } from './texts.js'
 
 export interface ComponentCountData {
   component: ComponentRef
@@ -33,8 +34,7 @@ const flowOrder = (a: { component: ComponentRef }, b: { component: ComponentRef 
 
 export function notCollected(componentId: ComponentId, day: string, firstDay: string | null): CountValueData {
   const name = componentInfo(componentId).name
-  const reason =
-    firstDay && day < firstDay ? `${name} held no data for this project yet on ${day}` : `No count was collected from ${name} for ${day}`
+  const reason = firstDay && day < firstDay ? noDataYet(name, day) : noCountCollected(name, day)
   return { __typename: 'NotCollected', reason }
 }
 

@@ -175,7 +175,10 @@ describe('the steps of a project', () => {
     })
     expect(intoStaging).toMatchObject({ difference: { lowerBound: 51, upperBound: 59 }, verdict: 'DELAYED', since: dayN(1) })
     expect(intoExploitation!.verdict).toBe('NOT_COLLECTED')
-    expect(intoExploitation!.difference).toMatchObject({ __typename: 'NotCollected', reason: expect.stringMatching(/HD DWH Exploitation/) })
+    expect(intoExploitation!.difference).toMatchObject({
+      __typename: 'NotCollected',
+      reason: expect.objectContaining({ en: expect.stringMatching(/HD DWH Exploitation/) }),
+    })
     expect(intoExploitation!.upstream).toEqual({ __typename: 'CountRange', lowerBound: 5070, upperBound: 5074 })
   })
 

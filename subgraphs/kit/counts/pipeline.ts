@@ -30,7 +30,8 @@
  */
 import { COMPONENT_IDS, componentInfo, type ComponentId, type ComponentRef } from '../catalogue/components.js'
 import { addDays } from '../dates.js'
-import type { Language, Texts } from '../i18n/texts.js'
+import type { Language, Localisable, Texts } from '../i18n/texts.js'
+import { noCountCollected } from './texts.js'
 import type { SeriesData } from './loaders.js'
 import type { CountValueData } from './types.js'
 
@@ -67,7 +68,7 @@ export interface CountRangeData {
   upperBound: number
 }
 
-export type PipelineCountData = CountRangeData | { __typename: 'NotCollected'; reason: string }
+export type PipelineCountData = CountRangeData | { __typename: 'NotCollected'; reason: Localisable }
 
 export interface PipelineStageData {
   component: ComponentRef
@@ -311,7 +312,7 @@ export function buildPipeline(input: { date: string; from: string; series: reado
   const days: string[] = []
   for (let d = input.from; d <= date; d = addDays(d, 1)) days.push(d)
   const countOn = (id: ComponentId, day: string): CountValueData =>
-    pointsOf.get(id)?.get(day) ?? { __typename: 'NotCollected', reason: `No count was collected from ${componentInfo(id).name} for ${day}` }
+    pointsOf.get(id)?.get(day) ?? { __typename: 'NotCollected', reason: noCountCollected(componentInfo(id).name, day) }
 
   const links = pipelineLinks([...byComponent.keys()])
   const onPath = new Set(links.flatMap((l) => [...l.from, l.to]))
@@ -340,7 +341,7 @@ export function buildPipeline(input: { date: string; from: string; series: reado
       const judged = judgeLink(series)
       const message = linkMessage(noun, date, fromRefs, toRef, judged, today)
       if ('missing' in today) {
-        const reason = message.en
+        const reason = message
         const side = (refs: readonly ComponentRef[]): PipelineCountData =>
           refs.some((r) => today.missing.includes(r))
             ? { __typename: 'NotCollected', reason }

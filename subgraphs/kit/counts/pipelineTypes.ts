@@ -179,7 +179,7 @@ export function pipelineResolver(options: {
       return {
         __typename: `${names}Pipeline`,
         ...pipeline,
-        links: pipeline.links.map((link) => ({ ...link, message: pick(link.message) })),
+        links: pipeline.links.map((link) => ({ ...link, message: pick(link.message, ctx.language) })),
       }
     }
   }

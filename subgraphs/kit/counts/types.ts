@@ -5,10 +5,25 @@
  * defined once here.
  */
 import 'reflect-metadata'
-import { ArgsType, createUnionType, Directive, Field, Int, ObjectType, registerEnumType } from 'type-graphql'
+import {
+  Arg,
+  ArgsType,
+  createUnionType,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  Int,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+} from 'type-graphql'
 import type { ComponentId, CountSource } from '../catalogue/components.js'
 import { asEnum, byTypename, ComponentIdEnum, ComponentReference } from '../graphql/types.js'
 import { DateScalar, DateTimeScalar } from '../graphql/scalars.js'
+import { LANGUAGE_ARGUMENT_DESCRIPTION, LanguageEnum, localised, type LanguageName } from '../i18n/fields.js'
+import type { Language, Localisable } from '../i18n/texts.js'
 
 const CountSourceEnum = asEnum<CountSource>(['HD4DEVOPS', 'HD4RES'])
 registerEnumType(CountSourceEnum, { name: 'CountSource' })
@@ -43,13 +58,26 @@ export class SuppressedCount {
 @Directive('@shareable')
 export class NotCollected {
   @Field(() => String)
-  reason!: string
+  reason!: Localisable
+}
+
+/** NotCollected's reason in the language the field or the request asks for (i18n/fields.ts). */
+@Resolver(() => NotCollected)
+export class NotCollectedTexts {
+  @FieldResolver(() => String)
+  reason(
+    @Root() value: NotCollected,
+    @Arg('language', () => LanguageEnum, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: LanguageName | null,
+    @Ctx() ctx: { language?: Language },
+  ): string {
+    return localised(value.reason, language, ctx)!
+  }
 }
 
 export type CountValueData =
   | { __typename: 'ExactCount'; value: number; lowerBound: number; upperBound: number }
   | { __typename: 'SuppressedCount'; threshold: number }
-  | { __typename: 'NotCollected'; reason: string }
+  | { __typename: 'NotCollected'; reason: Localisable }
 
 export const CountValue = createUnionType({
   name: 'CountValue',

@@ -13,6 +13,7 @@ import { COMPONENT_IDS } from '../catalogue/components.js'
 import { PUBLICATION_IDS } from '../catalogue/publications.js'
 import type { SubgraphDefinition } from '../server/subgraph.js'
 import { SCALARS_SDL } from './scalars.js'
+import { LANGUAGE_ARGUMENT_DESCRIPTION, LANGUAGE_SDL, localisedFieldResolvers } from '../i18n/fields.js'
 
 const enumSdl = (name: string, description: string, values: readonly string[]) =>
   `"""${description}"""\nenum ${name} {\n${values.map((v) => `  ${v}`).join('\n')}\n}\n`
@@ -20,12 +21,13 @@ const enumSdl = (name: string, description: string, values: readonly string[]) =
 export const SHARED_SDL = `
 ${SCALARS_SDL}
 ${enumSdl('PublicationId', 'Every publication that HD4RES v2 offers researchers.', PUBLICATION_IDS)}
+${LANGUAGE_SDL}
 ${enumSdl('ComponentId', 'The technical components of the platform that hold study records or serve the project.', COMPONENT_IDS)}
 """Returned in place of a publication that is not yet available in HD4RES v2."""
 type PublicationUnderDevelopment {
   publication: PublicationId!
-  title: String!
-  message: String!
+  title("""${LANGUAGE_ARGUMENT_DESCRIPTION}""" language: Language): String!
+  message("""${LANGUAGE_ARGUMENT_DESCRIPTION}""" language: Language): String!
   expectedAvailability: Date
 }
 """Returned in place of a publication whose service cannot be reached right now; the answer's errors name the service."""
@@ -52,7 +54,13 @@ export function sdlSubgraph<Loaders>(options: SdlSubgraphOptions<Loaders>): Subg
     name,
     migrationsDir: path.join(folder, 'migrations'),
     async buildSchema() {
-      return { schema: buildFederationSchema(sdl), resolvers, sdl }
+      const schema = buildFederationSchema(sdl)
+      // Every field with a `language` argument picks its text; a subgraph's own resolver for one comes first.
+      const merged: Record<string, unknown> = { ...resolvers }
+      for (const [type, fields] of Object.entries(localisedFieldResolvers(schema))) {
+        merged[type] = { ...fields, ...(resolvers[type] as object | undefined) }
+      }
+      return { schema, resolvers: merged as IResolvers, sdl }
     },
     createLoaders,
     routes,

@@ -11,6 +11,7 @@ import { printSchemaWithDirectives } from '@graphql-tools/utils'
 import { isUnionType, parse, type GraphQLSchema } from 'graphql'
 import { buildSchema, createResolversMap, type NonEmptyArray } from 'type-graphql'
 import { DateScalar, DateTimeScalar } from './scalars.js'
+import { PublicationUnderDevelopmentTexts } from './types.js'
 
 export const FEDERATION_LINK = `extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@inaccessible"])`
 
@@ -26,7 +27,8 @@ export interface TypeGraphQLSubgraphOptions {
 
 export async function buildTypeGraphQLSubgraph(options: TypeGraphQLSubgraphOptions): Promise<GraphQLSchema> {
   const schema = await buildSchema({
-    resolvers: options.resolvers,
+    // Every code-first subgraph answers PublicationUnderDevelopment, in the asked language.
+    resolvers: [...options.resolvers, PublicationUnderDevelopmentTexts],
     orphanedTypes: options.orphanedTypes,
     scalarsMap: [],
     validate: false,

@@ -4,10 +4,25 @@
  * here keeps them so.
  */
 import 'reflect-metadata'
-import { createUnionType, Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql'
+import {
+  Arg,
+  createUnionType,
+  Ctx,
+  Directive,
+  Field,
+  FieldResolver,
+  ID,
+  Int,
+  ObjectType,
+  registerEnumType,
+  Resolver,
+  Root,
+} from 'type-graphql'
 import { COMPONENT_IDS, type ComponentId, type ComponentLocation } from '../catalogue/components.js'
 import { PUBLICATION_IDS, type PublicationId } from '../catalogue/publications.js'
 import { DateScalar } from './scalars.js'
+import { LANGUAGE_ARGUMENT_DESCRIPTION, LanguageEnum, localised, type LanguageName } from '../i18n/fields.js'
+import type { Language, Localisable } from '../i18n/texts.js'
 
 /** A GraphQL enum whose values are the names, from a list. */
 export const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as { [K in T]: K }
@@ -37,13 +52,35 @@ export class PublicationUnderDevelopment {
   publication!: PublicationId
 
   @Field(() => String)
-  title!: string
+  title!: Localisable
 
   @Field(() => String)
-  message!: string
+  message!: Localisable
 
   @Field(() => DateScalar, { nullable: true })
   expectedAvailability!: string | null
+}
+
+/** PublicationUnderDevelopment's texts, in the language the field or the request asks for (i18n/fields.ts). */
+@Resolver(() => PublicationUnderDevelopment)
+export class PublicationUnderDevelopmentTexts {
+  @FieldResolver(() => String)
+  title(
+    @Root() value: PublicationUnderDevelopment,
+    @Arg('language', () => LanguageEnum, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: LanguageName | null,
+    @Ctx() ctx: { language?: Language },
+  ): string {
+    return localised(value.title, language, ctx)!
+  }
+
+  @FieldResolver(() => String)
+  message(
+    @Root() value: PublicationUnderDevelopment,
+    @Arg('language', () => LanguageEnum, { nullable: true, description: LANGUAGE_ARGUMENT_DESCRIPTION }) language: LanguageName | null,
+    @Ctx() ctx: { language?: Language },
+  ): string {
+    return localised(value.message, language, ctx)!
+  }
 }
 
 /**

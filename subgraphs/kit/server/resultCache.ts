@@ -12,7 +12,8 @@
  * When the version cannot be read (the store unreachable), the request is
  * answered without the cache: its fields then say what failed, by name.
  */
-import { DATA_VERSION_HEADER, SUBGRAPH_CACHE_HEADER } from '../../../platform/headers.js'
+import { DATA_VERSION_HEADER, LANGUAGE_HEADER, SUBGRAPH_CACHE_HEADER } from '../../../platform/headers.js'
+import { languageOf } from '../i18n/texts.js'
 import type { ResultCacheSettings } from '../../../platform/settings.js'
 import { createHash } from 'node:crypto'
 import type { FastifyInstance } from 'fastify'
@@ -94,6 +95,7 @@ export function registerResultCache(app: FastifyInstance, db: Queryable, setting
           sub,
           [...roles].sort(),
           [...projects].sort(),
+          languageOf(request.headers[LANGUAGE_HEADER]),
         ]),
       )
       .digest('base64url')

@@ -24,6 +24,8 @@ import { logRequests, receivedRequestId, subgraphLogger, type Logger } from './l
 import { guardStore, isStoreUnavailable } from './storeOutage.js'
 import { graphqlPathSegments } from '../graphql/errorPaths.js'
 import type { DestinationStream } from 'pino'
+import { LANGUAGE_HEADER } from '../../../platform/headers.js'
+import { languageOf, type Language } from '../i18n/texts.js'
 
 export interface SubgraphDeps {
   db: Db
@@ -41,6 +43,8 @@ export interface SubgraphContext<Loaders> {
   loaders: Loaders
   /** What this request read (projects checked, publications served), returned to the gateway for the audit trail. */
   reads: ReadLog
+  /** The language the gateway chose for this request; every text the subgraph publishes is picked in it. */
+  language: Language
 }
 
 export interface BuiltSchema {
@@ -199,6 +203,7 @@ export async function createSubgraphServer<L>(
         settings: deps.settings,
         loaders: definition.createLoaders(resolverDeps, request.identity!),
         reads,
+        language: languageOf(request.headers[LANGUAGE_HEADER]),
       }
     },
   })

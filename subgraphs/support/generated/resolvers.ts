@@ -1,4 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { PublicationUnderDevelopmentValue } from '../../kit/catalogue/publications.js';
 import type { IncidentNode, ServiceRequestNode, SupportContext } from '../resolvers.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -73,6 +74,13 @@ export type IncidentEdge = {
 
 export type IncidentsResult = IncidentConnection | PublicationTemporarilyUnavailable | PublicationUnderDevelopment;
 
+/** A language HD4RES v2 publishes its texts in: English, Dutch, French or German. English is the fallback of every text. */
+export type Language =
+  | 'DE'
+  | 'EN'
+  | 'FR'
+  | 'NL';
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
@@ -108,6 +116,18 @@ export type PublicationUnderDevelopment = {
   message: Scalars['String']['output'];
   publication: PublicationId;
   title: Scalars['String']['output'];
+};
+
+
+/** Returned in place of a publication that is not yet available in HD4RES v2. */
+export type PublicationUnderDevelopmentMessageArgs = {
+  language?: InputMaybe<Language>;
+};
+
+
+/** Returned in place of a publication that is not yet available in HD4RES v2. */
+export type PublicationUnderDevelopmentTitleArgs = {
+  language?: InputMaybe<Language>;
 };
 
 export type ResearchProject = {
@@ -366,11 +386,11 @@ export type ResolversUnionTypes<_RefType extends Record<string, unknown>> = {
   IncidentsResult:
     | ( Omit<IncidentConnection, 'edges'> & { edges: Array<_RefType['IncidentEdge']> } & { __typename: 'IncidentConnection' } )
     | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
-    | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
+    | ( PublicationUnderDevelopmentValue & { __typename: 'PublicationUnderDevelopment' } )
   ;
   ServiceRequestsResult:
     | ( PublicationTemporarilyUnavailable & { __typename: 'PublicationTemporarilyUnavailable' } )
-    | ( PublicationUnderDevelopment & { __typename: 'PublicationUnderDevelopment' } )
+    | ( PublicationUnderDevelopmentValue & { __typename: 'PublicationUnderDevelopment' } )
     | ( Omit<ServiceRequestConnection, 'edges'> & { edges: Array<_RefType['ServiceRequestEdge']> } & { __typename: 'ServiceRequestConnection' } )
   ;
 };
@@ -396,11 +416,12 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   IncidentEdge: ResolverTypeWrapper<Omit<IncidentEdge, 'node'> & { node: ResolversTypes['Incident'] }>;
   IncidentsResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['IncidentsResult']>;
+  Language: Language;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   PublicationId: PublicationId;
   PublicationTemporarilyUnavailable: ResolverTypeWrapper<PublicationTemporarilyUnavailable>;
-  PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopment>;
+  PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopmentValue>;
   ResearchProject: ResolverTypeWrapper<{ id: string }>;
   ServiceRequest: ResolverTypeWrapper<ServiceRequestNode>;
   ServiceRequestConnection: ResolverTypeWrapper<Omit<ServiceRequestConnection, 'edges'> & { edges: Array<ResolversTypes['ServiceRequestEdge']> }>;
@@ -431,7 +452,7 @@ export type ResolversParentTypes = {
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
   PublicationTemporarilyUnavailable: PublicationTemporarilyUnavailable;
-  PublicationUnderDevelopment: PublicationUnderDevelopment;
+  PublicationUnderDevelopment: PublicationUnderDevelopmentValue;
   ResearchProject: { id: string };
   ServiceRequest: ServiceRequestNode;
   ServiceRequestConnection: Omit<ServiceRequestConnection, 'edges'> & { edges: Array<ResolversParentTypes['ServiceRequestEdge']> };
@@ -502,9 +523,9 @@ export type PublicationTemporarilyUnavailableResolvers<ContextType = SupportCont
 
 export type PublicationUnderDevelopmentResolvers<ContextType = SupportContext, ParentType extends ResolversParentTypes['PublicationUnderDevelopment'] = ResolversParentTypes['PublicationUnderDevelopment']> = {
   expectedAvailability?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
-  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<PublicationUnderDevelopmentMessageArgs>>;
   publication?: Resolver<ResolversTypes['PublicationId'], ParentType, ContextType>;
-  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType, Partial<PublicationUnderDevelopmentTitleArgs>>;
   isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };
 
