@@ -13,6 +13,13 @@ export const records = countsSubgraph({
   publication: 'STUDY_RECORD_COUNTS',
   names: 'StudyRecord',
   covers: (component) => component.holdsRecords,
+  // HD MDM: monitored for its status only (kit/catalogue/components.ts).
+  notCovered: ({ name }) => ({
+    en: `Study records are not counted in ${name}: it holds no study records`,
+    nl: `Records worden niet geteld in ${name}: dit onderdeel bevat geen studierecords`,
+    fr: `Les enregistrements d'étude ne sont pas comptés dans ${name} : ce composant ne contient aucun enregistrement d'étude`,
+    de: `Studiendatensätze werden in ${name} nicht gezählt: diese Komponente enthält keine Studiendatensätze`,
+  }),
   descriptions: {
     counts: 'Study records in each component on a day (default: the latest collected day).',
     history: 'Daily study-record counts per component between two dates, both included.',

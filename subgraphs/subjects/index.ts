@@ -15,6 +15,13 @@ export const subjects = countsSubgraph({
   publication: 'UNIQUE_SUBJECT_COUNTS',
   names: 'UniqueSubject',
   covers: (component) => component.holdsSubjects,
+  // BioIT holds study records without subject information; HD MDM is monitored for its status only (kit/catalogue/components.ts).
+  notCovered: ({ name }) => ({
+    en: `Unique subjects are not counted in ${name}: it holds no information on study subjects`,
+    nl: `Unieke subjecten worden niet geteld in ${name}: dit onderdeel bevat geen gegevens over studiesubjecten`,
+    fr: `Les sujets uniques ne sont pas comptés dans ${name} : ce composant ne contient aucune information sur les sujets d'étude`,
+    de: `Eindeutige Personen werden in ${name} nicht gezählt: diese Komponente enthält keine Angaben zu Studienteilnehmern`,
+  }),
   descriptions: {
     counts: 'Unique study subjects in each component on a day (default: the latest collected day).',
     history: 'Daily unique-subject counts per component between two dates, both included.',

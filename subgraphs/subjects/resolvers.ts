@@ -39,4 +39,24 @@ export class MultiStudyResolver {
     const rows = await ctx.loaders.overlaps.load({ projectId, day: counts.date })
     return rows.map((r) => ({ project: { id: r.otherProjectId }, sharedSubjects: ctx.loaders.disclosure.cell(r.shared) }))
   }
+
+  /**
+   * overlaps with nullable types: the contract's overlaps is non-null down to
+   * each ProjectOverlap.project, so one FORBIDDEN on a membership field of
+   * another project (its counts, say) nulls the whole answer up to
+   * multiStudySubjectCounts. Here it nulls that item only, and a project the
+   * researcher is not a member of nulls the list only; the items are the same.
+   */
+  @FieldResolver(() => [ProjectOverlap], {
+    nullable: 'itemsAndList',
+    description:
+      "overlaps, where a failure nulls only what it is about: an item whose project answers FORBIDDEN for a field the researcher asked for (the other project is not theirs) is null with the error at its path, and the list is null with FORBIDDEN when projectId is not one of the researcher's projects.",
+  })
+  projectOverlaps(
+    @Root() counts: MultiStudySubjectCounts,
+    @Arg('projectId', () => ID) projectId: string,
+    @Ctx() ctx: Ctx,
+  ): Promise<ProjectOverlap[]> {
+    return this.overlaps(counts, projectId, ctx)
+  }
 }

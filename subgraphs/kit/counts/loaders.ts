@@ -10,6 +10,7 @@ import { daysInRange } from '../dates.js'
 import type { Disclosure } from './disclosure.js'
 import type { CountValueData } from './types.js'
 import { noCountCollected, noDataYet } from './texts.js'
+import type { Localisable, Texts } from '../i18n/texts.js'
 
 export interface ComponentCountData {
   component: ComponentRef
@@ -66,6 +67,8 @@ export interface CountLoaderOptions {
   disclosure: Disclosure
   /** Which components this publication covers (subject counts leave out components without subjects). */
   include: (id: ComponentId) => boolean
+  /** Why a component the publication does not cover has no count: a history that asks for one answers it NotCollected with this. */
+  notCovered: (id: ComponentId) => Localisable
   /** The day to report when a project has no counts at all. */
   today: () => string
 }
@@ -121,23 +124,47 @@ export function createCountLoaders(options: CountLoaderOptions) {
           rows,
           (r) => r.ord,
         )
-        return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, disclosure, include))
+        return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, disclosure, include, options.notCovered))
       },
       (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`,
     ),
   }
 }
 
-function toSeries(
+/** A component the project has no counts in: every day of its series says so. */
+export const notUsedByProject = (component: string): Texts => ({
+  en: `${component} is not used by this project`,
+  nl: `${component} wordt niet gebruikt door dit project`,
+  fr: `${component} n'est pas utilisé par ce projet`,
+  de: `${component} wird von diesem Projekt nicht genutzt`,
+})
+
+/**
+ * A project's daily series between two days. Without `components`, one per
+ * component of the project the publication covers. With them, one per
+ * component asked for, each once, none left out: a component the publication
+ * does not cover (HD MDM for records, say) comes back too, every day
+ * NotCollected with `notCovered`'s reason, so that no series the caller asked
+ * for goes missing without a word. Always in the order records travel.
+ */
+export function toSeries(
   request: RangeRequest & { components: ComponentId[] | null },
   rows: RangeCountRow[],
   used: { project_id: string; component_id: string }[],
   disclosure: Disclosure,
   include: (id: ComponentId) => boolean,
+  notCovered: (id: ComponentId) => Localisable,
 ): SeriesData[] {
-  const wanted =
-    request.components ??
-    used.filter((u) => u.project_id === request.projectId && isComponentId(u.component_id)).map((u) => u.component_id as ComponentId)
+  const wanted = request.components
+    ? [...new Set(request.components)]
+    : [
+        ...new Set(
+          used
+            .filter((u) => u.project_id === request.projectId && isComponentId(u.component_id))
+            .map((u) => u.component_id as ComponentId)
+            .filter(include),
+        ),
+      ]
   const byComponent = new Map<string, Map<string, number>>()
   for (const row of rows) {
     let days = byComponent.get(row.component_id)
@@ -146,15 +173,16 @@ function toSeries(
   }
   const days = daysInRange(request.from, request.to)
   const usedHere = new Set(used.filter((u) => u.project_id === request.projectId).map((u) => u.component_id))
-  return [...new Set(wanted)]
-    .filter(include)
-    .map((id) => {
+  return wanted
+    .map((id): SeriesData => {
+      if (!include(id)) {
+        // Nothing of the project is read for it: the reason is the publication's, the same for every project and day.
+        const count: CountValueData = { __typename: 'NotCollected', reason: notCovered(id) }
+        return { component: componentRef(id), points: days.map((date) => ({ date, count })) }
+      }
       const values = byComponent.get(id)
       const firstDay = values && values.size > 0 ? [...values.keys()].sort()[0]! : null
-      const unused: CountValueData = {
-        __typename: 'NotCollected',
-        reason: `${componentInfo(id).name} is not used by this project`,
-      }
+      const unused: CountValueData = { __typename: 'NotCollected', reason: notUsedByProject(componentInfo(id).name) }
       return {
         component: componentRef(id),
         points: days.map((date) => {

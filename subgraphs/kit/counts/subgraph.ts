@@ -14,6 +14,7 @@ import { printSubgraphSchema } from '@apollo/subgraph'
 import { Arg, Args, Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql'
 import { componentInfo, type ComponentInfo } from '../catalogue/components.js'
 import type { PublicationId } from '../catalogue/publications.js'
+import type { Texts } from '../i18n/texts.js'
 import { todayUtc, daysBetween } from '../dates.js'
 import { assertMember, badInput, resolveProjectKey } from '../graphql/access.js'
 import { DateScalar } from '../graphql/scalars.js'
@@ -58,6 +59,8 @@ export interface CountsSubgraphOptions<Extra extends object> {
   names: string
   /** The components the publication covers (subject counts leave out those without subjects). */
   covers: (component: ComponentInfo) => boolean
+  /** Why a component it does not cover has no count (a history that asks for one says so on every day). */
+  notCovered: (component: ComponentInfo) => Texts
   /** pipeline: the pipeline view's field and type (pipelineTypes.ts). */
   descriptions: { counts: string; history: string; historyType?: string; pipeline: string }
   /** The subgraph's ResearchProject, when its own types refer to it too; one of its own otherwise. */
@@ -148,6 +151,7 @@ export function countsSubgraph<Extra extends object = Record<never, never>>(
         store: new CountsStore(deps.db, table),
         disclosure,
         include: (id) => options.covers(componentInfo(id)),
+        notCovered: (id) => options.notCovered(componentInfo(id)),
         today: todayUtc,
       })
       return { counts, disclosure, ...(options.extend?.loaders(deps) as Extra) }
