@@ -4,7 +4,7 @@
  *   hd4devops-counts        --file F ... | --folder D | --url TEMPLATE   [--day D | --from D --to D]
  *   hd4devops-availability  --file F ... | --folder D | --url TEMPLATE   [--day D | --from D --to D]
  *   internal-counts         --config F                                   [--day D | --from D --to D]
- *   servicenow              --file F [--table incident|sc_request] ... | --url BASE   [--project-field u_project]
+ *   servicenow              --file F [--table incident|sc_request|task_sla] ... | --url BASE [--table T ...]   [--project-field u_project]
  *   all                     --config F                                   [--day D | --from D --to D]
  *   runs                    the latest runs of the import log
  *
@@ -20,8 +20,8 @@ import { ImportLocked } from '../collectors/errors.js'
 import { collectHd4devopsAvailability, collectHd4devopsCounts } from '../collectors/hd4devops.js'
 import { fileDocuments, folderDocuments, urlDocuments, type SourceDocument } from '../collectors/input.js'
 import { collectInternalCounts } from '../collectors/internal.js'
-import { collectServiceNow, TICKET_TABLES, type ServiceNowInput } from '../collectors/servicenow/collect.js'
-import type { TicketTable } from '../collectors/servicenow/mapping.js'
+import { collectServiceNow, SERVICENOW_TABLES, type ServiceNowInput } from '../collectors/servicenow/collect.js'
+import type { ServiceNowTable } from '../collectors/servicenow/mapping.js'
 import { readSettings } from '../platform/settings.js'
 import { migrateAll } from '../subgraphs/index.js'
 import { COMPONENTS } from '../subgraphs/kit/catalogue/components.js'
@@ -31,6 +31,20 @@ import { addDays, daysInRange, todayUtc } from '../subgraphs/kit/dates.js'
 import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
 const SOURCES = ['hd4devops-counts', 'hd4devops-availability', 'internal-counts', 'servicenow', 'all', 'runs'] as const
+
+/** --table values, each one of the tables the collector reads. */
+function checkTables(values: readonly string[]): ServiceNowTable[] {
+  for (const t of values) {
+    if (!(SERVICENOW_TABLES as readonly string[]).includes(t)) usage(`--table must be ${SERVICENOW_TABLES.join(', ')}; got "${t}"`)
+  }
+  return values as ServiceNowTable[]
+}
+
+/** Without --table, a file named after its table says which it is (task_sla.json, sc_request.json); tickets otherwise. */
+function tableOfFile(name: string): ServiceNowTable {
+  if (/task_sla|\bsla/i.test(name)) return 'task_sla'
+  return /sc_request|request/i.test(name) ? 'sc_request' : 'incident'
+}
 
 function usage(message?: string): never {
   if (message) console.error(message)
@@ -121,13 +135,12 @@ try {
   } else if (source === 'servicenow') {
     let inputs: ServiceNowInput[]
     if (values.file) {
-      const tables = (values.table ?? []) as TicketTable[]
-      for (const t of tables) if (!TICKET_TABLES.includes(t)) usage(`--table must be incident or sc_request; got "${t}"`)
+      const tables = checkTables(values.table ?? [])
       inputs = values.file.map((file, i) => ({
         kind: 'file',
         file,
         // Without --table, a file named after its table says which it is.
-        table: tables[i] ?? (/sc_request|request/i.test(path.basename(file)) ? 'sc_request' : 'incident'),
+        table: tables[i] ?? tableOfFile(path.basename(file)),
       }))
     } else if (values.url) {
       const auth = process.env.SERVICENOW_TOKEN
@@ -135,7 +148,12 @@ try {
         : process.env.SERVICENOW_USER
           ? { user: process.env.SERVICENOW_USER, password: process.env.SERVICENOW_PASSWORD ?? '' }
           : undefined
-      inputs = ((values.table ?? TICKET_TABLES) as TicketTable[]).map((table) => ({ kind: 'pull', table, baseUrl: values.url!, auth }))
+      inputs = (values.table ? checkTables(values.table) : SERVICENOW_TABLES).map((table) => ({
+        kind: 'pull',
+        table,
+        baseUrl: values.url!,
+        auth,
+      }))
     } else {
       usage('servicenow needs --file <extract.json> or --url <https://instance.service-now.com>')
     }

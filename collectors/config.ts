@@ -33,7 +33,8 @@ const schema = z.strictObject({
   servicenow: z
     .strictObject({
       baseUrl: z.url(),
-      tables: z.array(z.enum(['incident', 'sc_request'])).default(['incident', 'sc_request']),
+      // The tickets' tables and task_sla (servicenow/collect.ts SERVICENOW_TABLES).
+      tables: z.array(z.enum(['incident', 'sc_request', 'task_sla'])).default(['incident', 'sc_request', 'task_sla']),
       projectField: z.string().default('u_project'),
       pageSize: z.number().int().min(1).max(10_000).default(1000),
       userEnv: envName.optional(),

@@ -4,7 +4,7 @@
  * nothing changes), then read the data back through the gateway.
  */
 import { execFile } from 'node:child_process'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
@@ -75,6 +75,43 @@ describe('npm run collect', () => {
     ])
     expect(second.code, second.out).toBe(0)
     expect(await storeChecksum()).toEqual(before)
+  }, 60_000)
+
+  it('imports the SLAs of task_sla beside the tickets, told by --table or by the file name', async () => {
+    const incidents = JSON.parse(readFileSync(path.join(fixtures, 'servicenow/incident.json'), 'utf8')).result as { sys_id: unknown }[]
+    const task = incidents[0]!.sys_id
+    const sla = (n: number) => ({
+      sys_id: `5a${String(n).padStart(30, '0')}`,
+      task,
+      sla: 'Incident response (8 hours)',
+      stage: 'in_progress',
+      has_breached: 'false',
+      start_time: '2026-11-20 09:14:37',
+      planned_end_time: '2026-11-20 17:14:37',
+      end_time: '',
+      sys_updated_on: '2026-11-20 09:14:38',
+    })
+    const named = path.join(fixtures, 'task_sla.json')
+    const unnamed = path.join(fixtures, 'extract-2.json')
+    writeFileSync(named, JSON.stringify({ result: [sla(1)] }))
+    writeFileSync(unnamed, JSON.stringify({ result: [sla(2)] }))
+    const incident = path.join(fixtures, 'servicenow/incident.json')
+    const byName = await cli('collect.ts', ['servicenow', '--file', incident, '--file', named])
+    expect(byName.code, byName.out).toBe(0)
+    const byTable = await cli('collect.ts', ['servicenow', '--file', unnamed, '--table', 'task_sla'])
+    expect(byTable.code, byTable.out).toBe(0)
+    const db = await openDb({ dataDir: path.join(dataDir, 'pglite') })
+    try {
+      const rows = await db.query<{ sys_id: string }>('SELECT sys_id FROM support.ticket_slas WHERE task_sys_id = $1 ORDER BY sys_id', [
+        (task as { value?: string }).value ?? task,
+      ])
+      expect(rows.map((r) => r.sys_id)).toEqual([sla(1).sys_id, sla(2).sys_id])
+    } finally {
+      await db.close()
+    }
+    const wrong = await cli('collect.ts', ['servicenow', '--file', unnamed, '--table', 'problem'])
+    expect(wrong.code).toBe(2)
+    expect(wrong.out).toMatch(/--table must be incident, sc_request, task_sla; got "problem"/)
   }, 60_000)
 
   it('imports a folder of HD4DevOps documents for a day', async () => {

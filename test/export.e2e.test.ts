@@ -220,6 +220,9 @@ describe.each(ENGINES)('CSV export (%s)', (engine) => {
     expect(date).toBe(answer.body.data!.project.uniqueSubjectCounts.date)
   })
 
+  const TICKET_FIELDS =
+    'id number shortDescription state priority openedAt updatedAt closedAt affectedComponent { id } sla { name stage dueAt breached } portalUrl'
+
   /** Every ticket of a list as the API pages it, 100 at a time, as the export writes them. */
   async function ticketsFromApi(field: 'incidents' | 'requests', orderBy = 'NEWEST_FIRST'): Promise<string[][]> {
     const rows: string[][] = []
@@ -229,8 +232,8 @@ describe.each(ENGINES)('CSV export (%s)', (engine) => {
         `query ($id: ID!, $after: String, $orderBy: TicketOrder) { project(id: $id) { ${field}(first: 100, after: $after, orderBy: $orderBy) {
           ... on ${
             field === 'incidents'
-              ? 'IncidentConnection { pageInfo { hasNextPage endCursor } edges { node { number shortDescription state priority openedAt updatedAt closedAt resolvedAt category } } }'
-              : 'ServiceRequestConnection { pageInfo { hasNextPage endCursor } edges { node { number shortDescription state priority openedAt updatedAt closedAt } } }'
+              ? `IncidentConnection { pageInfo { hasNextPage endCursor } edges { node { ${TICKET_FIELDS} resolvedAt category } } }`
+              : `ServiceRequestConnection { pageInfo { hasNextPage endCursor } edges { node { ${TICKET_FIELDS} requestType } } }`
           }
         } } }`,
         { id: mine, after, orderBy },
@@ -241,6 +244,7 @@ describe.each(ENGINES)('CSV export (%s)', (engine) => {
         const cells = [
           mine,
           mineCode,
+          node.id,
           node.number,
           asWritten(node.shortDescription),
           node.state,
@@ -248,8 +252,15 @@ describe.each(ENGINES)('CSV export (%s)', (engine) => {
           node.openedAt,
           node.updatedAt,
           node.closedAt ?? '',
+          node.affectedComponent?.id ?? '',
+          node.sla?.name ?? '',
+          node.sla?.stage ?? '',
+          node.sla?.dueAt ?? '',
+          node.sla ? String(node.sla.breached) : '',
+          node.portalUrl ?? '',
         ]
         if (field === 'incidents') cells.push(node.resolvedAt ?? '', asWritten(node.category))
+        else cells.push(node.requestType ?? '')
         rows.push(cells)
       }
       if (!page.pageInfo.hasNextPage) return rows
@@ -267,6 +278,11 @@ describe.each(ENGINES)('CSV export (%s)', (engine) => {
     const [header, ...rows] = parseCsv(csv.text)
     expect(header).toContain('short_description')
     expect(rows).toEqual(expected)
+    // What a ticket is about and where its SLA stands travel too, and each ticket is keyed once by its id.
+    expect(header.slice(2, 4)).toEqual(['id', 'number'])
+    expect(header).toEqual(expect.arrayContaining(['affected_component', 'sla_stage', 'sla_due_at', 'sla_breached', 'portal_url']))
+    expect(new Set(rows.map((r) => r[2])).size).toBe(rows.length)
+    expect(rows.some((r) => r[header.indexOf('affected_component')] !== '')).toBe(true)
     // One operation per page, each in the audit trail under the export's request id.
     expect(await t.graph.flushAudit()).toBe(true)
     const records = await t.db.query<AuditRow>('SELECT * FROM ops.audit_log WHERE request_id = $1', [csv.requestId])

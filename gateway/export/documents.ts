@@ -50,7 +50,8 @@ const dayCounts = (operation: string, field: string, type: string) => `query ${o
   }
 }`
 
-const TICKET = 'number shortDescription state priority openedAt updatedAt closedAt'
+const TICKET =
+  'id number shortDescription state priority openedAt updatedAt closedAt affectedComponent { id } sla { name stage dueAt breached } portalUrl'
 
 const tickets = (
   operation: string,
@@ -79,7 +80,7 @@ export const EXPORT_DOCUMENTS = {
   CsvExportStudyRecordCounts: dayCounts('CsvExportStudyRecordCounts', 'studyRecordCounts', 'StudyRecordCounts'),
   CsvExportUniqueSubjectCounts: dayCounts('CsvExportUniqueSubjectCounts', 'uniqueSubjectCounts', 'UniqueSubjectCounts'),
   CsvExportIncidents: tickets('CsvExportIncidents', 'incidents', 'IncidentConnection', ' resolvedAt category'),
-  CsvExportRequests: tickets('CsvExportRequests', 'requests', 'ServiceRequestConnection', ''),
+  CsvExportRequests: tickets('CsvExportRequests', 'requests', 'ServiceRequestConnection', ' requestType'),
 } as const
 
 export type ExportOperation = keyof typeof EXPORT_DOCUMENTS
@@ -125,6 +126,7 @@ export interface DayCountsData {
 }
 
 export interface TicketNode {
+  id: string
   number: string
   shortDescription: string
   state: string
@@ -132,8 +134,12 @@ export interface TicketNode {
   openedAt: string
   updatedAt: string
   closedAt: string | null
+  affectedComponent: { id: string } | null
+  sla: { name: string; stage: string | null; dueAt: string | null; breached: boolean } | null
+  portalUrl: string | null
   resolvedAt?: string | null
   category?: string | null
+  requestType?: string | null
 }
 
 export interface TicketsData {

@@ -229,7 +229,23 @@ export function dayCountRows({ project, data }: ProjectPage<DayCountsData>): Csv
   })
 }
 
-const TICKET_COLUMNS = ['number', 'short_description', 'state', 'priority', 'opened_at', 'updated_at', 'closed_at']
+/** A ticket's columns, then the incident's or the request's own; the SLA is the one governing the ticket now (Ticket.sla). */
+const TICKET_COLUMNS = [
+  'id',
+  'number',
+  'short_description',
+  'state',
+  'priority',
+  'opened_at',
+  'updated_at',
+  'closed_at',
+  'affected_component',
+  'sla_name',
+  'sla_stage',
+  'sla_due_at',
+  'sla_breached',
+  'portal_url',
+]
 
 function ticketsExport(path: string, operation: ExportOperation, field: string, incident: boolean): ExportKind {
   const parameters = ['states', 'priorities', 'openedFrom', 'openedTo', 'search', 'orderBy', 'pageSize']
@@ -267,7 +283,7 @@ function ticketsExport(path: string, operation: ExportOperation, field: string, 
       const firstPage = await page(null)
       return {
         filename: `${fileSafe(projectId)}-${path}`,
-        header: ['project_id', 'project_code', ...TICKET_COLUMNS, ...(incident ? ['resolved_at', 'category'] : [])],
+        header: ['project_id', 'project_code', ...TICKET_COLUMNS, ...(incident ? ['resolved_at', 'category'] : ['request_type'])],
         first: rowsOf(firstPage),
         rest: (async function* () {
           let { pageInfo } = firstPage.data
@@ -290,8 +306,25 @@ function ticketsExport(path: string, operation: ExportOperation, field: string, 
 }
 
 function ticketCells(node: TicketNode, incident: boolean): CsvCell[] {
-  const cells: CsvCell[] = [node.number, node.shortDescription, node.state, node.priority, node.openedAt, node.updatedAt, node.closedAt]
+  const { sla } = node
+  const cells: CsvCell[] = [
+    node.id,
+    node.number,
+    node.shortDescription,
+    node.state,
+    node.priority,
+    node.openedAt,
+    node.updatedAt,
+    node.closedAt,
+    node.affectedComponent?.id ?? null,
+    sla?.name ?? null,
+    sla?.stage ?? null,
+    sla?.dueAt ?? null,
+    sla?.breached ?? null,
+    node.portalUrl,
+  ]
   if (incident) cells.push(node.resolvedAt ?? null, node.category ?? null)
+  else cells.push(node.requestType ?? null)
   return cells
 }
 
