@@ -23,7 +23,8 @@ const BARS = ' ▁▂▃▄▅▆▇█'
 /** One line per component: a bar per day (or per group of days, to fit the width), scaled to the series' own range. */
 export function chartLines(series: readonly Series[], width = 60): string[] {
   return series.map((s) => {
-    const values = s.points.map((p) => (p.count.__typename === 'ExactCount' ? p.count.value : null))
+    // The compact form: one value a day, null where the day has no published count.
+    const values = s.compact.values
     const perColumn = Math.max(1, Math.ceil(values.length / width))
     const columns: (number | null)[] = []
     for (let i = 0; i < values.length; i += perColumn) {

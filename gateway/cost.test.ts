@@ -30,6 +30,31 @@ describe('the cost of an operation', () => {
     expect(total(history('from: "2026-11-21", to: "2026-11-21", components: []'))).toBe(2)
   })
 
+  it('counts a series’ compact form once per component, its values as one field per 16 days', () => {
+    const compact = (args: string, selection: string) =>
+      `{ project(id: "prj-0001") { studyRecordCountHistory(${args}) { ... on StudyRecordCountHistory { series { ${selection} } } } } }`
+    // Without points, the series once per component, then per component: compact 1 + from 1 + values 1 + ceil(366 / 16).
+    expect(total(compact('from: "2025-11-21", to: "2026-11-21"', 'component { id } compact { from values }'))).toBe(
+      2 + 10 * 3 + 10 * (1 + 2 + 23),
+    )
+    // Gaps are a list of objects beneath it, counted as 10 items.
+    expect(total(compact('from: "2026-11-21", to: "2026-11-21", components: [HERA]', 'compact { gaps { from } }'))).toBe(
+      2 + 1 + 1 * (1 + 1 + 10 * 1),
+    )
+    // Beside points, the series is counted per day as points are, and the compact form adds only its own.
+    const both = total(compact('from: "2025-11-21", to: "2026-11-21"', 'points { date } compact { values }'))
+    expect(both).toBe(total(history('from: "2025-11-21", to: "2026-11-21"')) + 10 * (2 + 23))
+    // Three years of every component in the compact form stays far below the limit that points reach.
+    expect(
+      total(
+        compact(
+          'from: "2023-11-22", to: "2026-11-21"',
+          'component { id } compact { from to bandWidth values gaps { from to status reason } }',
+        ),
+      ),
+    ).toBeLessThan(total(history('from: "2023-11-22", to: "2026-11-21"')))
+  })
+
   it('counts a range as the subgraphs answer it: at most their longest, the longest for a date they would refuse', () => {
     expect(MAX_RANGE_DAYS).toBe(MAX_HISTORY_DAYS)
     expect(rangeDays('2000-01-01', '2026-11-21')).toBe(MAX_RANGE_DAYS)

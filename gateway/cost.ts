@@ -14,7 +14,9 @@
  * times its selection:
  * - a daily range (arguments `from` and `to`, both Date): the days in the
  *   range × the components asked (`components`; every ComponentId when it is
- *   absent), the history's series and points counted in it;
+ *   absent), the history's series and points counted in it; a series'
+ *   compact form once per component, its values as one field per
+ *   DAYS_PER_VALUE_UNIT days;
  * - a page (`first` or `last`): its size, the connection's edges counted in it;
  * - any other list of objects: a documented estimate of its items (LIST_ITEMS).
  * A list of scalars costs as one field (roles, ids: a few short values).
@@ -48,6 +50,9 @@ import { CODES, GatewayError } from './errors.js'
 
 /** The longest range the counts subgraphs answer (MAX_HISTORY_DAYS in subgraphs/kit/counts/subgraph.ts); a longer one they refuse unread. */
 export const MAX_RANGE_DAYS = 1096
+
+/** Days of a compact series' values that cost as one field: a day there is a number, in points an object of five fields or more. */
+export const DAYS_PER_VALUE_UNIT = 16
 
 /** Characters of a field's response key that cost one more: longer keys are repeated in every item of a list. */
 const KEY_CHARS_PER_UNIT = 32
@@ -217,13 +222,38 @@ class TooManyFields extends Error {}
  */
 function estimator(facts: SchemaFacts, notes: Map<string, Contribution>): ComplexityEstimator {
   let fields = 0
+  // A series' compact form (ComponentCountSeries.compact) is answered once per
+  // series, not once per day: the walk runs beneath a field first, so what the
+  // compact forms below a range cost is set aside here and added by the range
+  // field once per component, its values counted as a list of DAYS_PER_VALUE_UNIT days.
+  // A history without points answers each series once: its selection is counted per component, not per day.
+  let compact = 0
+  let valueLists = 0
+  let points = 0
   return ({ type, field, node, args, childComplexity }) => {
     if (++fields > MAX_COUNTED_FIELDS) throw new TooManyFields()
     if (isIntrospectionType(type) || field.name === '__schema' || field.name === '__type') return 0
     const own = 1 + Math.floor((node.alias ?? node.name).value.length / KEY_CHARS_PER_UNIT)
+    if (type.name === 'CompactCountSeries' && field.name === 'values') valueLists++
+    if (type.name === 'ComponentCountSeries' && field.name === 'points') points++
+    if (type.name === 'ComponentCountSeries' && field.name === 'compact') {
+      compact += own + childComplexity
+      return 0
+    }
     const multiplier = multiplierOf(facts, type.name, field as GraphQLField<unknown, unknown>, args)
     if (!multiplier) return own + childComplexity
-    const cost = own + multiplier.times * childComplexity
+    let cost = own + multiplier.times * childComplexity
+    if (multiplier.kind === 'range' && (compact > 0 || valueLists > 0)) {
+      const days = rangeDays(args.from, args.to)
+      const series = Math.max(1, Math.round(multiplier.times / days))
+      if (points === 0) cost = own + series * childComplexity
+      cost += series * (compact + valueLists * Math.ceil(days / DAYS_PER_VALUE_UNIT))
+    }
+    if (multiplier.kind === 'range') {
+      compact = 0
+      valueLists = 0
+      points = 0
+    }
     const key = `${type.name}.${field.name} ${multiplier.why}`
     const note = notes.get(key)
     if (note) {

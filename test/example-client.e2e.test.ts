@@ -7,25 +7,22 @@ import { chartLines, drawHistory } from '../examples/record-history-chart.js'
 import { loadPublicationRegistry } from '../subgraphs/kit/catalogue/publications.js'
 import { startTestGraph, TEST_END_DATE, type TestGraph } from './helpers/graph.js'
 
-const point = (date: string, value: number | null) => ({
-  date,
-  count: value === null ? { __typename: 'NotCollected' as const, reason: 'not yet' } : { __typename: 'ExactCount' as const, value },
-})
+const compact = (values: (number | null)[]) => ({ from: 'd0', to: `d${values.length - 1}`, bandWidth: 5, values, gaps: [] })
 
 describe('the example chart', () => {
   it('scales each series to its own range and marks days not collected', () => {
     const [line] = chartLines([
       {
         component: { id: 'HERA', name: 'HERA' },
-        points: [point('2026-11-01', 10), point('2026-11-02', null), point('2026-11-03', 30), point('2026-11-04', 20)],
+        compact: compact([10, null, 30, 20]),
       },
     ] as never)
     expect(line).toBe(`${'HERA'.padEnd(22)} ▁·█▅  10 → 20`)
   })
 
   it('fits a long series into the width, one column per group of days', () => {
-    const points = Array.from({ length: 365 }, (_, i) => point(`d${i}`, i))
-    const [line] = chartLines([{ component: { id: 'HERA', name: 'HERA' }, points }] as never, 73)
+    const values = Array.from({ length: 365 }, (_, i) => i)
+    const [line] = chartLines([{ component: { id: 'HERA', name: 'HERA' }, compact: compact(values) }] as never, 73)
     const bars = line!.slice(23).split('  ')[0]!
     expect(bars).toHaveLength(73)
     expect(bars[0]).toBe('▁')

@@ -29,7 +29,7 @@ describe('the typed client', () => {
     }
   })
 
-  it('draws a history from typed points', async () => {
+  it('draws a history from the typed compact form', async () => {
     const data = await request(t.graph.graphqlUrl, t.demoToken, RecordCountHistoryDocument, {
       projectId: 'prj-0001',
       from: '2026-11-15',
@@ -38,9 +38,10 @@ describe('the typed client', () => {
     })
     const history = data.project?.studyRecordCountHistory
     if (history?.__typename !== 'StudyRecordCountHistory') throw new Error('history should be published')
-    const values = history.series[0]!.points.map((p) => (p.count.__typename === 'ExactCount' ? p.count.value : null))
-    expect(values).toHaveLength(7)
-    expect(values.every((v) => typeof v === 'number')).toBe(true)
+    const { compact } = history.series[0]!
+    expect(compact).toMatchObject({ from: '2026-11-15', to: '2026-11-21', gaps: [] })
+    expect(compact.values).toHaveLength(7)
+    expect(compact.values.every((v) => typeof v === 'number' && v % compact.bandWidth === 0)).toBe(true)
   })
 
   it('turns a bad argument into an error that says what is wrong', async () => {

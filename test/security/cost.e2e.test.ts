@@ -16,6 +16,11 @@ import { startTestGraph, TEST_END_DATE, type GraphQLResponse, type TestGraph } f
 /** The example frontend's history operation (the typed client is made from it): a chart of every component. */
 const RECORD_HISTORY = readFileSync(path.resolve(import.meta.dirname, '../../operations/RecordCountHistory.graphql'), 'utf8')
 
+/** A chart's history as points (date and count for each day of each component), with the example's variables. */
+const POINTS_HISTORY = `query PointsHistory($projectId: ID!, $from: Date!, $to: Date!, $components: [ComponentId!]) { project(id: $projectId) {
+  studyRecordCountHistory(from: $from, to: $to, components: $components) { __typename
+    ... on StudyRecordCountHistory { from to series { component { id name } points { date count { __typename ... on ExactCount { value } ... on NotCollected { reason } } } } } } } }`
+
 /** The same history (twelve fields for each day of each component) with the dates in the text, for a batch of them. */
 const historyOn = (from: string, to: string) => `{ project(id: "prj-0001") {
   studyRecordCountHistory(from: "${from}", to: "${to}") { __typename
@@ -63,20 +68,28 @@ describe('the cost limits', () => {
   })
 
   it('refuses a three-year history of every component, naming the field, its range and the setting; answers one year', async () => {
-    const three = await t.query(RECORD_HISTORY, { projectId: 'prj-0001', ...THREE_YEARS })
+    const three = await t.query(POINTS_HISTORY, { projectId: 'prj-0001', ...THREE_YEARS })
     expectTooComplex(three, /^Query Cost limit of 60000 exceeded, found \d+ \(HD4RES_MAX_COST\): /)
     expect(three.body.errors![0]!.message).toMatch(/studyRecordCountHistory over 1,096 days × 10 components costs the most/)
     expect(three.body.errors![0]!.message).toMatch(/shorter range or fewer components/)
 
-    const one = await t.query(RECORD_HISTORY, { projectId: 'prj-0001', ...ONE_YEAR })
+    const one = await t.query(POINTS_HISTORY, { projectId: 'prj-0001', ...ONE_YEAR })
     expectAnswered(one)
     const series = one.body.data!.project.studyRecordCountHistory.series
     expect(series.length).toBeGreaterThan(0)
     for (const s of series) expect(s.points).toHaveLength(366)
   })
 
+  it('answers the example chart’s compact form of the same three years: it costs once per component, not per day', async () => {
+    const three = await t.query(RECORD_HISTORY, { projectId: 'prj-0001', ...THREE_YEARS })
+    expectAnswered(three)
+    const series = three.body.data!.project.studyRecordCountHistory.series
+    expect(series.length).toBeGreaterThan(1)
+    for (const s of series) expect(s.compact.values).toHaveLength(1096)
+  })
+
   it('counts the components asked: three years of two components are answered', async () => {
-    const two = await t.query(RECORD_HISTORY, { projectId: 'prj-0001', ...THREE_YEARS, components: ['HD4DP_V2_LOCAL', 'HD_INTEGRATION'] })
+    const two = await t.query(POINTS_HISTORY, { projectId: 'prj-0001', ...THREE_YEARS, components: ['HD4DP_V2_LOCAL', 'HD_INTEGRATION'] })
     expectAnswered(two)
     expect(two.body.data!.project.studyRecordCountHistory.series.map((s: any) => s.points.length)).toEqual([1096, 1096])
   })

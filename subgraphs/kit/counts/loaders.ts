@@ -9,7 +9,8 @@ import { manyByKey, objectLoader } from '../graphql/loaders.js'
 import { daysInRange } from '../dates.js'
 import type { Disclosure } from './disclosure.js'
 import type { CountValueData } from './types.js'
-import { noCountCollected, noDataYet } from './texts.js'
+import { noCountCollected, noCountCollectedOver, noDataYet, noDataYetOver } from './texts.js'
+import type { NotCollectedRun } from './compact.js'
 import type { Localisable, Texts } from '../i18n/texts.js'
 
 export interface ComponentCountData {
@@ -35,9 +36,19 @@ const flowOrder = (a: { component: ComponentRef }, b: { component: ComponentRef 
 
 export function notCollected(componentId: ComponentId, day: string, firstDay: string | null): CountValueData {
   const name = componentInfo(componentId).name
-  const reason = firstDay && day < firstDay ? noDataYet(name, day) : noCountCollected(name, day)
-  return { __typename: 'NotCollected', reason }
+  if (firstDay && day < firstDay) return { __typename: 'NotCollected', reason: noDataYet(name, day), run: noDataYetRun(name) }
+  return { __typename: 'NotCollected', reason: noCountCollected(name, day), run: noCountRun(name) }
 }
+
+// What a run of such days says (compact.ts); one of each per component, shared by every day.
+const runs = new Map<string, NotCollectedRun>()
+const runOf = (key: string, make: () => NotCollectedRun['over']): NotCollectedRun => {
+  let run = runs.get(key)
+  if (!run) runs.set(key, (run = { key, over: make() }))
+  return run
+}
+const noDataYetRun = (name: string) => runOf(`no-data-yet ${name}`, () => (from, to) => noDataYetOver(name, from, to))
+const noCountRun = (name: string) => runOf(`no-count ${name}`, () => (from, to) => noCountCollectedOver(name, from, to))
 
 function toDayCounts(
   rows: DayCountRow[],

@@ -27,6 +27,7 @@ import { CountsStore, type CountsTable } from './store.js'
 import { RECORDS_NOUN, SUBJECTS_NOUN } from './pipeline.js'
 import { pipelineResolver } from './pipelineTypes.js'
 import { ComponentCount, countHistoryType, HistoryArgs, NotCollectedTexts } from './types.js'
+import { CompactSeriesResolver, CountGapTexts } from './compact.js'
 
 /** Longest history one request may ask for: three years. */
 export const MAX_HISTORY_DAYS = 1096
@@ -139,7 +140,14 @@ export function countsSubgraph<Extra extends object = Record<never, never>>(
     migrationsDir: path.join(path.dirname(fileURLToPath(options.moduleUrl)), 'migrations'),
     async buildSchema() {
       const schema = await buildTypeGraphQLSubgraph({
-        resolvers: [CountsResolver, PipelineResolver, NotCollectedTexts, ...(options.extend?.resolvers ?? [])],
+        resolvers: [
+          CountsResolver,
+          PipelineResolver,
+          NotCollectedTexts,
+          CompactSeriesResolver,
+          CountGapTexts,
+          ...(options.extend?.resolvers ?? []),
+        ],
         orphanedTypes: [Project],
         referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectKey as never } },
       })

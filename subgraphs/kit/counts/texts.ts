@@ -20,6 +20,22 @@ export const noCountCollected = (component: string, day: string): Texts => ({
   de: `Für den ${day} wurde aus ${component} keine Zählung erhoben`,
 })
 
+/** noDataYet over a run of days (a compact series' gap). */
+export const noDataYetOver = (component: string, from: string, to: string): Texts => ({
+  en: `${component} held no data for this project yet from ${from} to ${to}`,
+  nl: `${component} bevatte van ${from} tot ${to} nog geen gegevens voor dit project`,
+  fr: `${component} ne contenait pas encore de données pour ce projet du ${from} au ${to}`,
+  de: `${component} enthielt vom ${from} bis zum ${to} noch keine Daten für dieses Projekt`,
+})
+
+/** noCountCollected over a run of days (a compact series' gap). */
+export const noCountCollectedOver = (component: string, from: string, to: string): Texts => ({
+  en: `No count was collected from ${component} from ${from} to ${to}`,
+  nl: `Van ${from} tot ${to} werd geen telling verzameld uit ${component}`,
+  fr: `Aucun comptage n'a été collecté depuis ${component} du ${from} au ${to}`,
+  de: `Vom ${from} bis zum ${to} wurde aus ${component} keine Zählung erhoben`,
+})
+
 /** A count per installation, withheld beside its total (disclosure.ts). */
 export const PART_WITHHELD_REASON: Texts = {
   en: 'Counts per installation are not published: beside the total and the counts further along the path, they could single out the few subjects of a small site',

@@ -24,6 +24,7 @@ import { asEnum, byTypename, ComponentIdEnum, ComponentReference } from '../grap
 import { DateScalar, DateTimeScalar } from '../graphql/scalars.js'
 import { LANGUAGE_ARGUMENT_DESCRIPTION, LanguageEnum, localised, type LanguageName } from '../i18n/fields.js'
 import type { Language, Localisable } from '../i18n/texts.js'
+import type { NotCollectedRun } from './compact.js'
 
 const CountSourceEnum = asEnum<CountSource>(['HD4DEVOPS', 'HD4RES'])
 registerEnumType(CountSourceEnum, { name: 'CountSource' })
@@ -77,7 +78,7 @@ export class NotCollectedTexts {
 export type CountValueData =
   | { __typename: 'ExactCount'; value: number; lowerBound: number; upperBound: number }
   | { __typename: 'SuppressedCount'; threshold: number }
-  | { __typename: 'NotCollected'; reason: Localisable }
+  | { __typename: 'NotCollected'; reason: Localisable; run?: NotCollectedRun }
 
 export const CountValue = createUnionType({
   name: 'CountValue',

@@ -28,10 +28,27 @@ function literal(ast: ValueNode): unknown {
   return ast.kind === Kind.STRING ? ast.value : ast.kind === Kind.NULL ? null : `<${ast.kind}>`
 }
 
+/**
+ * True for ten characters shaped DDDD-DD-DD. An answer's dates are the
+ * server's own (days of a range it computed, or a database date column), so
+ * on the way out the shape is all that is checked: a 365-day history of ten
+ * components has 3,650 of them, and proving each a calendar date cost the
+ * cold path more than its SQL. A client's input is still checked in full.
+ */
+function shapedLikeDate(value: string): boolean {
+  if (value.length !== 10 || value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return false
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) {
+    const c = value.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
 export const DateScalar = new GraphQLScalarType<string, string>({
   name: 'Date',
   description: 'ISO-8601 calendar date, e.g. 2026-11-21. Counts are daily snapshots.',
   serialize(value) {
+    if (typeof value === 'string' && shapedLikeDate(value)) return value
     if (value instanceof Date) return value.toISOString().slice(0, 10)
     return parseDate(value)
   },

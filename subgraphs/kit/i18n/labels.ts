@@ -51,6 +51,15 @@ export const LABELS: Readonly<Record<string, Labels>> = {
     MEDIUM: t('Medium', 'Middelgroot', 'Moyenne', 'Mittel'),
     LARGE: t('Large', 'Groot', 'Grande', 'Groß'),
   },
+  CountGapStatus: {
+    SUPPRESSED: t(
+      'Withheld (small count)',
+      'Niet gepubliceerd (kleine telling)',
+      'Non publié (petit comptage)',
+      'Zurückgehalten (kleine Zahl)',
+    ),
+    NOT_COLLECTED: t('Not collected', 'Niet verzameld', 'Non collecté', 'Nicht erhoben'),
+  },
   CollectorRunOutcome: {
     RUNNING: t('Running', 'Bezig', 'En cours', 'Läuft'),
     SUCCEEDED: t('Succeeded', 'Geslaagd', 'Réussi', 'Erfolgreich'),
