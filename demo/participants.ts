@@ -8,17 +8,27 @@ export async function fillParticipants(db: Queryable, platform: DemoPlatform): P
   await insertRows(
     db,
     'participants.organisations',
-    ['id', 'name', 'type', 'identifier'],
-    ['text', 'text', 'text', 'text'],
-    orgs.map((o) => [o.id, o.name, o.type, o.identifier]),
+    ['id', 'name', 'type', 'identifier', 'local_architecture'],
+    ['text', 'text', 'text', 'text', 'text'],
+    orgs.map((o) => [o.id, o.name, o.type, o.identifier, o.localArchitecture]),
   )
-  const installed = orgs.filter((o) => o.installationHost)
+  // The production installation keeps the id the counts name it by (inst-<organisation>); an integration server beside it gets its own.
   await insertRows(
     db,
     'participants.installations',
-    ['id', 'organisation_id', 'host'],
-    ['text', 'text', 'text'],
-    installed.map((o) => [`inst-${o.id}`, o.id, o.installationHost]),
+    ['id', 'organisation_id', 'host', 'environment', 'size_class', 'release', 'last_contact_at'],
+    ['text', 'text', 'text', 'text', 'text', 'text', 'timestamptz'],
+    orgs.flatMap((o) =>
+      o.installations.map((i) => [
+        i.environment === 'PRODUCTION' ? `inst-${o.id}` : `inst-${o.id}-int`,
+        o.id,
+        i.host,
+        i.environment,
+        i.sizeClass,
+        i.release,
+        i.lastContactAt,
+      ]),
+    ),
   )
   await insertRows(
     db,

@@ -55,13 +55,29 @@ export type DemoSizeName = keyof typeof DEMO_SIZES
 
 export type OrganisationType = 'HOSPITAL' | 'LABORATORY' | 'GENERAL_PRACTICE' | 'RESEARCH_INSTITUTE' | 'PUBLIC_AUTHORITY' | 'OTHER'
 
+export interface DemoInstallation {
+  host: string
+  environment: 'PRODUCTION' | 'INTEGRATION'
+  sizeClass: SizeClass
+  /** The HD4DP v2 release it runs. */
+  release: string
+  /** When HD4DevOps last heard from it. */
+  lastContactAt: string
+}
+
 export interface DemoOrganisation {
   id: string
   name: string
   type: OrganisationType
   identifier: string | null
-  /** HD4DP v2 Local installation host, for data providers that run one. */
+  /** The city it is in. */
+  city: string | null
+  /** HD4DP v2 Local production installation host, for data providers that run one; its counts are the ones HD4DevOps reports. */
   installationHost: string | null
+  /** Every HD4DP v2 Local installation: production, and an integration server beside it at some hospitals. */
+  installations: DemoInstallation[]
+  /** V1_LOCAL: still on HD4RES v1 Local, which HD4DevOps cannot monitor; null for organisations without a local component. */
+  localArchitecture: 'V2_LOCAL' | 'V1_LOCAL' | null
 }
 
 export interface DemoIndividual {
@@ -110,74 +126,136 @@ export interface DemoPlatform {
   dataUsers: { individualId: string; roles: string[] }[]
 }
 
-const CITIES = [
-  'Antwerpen',
-  'Brugge',
-  'Gent',
-  'Leuven',
-  'Hasselt',
-  'Kortrijk',
-  'Mechelen',
-  'Aalst',
-  'Genk',
-  'Roeselare',
-  'Oostende',
-  'Turnhout',
-  'Sint-Niklaas',
-  'Lier',
-  'Geel',
-  'Bruxelles',
-  'Liège',
-  'Namur',
-  'Charleroi',
-  'Mons',
-  'Tournai',
-  'Arlon',
-  'Verviers',
-  'Wavre',
-  'Ottignies',
-  'Eupen',
-  'Dinant',
-  'Marche-en-Famenne',
-  'Ieper',
-  'Tienen',
+type Language = 'nl' | 'fr' | 'de'
+export type SizeClass = 'SMALL' | 'MEDIUM' | 'LARGE'
+
+/** Cities by the language their organisations are named in (Brussels' in French here). */
+const CITIES: readonly (readonly [string, Language])[] = [
+  ['Antwerpen', 'nl'],
+  ['Brugge', 'nl'],
+  ['Gent', 'nl'],
+  ['Leuven', 'nl'],
+  ['Hasselt', 'nl'],
+  ['Kortrijk', 'nl'],
+  ['Mechelen', 'nl'],
+  ['Aalst', 'nl'],
+  ['Genk', 'nl'],
+  ['Roeselare', 'nl'],
+  ['Oostende', 'nl'],
+  ['Turnhout', 'nl'],
+  ['Sint-Niklaas', 'nl'],
+  ['Lier', 'nl'],
+  ['Geel', 'nl'],
+  ['Ieper', 'nl'],
+  ['Tienen', 'nl'],
+  ['Bruxelles', 'fr'],
+  ['Liège', 'fr'],
+  ['Namur', 'fr'],
+  ['Charleroi', 'fr'],
+  ['Mons', 'fr'],
+  ['Tournai', 'fr'],
+  ['Arlon', 'fr'],
+  ['Verviers', 'fr'],
+  ['Wavre', 'fr'],
+  ['Ottignies', 'fr'],
+  ['Dinant', 'fr'],
+  ['Marche-en-Famenne', 'fr'],
+  ['Eupen', 'de'],
 ]
-const HOSPITAL_NAMES_NL = [
-  'AZ Sint-Jan',
-  'AZ Delta',
-  'AZ Groeninge',
-  'Jessa Ziekenhuis',
-  'ZNA Middelheim',
-  'AZ Sint-Maarten',
-  'Ziekenhuis Oost-Limburg',
-  'AZ Monica',
-  'AZ Vesalius',
-  'AZ Damiaan',
-  'UZ',
-  'AZ Nikolaas',
-  'AZ Rivierenland',
-  'Heilig Hartziekenhuis',
+/** Belgian hospitals with the city they are in and the size of their HD4DP v2 Local installation. */
+const HOSPITALS: readonly (readonly [string, string, SizeClass])[] = [
+  ['AZ Sint-Jan', 'Brugge', 'LARGE'],
+  ['AZ Delta', 'Roeselare', 'LARGE'],
+  ['AZ Groeninge', 'Kortrijk', 'LARGE'],
+  ['Jessa Ziekenhuis', 'Hasselt', 'LARGE'],
+  ['ZNA Middelheim', 'Antwerpen', 'LARGE'],
+  ['AZ Sint-Maarten', 'Mechelen', 'MEDIUM'],
+  ['Ziekenhuis Oost-Limburg', 'Genk', 'LARGE'],
+  ['AZ Monica', 'Antwerpen', 'MEDIUM'],
+  ['AZ Vesalius', 'Tongeren', 'SMALL'],
+  ['AZ Damiaan', 'Oostende', 'MEDIUM'],
+  ['UZ Leuven', 'Leuven', 'LARGE'],
+  ['UZ Gent', 'Gent', 'LARGE'],
+  ['UZ Brussel', 'Brussel', 'LARGE'],
+  ['UZA', 'Edegem', 'LARGE'],
+  ['AZ Nikolaas', 'Sint-Niklaas', 'MEDIUM'],
+  ['AZ Rivierenland', 'Bornem', 'MEDIUM'],
+  ['Heilig Hartziekenhuis', 'Lier', 'MEDIUM'],
+  ['AZ Turnhout', 'Turnhout', 'MEDIUM'],
+  ['AZ Maria Middelares', 'Gent', 'MEDIUM'],
+  ['AZ Sint-Lucas', 'Gent', 'MEDIUM'],
+  ['OLV Ziekenhuis', 'Aalst', 'LARGE'],
+  ['AZ West', 'Veurne', 'SMALL'],
+  ['AZ Zeno', 'Knokke-Heist', 'SMALL'],
+  ['Sint-Trudo Ziekenhuis', 'Sint-Truiden', 'SMALL'],
+  ['RZ Heilig Hart', 'Tienen', 'SMALL'],
+  ['AZ Diest', 'Diest', 'SMALL'],
+  ['AZ Klina', 'Brasschaat', 'MEDIUM'],
+  ['GZA Ziekenhuizen', 'Wilrijk', 'LARGE'],
+  ['AZ Jan Portaels', 'Vilvoorde', 'SMALL'],
+  ['AZ Oudenaarde', 'Oudenaarde', 'SMALL'],
+  ['AZ Alma', 'Eeklo', 'SMALL'],
+  ['Jan Yperman Ziekenhuis', 'Ieper', 'MEDIUM'],
+  ['AZ Glorieux', 'Ronse', 'SMALL'],
+  ['AZ Herentals', 'Herentals', 'SMALL'],
+  ['AZ Sint-Blasius', 'Dendermonde', 'MEDIUM'],
+  ['CHU de Liège', 'Liège', 'LARGE'],
+  ['CHU UCL Namur', 'Yvoir', 'LARGE'],
+  ['CHU de Charleroi', 'Charleroi', 'LARGE'],
+  ['CHR de la Citadelle', 'Liège', 'LARGE'],
+  ['CHR Sambre et Meuse', 'Namur', 'MEDIUM'],
+  ['CHR Verviers East Belgium', 'Verviers', 'MEDIUM'],
+  ['Grand Hôpital de Charleroi', 'Charleroi', 'LARGE'],
+  ['Hôpital de Jolimont', 'La Louvière', 'MEDIUM'],
+  ['Cliniques universitaires Saint-Luc', 'Bruxelles', 'LARGE'],
+  ['CHC MontLégia', 'Liège', 'LARGE'],
+  ['Clinique Saint-Pierre', 'Ottignies', 'MEDIUM'],
+  ['Vivalia Hôpital Princesse Paola', 'Marche-en-Famenne', 'SMALL'],
+  ['HELORA', 'Mons', 'LARGE'],
+  ['CHwapi', 'Tournai', 'MEDIUM'],
+  ['CHU Saint-Pierre', 'Bruxelles', 'LARGE'],
+  ['CHU Brugmann', 'Bruxelles', 'LARGE'],
+  ['Hôpital Erasme', 'Bruxelles', 'LARGE'],
+  ['Clinique Saint-Jean', 'Bruxelles', 'MEDIUM'],
+  ['Centre Hospitalier de Mouscron', 'Mouscron', 'SMALL'],
+  ['CHR de Huy', 'Huy', 'SMALL'],
+  ['Clinique André Renard', 'Herstal', 'SMALL'],
+  ['Clinique Saint-Luc Bouge', 'Namur', 'MEDIUM'],
+  ['St. Nikolaus-Hospital', 'Eupen', 'SMALL'],
+  ['Klinik St. Josef', 'Sankt Vith', 'SMALL'],
 ]
-const HOSPITAL_NAMES_FR = [
-  'CHU',
-  'CHR',
-  'Clinique Saint-Pierre',
-  'Grand Hôpital',
-  'Hôpital de Jolimont',
-  'Cliniques universitaires',
-  'CHC MontLégia',
-  'Clinique Saint-Luc',
-  'Vivalia',
-  'HELORA',
+/** Genetics centres, each in its own city; other laboratories are named after their city, in its language. */
+const GENETICS_CENTRES: readonly (readonly [string, string])[] = [
+  ['Centrum Menselijke Erfelijkheid UZ Leuven', 'Leuven'],
+  ['Centrum Medische Genetica Gent', 'Gent'],
+  ['Centrum Medische Genetica Antwerpen', 'Antwerpen'],
+  ['Centre de Génétique Humaine CHU de Liège', 'Liège'],
+  ['Institut de Pathologie et de Génétique', 'Gosselies'],
+  ['Centre de Génétique Humaine UCLouvain', 'Bruxelles'],
 ]
-const LAB_NAMES = [
-  'Laboratorium Klinische Biologie',
-  'Laboratoire de biologie clinique',
-  'Centrum Menselijke Erfelijkheid',
-  'Centre de génétique humaine',
-  'Labo Medische Microbiologie',
+const LAB_NAMES: Record<Language, readonly string[]> = {
+  nl: ['Laboratorium Klinische Biologie', 'Labo Medische Microbiologie', 'Medisch Labo'],
+  fr: ['Laboratoire de biologie clinique', 'Laboratoire de microbiologie', 'Laboratoire médical'],
+  de: ['Labor für klinische Biologie'],
+}
+const GP_NAMES: Record<Language, readonly string[]> = {
+  nl: ['Huisartsenpraktijk', 'Wijkgezondheidscentrum', 'Groepspraktijk'],
+  fr: ['Maison médicale', 'Cabinet médical', 'Centre médical'],
+  de: ['Hausarztpraxis', 'Gemeinschaftspraxis'],
+}
+const CARE_HOMES: Record<Language, string> = { nl: 'Woonzorgcentrum', fr: 'Maison de repos', de: 'Seniorenheim' }
+/** HD4DP v2 releases in the field, oldest first, with how many production servers run each. */
+const RELEASES: readonly (readonly [string, number])[] = [
+  ['2.13.4', 1],
+  ['2.14.2', 3],
+  ['2.15.0', 4],
+  ['2.15.1', 6],
 ]
-const GP_NAMES = ['Huisartsenpraktijk', 'Wijkgezondheidscentrum', 'Maison médicale', 'Groepspraktijk']
+/** What integration servers test before production gets it. */
+const NEXT_RELEASES: readonly (readonly [string, number])[] = [
+  ['2.15.1', 2],
+  ['2.16.0', 3],
+]
 const USER_ORGS = [
   'KU Leuven',
   'Universiteit Gent',
@@ -341,6 +419,23 @@ export function generatePlatform(options: DemoOptions = {}): DemoPlatform {
   const individuals: DemoIndividual[] = []
   const person = (r: Random) => `${r.pick(FIRST_NAMES)} ${r.pick(LAST_NAMES)}`
 
+  // Hospitals are taken in a shuffled order, each with its own city; past the list, their further campuses.
+  const hospitals = orgRnd.sample(HOSPITALS, HOSPITALS.length)
+  const genetics = orgRnd.sample(GENETICS_CENTRES, GENETICS_CENTRES.length)
+  let hospitalCount = 0
+  let labCount = 0
+  const names = new Set<string>()
+  const unique = (base: string) => {
+    let name = base
+    for (let n = 2; names.has(name); n++) name = `${base} ${n}`
+    names.add(name)
+    return name
+  }
+  // HD4DevOps' counts documents are made shortly after 03:10 UTC on the next morning.
+  const lastExport = Date.parse(`${addDays(endDate, 1)}T03:10:00Z`)
+  const contact = (r: Random, daysBefore: number) =>
+    new Date(lastExport - daysBefore * 86_400_000 + r.int(0, 9 * 60 + 59) * 1000).toISOString().replace('.000Z', 'Z')
+
   for (let i = 0; i < size.providerOrganisations; i++) {
     const type = orgRnd.weighted<OrganisationType>([
       ['HOSPITAL', 70],
@@ -348,31 +443,81 @@ export function generatePlatform(options: DemoOptions = {}): DemoPlatform {
       ['GENERAL_PRACTICE', 8],
       ['OTHER', 4],
     ])
-    const city = CITIES[i % CITIES.length]!
-    const base =
-      type === 'HOSPITAL'
-        ? `${orgRnd.chance(0.6) ? orgRnd.pick(HOSPITAL_NAMES_NL) : orgRnd.pick(HOSPITAL_NAMES_FR)} ${city}`
-        : type === 'LABORATORY'
-          ? `${orgRnd.pick(LAB_NAMES)} ${city}`
+    const [town, language] = CITIES[i % CITIES.length]!
+    let name: string
+    let city: string
+    let sizeClass: SizeClass = 'SMALL'
+    if (type === 'HOSPITAL') {
+      const [brand, at, hospitalSize] = hospitals[hospitalCount % hospitals.length]!
+      const campus = Math.floor(hospitalCount++ / hospitals.length)
+      const base = brand.includes(at) ? brand : `${brand} ${at}`
+      name = unique(campus > 0 ? `${base} campus ${campus + 1}` : base)
+      city = at
+      // A further campus is a smaller site of the network.
+      sizeClass = campus > 0 && hospitalSize === 'LARGE' ? 'MEDIUM' : hospitalSize
+    } else if (type === 'LABORATORY' && labCount < genetics.length && orgRnd.chance(0.4)) {
+      ;[name, city] = genetics[labCount++]!
+      name = unique(name)
+      sizeClass = 'MEDIUM'
+    } else {
+      city = town
+      const prefix =
+        type === 'LABORATORY'
+          ? orgRnd.pick(LAB_NAMES[language])
           : type === 'GENERAL_PRACTICE'
-            ? `${orgRnd.pick(GP_NAMES)} ${city}`
-            : `Woonzorgcentrum ${city}`
-    const suffix = Math.floor(i / CITIES.length)
-    const name = suffix > 0 ? `${base} ${suffix + 1}` : base
+            ? orgRnd.pick(GP_NAMES[language])
+            : CARE_HOMES[language]
+      name = unique(`${prefix} ${town}`)
+      if (type === 'LABORATORY') sizeClass = orgRnd.chance(0.3) ? 'MEDIUM' : 'SMALL'
+    }
     const id = `org-${String(i + 1).padStart(4, '0')}`
     // NIHDI (RIZIV-INAMI) numbers: 8 digits, hospitals in the 710 range.
     const identifier = type === 'OTHER' ? null : `${type === 'HOSPITAL' ? '710' : '8'}${String(10000 + i * 37).slice(-5)}`.padEnd(8, '0')
+    const runsLocal = type === 'HOSPITAL' || type === 'LABORATORY'
+    const installations: DemoInstallation[] = []
+    if (runsLocal) {
+      const instRnd = orgRnd.fork(`installation:${id}`)
+      // Now and then a server has not been heard from for a few days.
+      installations.push({
+        host: `hd4dp.${slug(name)}.be`,
+        environment: 'PRODUCTION',
+        sizeClass,
+        release: instRnd.weighted(RELEASES),
+        lastContactAt: contact(instRnd, instRnd.chance(0.05) ? instRnd.int(2, 6) : 0),
+      })
+      // Larger hospitals test each release on an integration server first.
+      const integrationShare = type !== 'HOSPITAL' ? 0 : sizeClass === 'LARGE' ? 0.6 : sizeClass === 'MEDIUM' ? 0.2 : 0
+      if (instRnd.chance(integrationShare)) {
+        installations.push({
+          host: `hd4dp-int.${slug(name)}.be`,
+          environment: 'INTEGRATION',
+          sizeClass: 'SMALL',
+          release: instRnd.weighted(NEXT_RELEASES),
+          lastContactAt: contact(instRnd, instRnd.int(0, 3)),
+        })
+      }
+    }
     organisations.push({
       id,
       name,
       type,
       identifier,
-      installationHost: type === 'HOSPITAL' || type === 'LABORATORY' ? `hd4dp.${slug(name)}.be` : null,
+      city,
+      installationHost: installations[0]?.host ?? null,
+      installations,
+      localArchitecture: runsLocal ? 'V2_LOCAL' : null,
     })
     const staff = orgRnd.int(1, 3)
     for (let s = 0; s < staff; s++) {
       individuals.push({ id: `ind-${individuals.length + 1}`, displayName: person(orgRnd), organisationId: id })
     }
+  }
+  // One or two smaller providers are still on HD4RES v1 Local: no installation HD4DevOps can monitor, so no counts from them.
+  const v1Candidates = organisations.filter((o) => o.installations.length === 1 && o.installations[0]!.sizeClass !== 'LARGE')
+  for (const org of orgRnd.sample(v1Candidates, size.providerOrganisations >= 100 ? 2 : 1)) {
+    org.installationHost = null
+    org.installations = []
+    org.localArchitecture = 'V1_LOCAL'
   }
 
   const userOrgIds: string[] = []
@@ -389,7 +534,10 @@ export function generatePlatform(options: DemoOptions = {}): DemoPlatform {
       name,
       type,
       identifier: type === 'PUBLIC_AUTHORITY' ? `BE0${String(200000000 + i * 7919).slice(-9)}` : null,
+      city: null,
       installationHost: null,
+      installations: [],
+      localArchitecture: null,
     })
     userOrgIds.push(id)
   }

@@ -92,6 +92,8 @@ export interface CountsInstallation {
   installation: string
   records: number
   uniqueSubjects?: number
+  /** The HD4DP v2 release the installation runs. */
+  release?: string
 }
 
 export interface CountsProject {
@@ -134,11 +136,18 @@ export function hd4devopsCountsDocuments(options: FixtureOptions = {}): FixtureF
 
   for (const project of platform.projects) {
     const rnd = rootRandom(platform, `counts:${project.id}`)
-    const hosts = project.providerOrganisationIds
-      .map((id) => organisations.get(id)?.installationHost)
-      .filter((host): host is string => !!host)
+    const installations = project.providerOrganisationIds.flatMap((id) => organisations.get(id)?.installations ?? [])
+    const production = installations.filter((i) => i.environment === 'PRODUCTION')
+    const hosts = production.map((i) => i.host)
     // Fixed per project, so an installation's share stays steady from day to day; squared, so a few big hospitals dominate.
     const weights = hosts.map(() => 0.05 + rnd.next() ** 2)
+    // An integration server holds a few test registrations of the project; HD4DevOps counts them in the total, which the import takes them out of.
+    const tests = installations
+      .filter((i) => i.environment === 'INTEGRATION')
+      .map((i) => {
+        const records = rnd.int(1, 12)
+        return { installation: i.host, records, uniqueSubjects: Math.ceil(records / 2), release: i.release }
+      })
     for (const count of projectDailyCounts(platform, project)) {
       if (count.day < firstDay || !EXTERNAL_COMPONENTS.includes(count.componentId)) continue
       const dayRnd = rnd.fork(`${count.componentId}:${count.day}`)
@@ -153,8 +162,16 @@ export function hd4devopsCountsDocuments(options: FixtureOptions = {}): FixtureF
           const item: CountsInstallation = { installation, records: records[i]! }
           // Rounding must not leave an installation with more subjects than records.
           if (subjectParts) item.uniqueSubjects = Math.min(subjectParts[i]!, records[i]!)
+          item.release = production[i]!.release
           return item
         })
+        for (const test of tests) {
+          entry.records += test.records
+          if (entry.uniqueSubjects !== undefined) entry.uniqueSubjects += test.uniqueSubjects
+          entry.installations.push(
+            subjectParts ? { ...test } : { installation: test.installation, records: test.records, release: test.release },
+          )
+        }
       }
       const key = `${count.componentId}|${count.day}`
       const list = rows.get(key)
@@ -339,29 +356,38 @@ interface DescriptionContext {
   year: string
 }
 
-/** A ticket text, the configuration item it is filed under (null: none) and, for requests, the portal form's type. */
+/** A ticket text, the configuration item it is filed under (null: none), an incident's category and a request's portal form type. */
 interface Description {
   component: ComponentId | null
+  category?: keyof typeof CATEGORY_LABELS
   requestType?: string
   text: (c: DescriptionContext) => string
 }
 
 const INCIDENT_DESCRIPTIONS: Description[] = [
-  { component: 'HD4DP_V2_LOCAL', text: (c) => `Upload ${c.code} mislukt: "Ongeldige datum" in veld geboortedatum` },
-  { component: 'HD4DP_V2_LOCAL', text: (c) => `HD4DP v2 Local : échec de l'envoi des enregistrements ${c.code}` },
-  { component: 'HD4DP_V2_LOCAL', text: (c) => `Certificaat verlopen op installatie ${c.host}` },
-  { component: 'HD4DP_V2_WEB', text: (c) => `Impossible de se connecter à HD4DP v2 (${c.organisation})` },
-  { component: 'HD4DP_V2_LOCAL', text: (c) => `Registratie ${c.code} blijft hangen in status "In behandeling"` },
-  { component: 'HD4DP_V2_LOCAL', text: (c) => `Doublons de patients dans ${c.code} après l'import CSV` },
-  { component: 'HD_INTEGRATION', text: (c) => `Patiënt verschijnt twee keer in ${c.code}` },
-  { component: 'HD4DP_V2_LOCAL', text: (c) => `Datenübermittlung für ${c.code} fehlgeschlagen` },
-  { component: 'HD_INTEGRATION', text: (c) => `Validation error "Field 'date_of_birth' is required" in ${c.code}` },
-  { component: null, text: (c) => `Counts for ${c.code} in HD4RES differ from HD4DP v2 Local` },
-  { component: 'HD4DP_V2_WEB', text: (c) => `Formulier ${c.code} toont geen Franse vertaling` },
-  { component: 'HD4DP_V2_WEB', text: (c) => `HD4DP v2 web très lent depuis ce matin (${c.organisation})` },
-  { component: 'HD4PATIENT', text: (c) => `HD4Patient: patiënt ontvangt geen uitnodigingsmail voor ${c.code}` },
-  { component: 'HD_DWH_STAGING', text: (c) => `Export naar DWH voor ${c.code} ontbreekt sinds ${c.year}` },
-  { component: null, text: (c) => `Access denied when opening ${c.code} in HD4RES` },
+  {
+    category: 'data_quality',
+    component: 'HD4DP_V2_LOCAL',
+    text: (c) => `Upload ${c.code} mislukt: "Ongeldige datum" in veld geboortedatum`,
+  },
+  { category: 'software', component: 'HD4DP_V2_LOCAL', text: (c) => `HD4DP v2 Local : échec de l'envoi des enregistrements ${c.code}` },
+  { category: 'network', component: 'HD4DP_V2_LOCAL', text: (c) => `Certificaat verlopen op installatie ${c.host}` },
+  { category: 'access', component: 'HD4DP_V2_WEB', text: (c) => `Impossible de se connecter à HD4DP v2 (${c.organisation})` },
+  { category: 'software', component: 'HD4DP_V2_LOCAL', text: (c) => `Registratie ${c.code} blijft hangen in status "In behandeling"` },
+  { category: 'data_quality', component: 'HD4DP_V2_LOCAL', text: (c) => `Doublons de patients dans ${c.code} après l'import CSV` },
+  { category: 'data_quality', component: 'HD_INTEGRATION', text: (c) => `Patiënt verschijnt twee keer in ${c.code}` },
+  { category: 'network', component: 'HD4DP_V2_LOCAL', text: (c) => `Datenübermittlung für ${c.code} fehlgeschlagen` },
+  {
+    category: 'data_quality',
+    component: 'HD_INTEGRATION',
+    text: (c) => `Validation error "Field 'date_of_birth' is required" in ${c.code}`,
+  },
+  { category: 'inquiry', component: null, text: (c) => `Counts for ${c.code} in HD4RES differ from HD4DP v2 Local` },
+  { category: 'software', component: 'HD4DP_V2_WEB', text: (c) => `Formulier ${c.code} toont geen Franse vertaling` },
+  { category: 'software', component: 'HD4DP_V2_WEB', text: (c) => `HD4DP v2 web très lent depuis ce matin (${c.organisation})` },
+  { category: 'software', component: 'HD4PATIENT', text: (c) => `HD4Patient: patiënt ontvangt geen uitnodigingsmail voor ${c.code}` },
+  { category: 'database', component: 'HD_DWH_STAGING', text: (c) => `Export naar DWH voor ${c.code} ontbreekt sinds ${c.year}` },
+  { category: 'access', component: null, text: (c) => `Access denied when opening ${c.code} in HD4RES` },
 ]
 const REQUEST_DESCRIPTIONS: Description[] = [
   {
@@ -498,17 +524,24 @@ function describeTicket(
   ctx: TicketContext,
   project: DemoProject | null,
   at: number,
-): { text: string; component: ComponentId | null; requestType?: string } {
+): { text: string; component: ComponentId | null; category?: string; requestType?: string } {
   if (!project) return { text: rnd.pick(GENERAL_DESCRIPTIONS), component: null, requestType: table === 'sc_request' ? 'other' : undefined }
-  const organisation = ctx.organisations.get(rnd.pick(project.providerOrganisationIds))
-  const template = rnd.pick(table === 'incident' ? INCIDENT_DESCRIPTIONS : REQUEST_DESCRIPTIONS)
+  // Only texts about a component the project uses (or about none): no HD4DP v2 Local upload problem for a project collected by HD4Patient.
+  const templates = (table === 'incident' ? INCIDENT_DESCRIPTIONS : REQUEST_DESCRIPTIONS).filter(
+    (d) => d.component === null || project.components.includes(d.component),
+  )
+  const template = rnd.pick(templates)
+  // A problem of an HD4DP v2 Local installation comes from a provider that runs one (not one still on HD4RES v1 Local).
+  const running = project.providerOrganisationIds.filter((id) => ctx.organisations.get(id)?.installationHost)
+  const candidates = template.component === 'HD4DP_V2_LOCAL' && running.length > 0 ? running : project.providerOrganisationIds
+  const organisation = ctx.organisations.get(rnd.pick(candidates))
   const text = template.text({
     code: project.code,
     organisation: organisation?.name ?? 'healthdata.be',
     host: organisation?.installationHost ?? 'hd4dp.healthdata.be',
     year: new Date(at).toISOString().slice(0, 4),
   })
-  return { text, component: template.component, requestType: template.requestType }
+  return { text, component: template.component, category: template.category, requestType: template.requestType }
 }
 
 /** Hourly ticket activity: office hours busy, nights and weekends quiet. */
@@ -593,14 +626,12 @@ function* tickets(table: ServiceNowTable, options: ServiceNowOptions): Generator
       project: project?.code ?? '',
     }
     if (table === 'incident') {
-      t.category = rnd.weighted([
-        ['inquiry', 35],
-        ['software', 25],
-        ['data_quality', 18],
-        ['access', 12],
-        ['network', 6],
-        ['database', 4],
+      // The category goes with the text; a general question is an inquiry, or about access.
+      const general = rnd.weighted([
+        ['inquiry', 3],
+        ['access', 1],
       ])
+      t.category = description.category ?? general
       t.resolvedAt = null
       const resolvedAt = openedAt + duration
       if (done && rnd.chance(0.07)) {

@@ -167,8 +167,11 @@ export async function fillSupport(db: Queryable, platform: DemoPlatform): Promis
   const hex = () => Array.from({ length: 32 }, () => rnd.int(0, 15).toString(16)).join('')
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
   const seconds = (ms: number) => Math.floor(ms / SECOND) * SECOND
-  const context = (project: DemoProject, at: number): TextContext => {
-    const organisation = organisations.get(rnd.pick(project.providerOrganisationIds))
+  const context = (project: DemoProject, at: number, component: ComponentId | null): TextContext => {
+    // A problem of an HD4DP v2 Local installation comes from a provider that runs one (not one still on HD4RES v1 Local).
+    const running = project.providerOrganisationIds.filter((id) => organisations.get(id)?.installationHost)
+    const candidates = component === 'HD4DP_V2_LOCAL' && running.length > 0 ? running : project.providerOrganisationIds
+    const organisation = organisations.get(rnd.pick(candidates))
     return {
       code: project.code,
       organisation: organisation?.name ?? 'healthdata.be',
@@ -192,7 +195,7 @@ export async function fillSupport(db: Queryable, platform: DemoPlatform): Promis
     const affected = own ? component : null
     const texts = own ?? (project ? (isIncident ? PROJECT_INCIDENTS : PROJECT_REQUESTS) : isIncident ? GENERAL_INCIDENTS : GENERAL_REQUESTS)
     const chosen = rnd.pick<IncidentText | RequestText>(texts)
-    const ctx = project ? context(project, openedAt) : { code: '', organisation: 'healthdata.be', host: '', year: '' }
+    const ctx = project ? context(project, openedAt, affected) : { code: '', organisation: 'healthdata.be', host: '', year: '' }
 
     const ageDays = (endMs - openedAt) / DAY
     const state: State =

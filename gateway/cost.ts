@@ -90,6 +90,9 @@ export const LIST_ITEMS: Readonly<Record<string, number | 'components' | 'public
   // A project's data providers (4 to 30 in the demo), the platform's data users.
   'OrganisationList.items': 50,
   'IndividualList.items': 100,
+  // An organisation runs one HD4DP v2 Local installation, or two with an integration server beside production.
+  'Organisation.installations': 2,
+  'InstallationList.items': 2,
   // Counted by the history's range and components.
   'StudyRecordCountHistory.series': 1,
   'UniqueSubjectCountHistory.series': 1,

@@ -38,4 +38,34 @@ describe('the demo platform', () => {
       }
     }
   })
+
+  it('names organisations after their own city, with unique hosts, some integration servers and one or two providers on v1 Local', () => {
+    for (const size of ['small', 'default'] as const) {
+      const p = generatePlatform({ size, endDate: '2026-11-21' })
+      const providers = p.organisations.filter((o) => !o.id.startsWith('org-u'))
+      expect(new Set(providers.map((o) => o.name)).size).toBe(providers.length)
+      // A brand goes with its real city: the same hospital never turns up in two cities.
+      const cityOf = new Map<string, string>()
+      for (const o of providers) {
+        expect(o.city, o.name).toBeTruthy()
+        expect(o.name.includes(o.city!) || o.type === 'LABORATORY', `${o.name} in ${o.city}`).toBe(true)
+        const brand = o.name.replace(/ campus \d+$/, '')
+        expect(cityOf.get(brand) ?? o.city, brand).toBe(o.city)
+        cityOf.set(brand, o.city!)
+      }
+      const installations = providers.flatMap((o) => o.installations)
+      expect(new Set(installations.map((i) => i.host)).size).toBe(installations.length)
+      for (const o of providers) {
+        expect(o.installationHost).toBe(o.installations.find((i) => i.environment === 'PRODUCTION')?.host ?? null)
+        if (o.installations.some((i) => i.environment === 'INTEGRATION')) expect(o.installations[0]!.environment).toBe('PRODUCTION')
+      }
+      expect(installations.filter((i) => i.environment === 'INTEGRATION').length).toBeGreaterThan(0)
+      expect(new Set(installations.map((i) => i.sizeClass))).toEqual(new Set(['SMALL', 'MEDIUM', 'LARGE']))
+      expect(new Set(installations.map((i) => i.release)).size).toBeGreaterThan(2)
+      const v1 = providers.filter((o) => o.localArchitecture === 'V1_LOCAL')
+      expect(v1.length).toBeGreaterThanOrEqual(1)
+      expect(v1.length).toBeLessThanOrEqual(2)
+      for (const o of v1) expect(o.installations).toEqual([])
+    }
+  })
 })

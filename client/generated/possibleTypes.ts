@@ -29,6 +29,10 @@ const result: PossibleTypesResultData = {
       "PublicationTemporarilyUnavailable",
       "PublicationUnderDevelopment"
     ],
+    "InstallationStatus": [
+      "InstallationList",
+      "NotCollected"
+    ],
     "MultiStudySubjectCountsResult": [
       "MultiStudySubjectCounts",
       "PublicationTemporarilyUnavailable",

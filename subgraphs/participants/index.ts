@@ -15,11 +15,15 @@ import { createParticipantsLoaders, type ParticipantsLoaders } from './loaders.j
 import {
   DataUserResolver,
   IndividualResolver,
+  InstallationResolver,
+  OrganisationResolver,
   ProjectResolver,
   PublicationResolver,
   ResearcherResolver,
+  resolveInstallationReference,
   resolveProjectReference,
 } from './resolvers.js'
+import { NotCollectedTexts } from '../kit/counts/types.js'
 import { AuditResolver } from './audit.js'
 import { LabelResolver } from './labels.js'
 import { registerAuditIntake } from './auditIntake.js'
@@ -43,8 +47,14 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
         CollectorRunResolver,
         AuditResolver,
         LabelResolver,
+        InstallationResolver,
+        OrganisationResolver,
+        NotCollectedTexts,
       ],
-      referenceResolvers: { ResearchProject: { __resolveReference: resolveProjectReference as never } },
+      referenceResolvers: {
+        ResearchProject: { __resolveReference: resolveProjectReference as never },
+        Installation: { __resolveReference: resolveInstallationReference as never },
+      },
     })
     return { schema, sdl: printSubgraphSchema(schema) }
   },

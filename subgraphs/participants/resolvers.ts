@@ -7,10 +7,13 @@ import { PUBLICATIONS } from '../kit/catalogue/publications.js'
 import { LANGUAGE_ARGUMENT_DESCRIPTION, LanguageEnum, localised, type LanguageName } from '../kit/i18n/fields.js'
 import type { SubgraphContext } from '../kit/server/subgraph.js'
 import type { ParticipantsLoaders } from './loaders.js'
-import type { IndividualRow, OrganisationRow, ProjectRow } from './store.js'
+import type { IndividualRow, InstallationRow, OrganisationRow, ProjectRow } from './store.js'
+import { v1LocalNotMonitored } from './texts.js'
 import {
   Individual,
   IndividualListResult,
+  Installation,
+  InstallationStatus,
   Organisation,
   OrganisationListResult,
   Publication,
@@ -26,6 +29,16 @@ const toOrganisation = (row: OrganisationRow): Organisation => ({
   name: row.name,
   type: row.type as Organisation['type'],
   identifier: row.identifier,
+  localArchitecture: row.local_architecture,
+})
+const toInstallation = (row: InstallationRow): Installation => ({
+  id: row.id,
+  host: row.host,
+  environment: row.environment,
+  sizeClass: row.size_class,
+  release: row.release,
+  lastContactAt: row.last_contact_at === null ? null : new Date(row.last_contact_at).toISOString(),
+  organisationId: row.organisation_id,
 })
 const toIndividual = (row: IndividualRow): Individual => ({
   id: row.id,
@@ -127,6 +140,55 @@ export class IndividualResolver {
     if (!individual.organisationId) return null
     const row = await ctx.loaders.organisation.load(individual.organisationId)
     return row ? toOrganisation(row) : null
+  }
+}
+
+/**
+ * Resolves an Installation reference from the counts subgraphs (by host, as
+ * InstallationCount names it) or by id. Installations are platform facts, the
+ * same for every signed-in researcher, like the organisations they belong to.
+ */
+export async function resolveInstallationReference(reference: { id?: string; host?: string }, ctx: Ctx): Promise<Installation | null> {
+  const row =
+    typeof reference.id === 'string'
+      ? await ctx.loaders.installation.load(reference.id)
+      : typeof reference.host === 'string'
+        ? await ctx.loaders.installationByHost.load(reference.host)
+        : null
+  return row ? toInstallation(row) : null
+}
+
+@Resolver(() => Installation)
+export class InstallationResolver {
+  @FieldResolver(() => Organisation, { description: 'The data provider organisation that runs the installation.' })
+  async organisation(@Root() installation: Installation, @Ctx() ctx: Ctx): Promise<Organisation> {
+    const row = await ctx.loaders.organisation.load(installation.organisationId)
+    // The registry's foreign key holds every installation to an organisation.
+    if (!row) throw new Error(`installation ${installation.id} names an organisation the registry does not hold`)
+    return toOrganisation(row)
+  }
+}
+
+@Resolver(() => Organisation)
+export class OrganisationResolver {
+  @FieldResolver(() => [Installation], {
+    description:
+      "The organisation's HD4DP v2 Local installations, production first (an integration server beside production is listed too); empty for an organisation that runs none.",
+  })
+  async installations(@Root() organisation: Organisation, @Ctx() ctx: Ctx): Promise<Installation[]> {
+    return (await ctx.loaders.organisationInstallations.load(organisation.id)).map(toInstallation)
+  }
+
+  @FieldResolver(() => InstallationStatus, {
+    description:
+      'The installations HD4DevOps monitors for the organisation, or NotCollected with the reason for a data provider still on HD4RES v1 Local, which cannot be monitored in the new architecture.',
+  })
+  async installationStatus(@Root() organisation: Organisation, @Ctx() ctx: Ctx) {
+    if (organisation.localArchitecture === 'V1_LOCAL') {
+      return { __typename: 'NotCollected' as const, reason: v1LocalNotMonitored(organisation.name) }
+    }
+    const items = (await ctx.loaders.organisationInstallations.load(organisation.id)).map(toInstallation)
+    return { __typename: 'InstallationList' as const, totalCount: items.length, items }
   }
 }
 

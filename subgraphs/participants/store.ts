@@ -13,6 +13,18 @@ export interface OrganisationRow {
   name: string
   type: string
   identifier: string | null
+  /** V1_LOCAL: the provider is still on HD4RES v1 Local, which HD4DevOps cannot monitor; null when not recorded. */
+  local_architecture: 'V2_LOCAL' | 'V1_LOCAL' | null
+}
+
+export interface InstallationRow {
+  id: string
+  organisation_id: string
+  host: string
+  environment: 'PRODUCTION' | 'INTEGRATION'
+  size_class: 'SMALL' | 'MEDIUM' | 'LARGE' | null
+  release: string | null
+  last_contact_at: string | Date | null
 }
 
 export interface IndividualRow {
@@ -26,6 +38,9 @@ export interface ResearcherRow {
   id: string
   display_name: string
 }
+
+const INSTALLATION_COLUMNS =
+  'SELECT id, organisation_id, host, environment, size_class, release, last_contact_at FROM participants.installations'
 
 export class ParticipantsStore {
   constructor(private readonly db: Queryable) {}
@@ -54,14 +69,31 @@ export class ParticipantsStore {
   }
 
   organisationsByIds(ids: readonly string[]): Promise<OrganisationRow[]> {
-    return this.db.query<OrganisationRow>('SELECT id, name, type, identifier FROM participants.organisations WHERE id = ANY($1::text[])', [
-      ids,
-    ])
+    return this.db.query<OrganisationRow>(
+      'SELECT id, name, type, identifier, local_architecture FROM participants.organisations WHERE id = ANY($1::text[])',
+      [ids],
+    )
+  }
+
+  installationsByIds(ids: readonly string[]): Promise<InstallationRow[]> {
+    return this.db.query<InstallationRow>(`${INSTALLATION_COLUMNS} WHERE id = ANY($1::text[])`, [ids])
+  }
+
+  installationsByHosts(hosts: readonly string[]): Promise<InstallationRow[]> {
+    return this.db.query<InstallationRow>(`${INSTALLATION_COLUMNS} WHERE host = ANY($1::text[]) ORDER BY id`, [hosts])
+  }
+
+  /** Production first, then by host. */
+  installationsOfOrganisations(organisationIds: readonly string[]): Promise<InstallationRow[]> {
+    return this.db.query<InstallationRow>(
+      `${INSTALLATION_COLUMNS} WHERE organisation_id = ANY($1::text[]) ORDER BY environment DESC, host, id`,
+      [organisationIds],
+    )
   }
 
   providerOrganisations(projectIds: readonly string[]): Promise<(OrganisationRow & { project_id: string })[]> {
     return this.db.query(
-      `SELECT p.project_id, o.id, o.name, o.type, o.identifier
+      `SELECT p.project_id, o.id, o.name, o.type, o.identifier, o.local_architecture
        FROM participants.project_provider_organisations p
        JOIN participants.organisations o ON o.id = p.organisation_id
        WHERE p.project_id = ANY($1::text[])
@@ -83,7 +115,7 @@ export class ParticipantsStore {
 
   dataUserOrganisations(): Promise<OrganisationRow[]> {
     return this.db.query<OrganisationRow>(
-      `SELECT o.id, o.name, o.type, o.identifier
+      `SELECT o.id, o.name, o.type, o.identifier, o.local_architecture
        FROM participants.data_user_organisations u JOIN participants.organisations o ON o.id = u.organisation_id
        ORDER BY o.name, o.id`,
     )

@@ -87,11 +87,31 @@ export const CountValue = createUnionType({
   resolveType: byTypename,
 })
 
+export const INSTALLATION_DESCRIPTION =
+  "An HD4DP v2 Local installation: a data provider's server that HD4DevOps monitors. Platform facts, not health data: who runs it, which environment, its size and release, when it was last heard from."
+
+/** An Installation as the counts subgraphs know it: its host, which the participants subgraph resolves. */
+@ObjectType('Installation', { description: INSTALLATION_DESCRIPTION })
+@Directive('@key(fields: "host", resolvable: false)')
+export class InstallationReference {
+  @Field(() => String)
+  host!: string
+}
+
 @ObjectType({ description: 'A count at one HD4DP v2 Local installation (one data provider).' })
 @Directive('@shareable')
 export class InstallationCount {
   @Field(() => String, { description: "The installation's host name." })
   installation!: string
+
+  @Field(() => InstallationReference, {
+    nullable: true,
+    description:
+      'The installation itself: its organisation, environment, size class, release and last contact; null when the registry no longer knows the host.',
+  })
+  get installationDetails(): InstallationReference {
+    return { host: this.installation }
+  }
 
   @Field(() => CountValue)
   count!: CountValueData
