@@ -3,6 +3,7 @@
  *
  *   hd4devops-counts        --file F ... | --folder D | --url TEMPLATE   [--day D | --from D --to D]
  *   hd4devops-availability  --file F ... | --folder D | --url TEMPLATE   [--day D | --from D --to D]
+ *   availability            --file F | --url ADDRESS | --config F        (current checks: every few minutes)
  *   internal-counts         --config F                                   [--day D | --from D --to D]
  *   servicenow              --file F [--table incident|sc_request|task_sla] ... | --url BASE [--table T ...]   [--project-field u_project]
  *   all                     --config F                                   [--day D | --from D --to D]
@@ -15,6 +16,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { collectAll, describeOutcomes } from '../collectors/all.js'
+import { checksDocument, collectAvailability, configuredChecksDocument } from '../collectors/availability.js'
 import { internalCountsConfig, loadCollectorsConfig } from '../collectors/config.js'
 import { ImportLocked } from '../collectors/errors.js'
 import { collectHd4devopsAvailability, collectHd4devopsCounts } from '../collectors/hd4devops.js'
@@ -30,7 +32,7 @@ import { importRuns } from '../subgraphs/kit/store/ops.js'
 import { addDays, daysInRange, todayUtc } from '../subgraphs/kit/dates.js'
 import { isIsoDate } from '../subgraphs/kit/graphql/scalars.js'
 
-const SOURCES = ['hd4devops-counts', 'hd4devops-availability', 'internal-counts', 'servicenow', 'all', 'runs'] as const
+const SOURCES = ['hd4devops-counts', 'hd4devops-availability', 'availability', 'internal-counts', 'servicenow', 'all', 'runs'] as const
 
 /** --table values, each one of the tables the collector reads. */
 function checkTables(values: readonly string[]): ServiceNowTable[] {
@@ -128,6 +130,22 @@ try {
     failed = outcomes.some((o) => o.status === 'refused')
     if (outcomes.some((o) => o.status === 'refused' && o.error instanceof ImportLocked)) process.exitCode = 3
     if (outcomes.length === 0) console.log('No documents found.')
+  } else if (source === 'availability') {
+    const given = [values.file, values.url, values.config].filter(Boolean).length
+    if (given > 1 || (values.file?.length ?? 0) > 1) usage('availability takes one of --file F, --url ADDRESS or --config F')
+    const configFile = values.config ?? settings.collectorsConfig
+    const document = values.file
+      ? checksDocument(values.file[0]!)
+      : values.url
+        ? checksDocument(values.url)
+        : configFile
+          ? configuredChecksDocument(loadCollectorsConfig(configFile), process.env)
+          : usage('availability needs --file F, --url ADDRESS, or --config F (or HD4RES_COLLECTORS_CONFIG) naming hd4devops.checks')
+    if (!document) usage(`${configFile} names no hd4devops.checks endpoint (see config/collectors.example.yaml)`)
+    const outcome = await collectAvailability(db, document, options)
+    print(describeOutcomes([outcome]))
+    failed = outcome.status === 'refused'
+    if (outcome.status === 'refused' && outcome.error instanceof ImportLocked) process.exitCode = 3
   } else if (source === 'internal-counts') {
     if (!values.config) usage('internal-counts needs --config <file> (see config/collectors.example.yaml)')
     const results = await collectInternalCounts(db, internalCountsConfig(loadCollectorsConfig(values.config), process.env), days, options)

@@ -4,12 +4,15 @@
  *
  *   npm run serve -- <subgraph>   (any name subgraphs/index.ts lists: participants, records, …)
  *   npm run serve -- gateway
- *   npm run serve -- collector   (the daily collectors on their schedule, nothing else)
+ *   npm run serve -- collector   (the collectors on their schedules, nothing else)
  *   npm run serve -- collect <source> [options]   (one collector run, as npm run collect)
  *   npm run serve -- migrate     (every subgraph's migrations, then exit: a deployment's step before rollout)
  *
  * HD4RES_COLLECT_SCHEDULE (cron, UTC) with HD4RES_COLLECTORS_CONFIG runs
  * `collect all` for the previous day inside the process; off by default.
+ * Beside it (and in the collector part), HD4RES_AVAILABILITY_SCHEDULE runs
+ * the availability collector every 5 minutes when the configuration names
+ * an hd4devops.checks endpoint.
  *
  * Settings come from the environment (docs/operations.md lists them). What a
  * served part says of itself (listening, workers ready, stopping, the collect
@@ -100,25 +103,58 @@ async function migrate(settings: Settings, lines: Logger): Promise<void> {
   }
 }
 
-/** The in-process collect schedule, when one is configured. */
+/**
+ * The in-process collect schedules, when configured: the daily `collect all`
+ * (HD4RES_COLLECT_SCHEDULE) and, beside it, the availability collector
+ * (HD4RES_AVAILABILITY_SCHEDULE) when the collectors configuration names an
+ * hd4devops.checks endpoint. They run where the daily schedule runs, or in
+ * the collector part.
+ */
 async function maybeSchedule(part: string, settings: Settings, lines: Logger): Promise<(() => Promise<void>) | null> {
   const cron = settings.collectSchedule
   const configFile = settings.collectorsConfig
-  if (!cron) {
-    if (part === 'collector')
-      throw new Error('serve -- collector needs HD4RES_COLLECT_SCHEDULE (cron, e.g. "0 4 * * *") and HD4RES_COLLECTORS_CONFIG')
-    return null
+  if (!cron && part !== 'collector') return null
+  if (!configFile) {
+    throw new Error(
+      part === 'collector' && !cron
+        ? 'serve -- collector needs HD4RES_COLLECTORS_CONFIG, and HD4RES_COLLECT_SCHEDULE (cron, e.g. "0 4 * * *") or an hd4devops.checks endpoint in it'
+        : 'HD4RES_COLLECT_SCHEDULE needs HD4RES_COLLECTORS_CONFIG, the collectors configuration file',
+    )
   }
-  if (!configFile) throw new Error('HD4RES_COLLECT_SCHEDULE needs HD4RES_COLLECTORS_CONFIG, the collectors configuration file')
+  const { loadCollectorsConfig } = await import('../collectors/config.js')
+  const live = settings.availability.schedule !== null && Boolean(loadCollectorsConfig(configFile).hd4devops?.checks)
+  if (!cron && !live) {
+    throw new Error(
+      `serve -- collector needs HD4RES_COLLECT_SCHEDULE (cron, e.g. "0 4 * * *"), or an hd4devops.checks endpoint in ${configFile} with HD4RES_AVAILABILITY_SCHEDULE on`,
+    )
+  }
   if (!settings.databaseUrl) throw new Error('The collect schedule needs DATABASE_URL')
   const { openDb, migrateAll } = await subgraphModules()
-  const { startCollectSchedule } = await import('../collectors/schedule.js')
+  const { startAvailabilitySchedule, startCollectSchedule } = await import('../collectors/schedule.js')
+  type Schedule = ReturnType<typeof startCollectSchedule>
   const db = await openDb({ databaseUrl: settings.databaseUrl, poolSize: 2 })
   await migrateAll(db)
-  const schedule = startCollectSchedule({ db, configFile, cron, env: process.env, log: (line) => lines.info(line) })
-  lines.info(`collect all scheduled "${cron}" (UTC); next run ${schedule.nextRun()?.toISOString() ?? 'never'}`)
+  const schedules: Schedule[] = []
+  const log = (line: string) => lines.info(line)
+  if (cron) {
+    const schedule = startCollectSchedule({ db, configFile, cron, env: process.env, log })
+    schedules.push(schedule)
+    lines.info(`collect all scheduled "${cron}" (UTC); next run ${schedule.nextRun()?.toISOString() ?? 'never'}`)
+  }
+  if (live) {
+    const availability = settings.availability.schedule!
+    const schedule = startAvailabilitySchedule({ db, configFile, cron: availability, env: process.env, log })
+    schedules.push(schedule)
+    lines.info(
+      `collect availability scheduled "${availability}" (UTC), status UNKNOWN after ${settings.availability.staleAfterSeconds} s without a check; next run ${schedule.nextRun()?.toISOString() ?? 'never'}`,
+    )
+  } else if (settings.availability.schedule !== null) {
+    lines.warn(
+      `${configFile} names no hd4devops.checks endpoint: no availability collector runs, and component status goes UNKNOWN between imports`,
+    )
+  }
   return async () => {
-    schedule.stop()
+    for (const schedule of schedules) schedule.stop()
     await db.close()
   }
 }

@@ -1,6 +1,8 @@
 /**
  * npm start: the whole graph in one process on the embedded store, with demo
- * data on first start. Prints the addresses and a demo researcher's token.
+ * data on first start and live availability checks while it runs (a check of
+ * every component each minute, demo/live.ts). Prints the addresses and a demo
+ * researcher's token.
  */
 // First of all: tracing (when OTEL_* asks for it) must be on before the servers' modules load.
 import './tracing.js'
@@ -27,7 +29,9 @@ try {
       ? 'Starting the HD4RES v2 graph on PostgreSQL…'
       : `Starting the HD4RES v2 graph on the embedded store in ${settings.dataDir} (the first start fills it with demo data)…`,
   )
-  graph = await startEmbeddedGraph({ settings })
+  // The demo keeps monitoring: a check of every component each minute, now and then one degraded or down (demo/live.ts).
+  // Never with NODE_ENV=production: there, checks come from HD4DevOps only.
+  graph = await startEmbeddedGraph({ settings, liveChecks: !settings.production })
 } catch (error) {
   refuse(error)
 }
@@ -49,7 +53,7 @@ Other researchers' tokens: npm run token -- researcher-0002
 `
     : ''
 }
-Press Ctrl-C to stop.`)
+${settings.production ? '' : 'Component status is live: a check of every component each minute, now and then one degraded or down.\n'}Press Ctrl-C to stop.`)
 
 let stopping = false
 const stop = async (signal: string) => {

@@ -21,6 +21,8 @@ const schema = z.strictObject({
       /** A folder, or an address template with {component} and {day}. */
       counts: location.optional(),
       availability: location.optional(),
+      /** The monitoring endpoint's current checks (an address, or a file): the availability collector, every few minutes. */
+      checks: location.optional(),
       tokenEnv: envName.optional(),
     })
     .optional(),

@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Wait for another import of the same source to end, rather than refuse. */
   wait?: boolean
   now?: () => Date
+  /** Log the run without bumping the data version (the availability collector's frequent runs: subgraphs/kit/store/ops.ts). */
+  keepDataVersion?: boolean
 }
 
 export async function runImport(
@@ -47,15 +49,19 @@ export async function runImport(
       const result = await work(tx)
       const outcome = result.warnings.length > 0 ? 'warning' : 'succeeded'
       const finished = now()
-      await recordImportRun(tx, {
-        source,
-        day,
-        startedAt: started.toISOString(),
-        finishedAt: finished.toISOString(),
-        rows: result.rows,
-        outcome,
-        message: result.warnings.length > 0 ? result.warnings.join('\n') : null,
-      })
+      await recordImportRun(
+        tx,
+        {
+          source,
+          day,
+          startedAt: started.toISOString(),
+          finishedAt: finished.toISOString(),
+          rows: result.rows,
+          outcome,
+          message: result.warnings.length > 0 ? result.warnings.join('\n') : null,
+        },
+        { keepDataVersion: options.keepDataVersion },
+      )
       return { source, day, ...result, outcome, seconds: (finished.getTime() - started.getTime()) / 1000 }
     })
   } catch (error) {

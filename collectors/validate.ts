@@ -12,7 +12,7 @@ import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type 
 import { ImportRefused, jsonPath } from './errors.js'
 
 const SCHEMA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'schemas')
-export const SCHEMAS = ['hd4devops-counts', 'hd4devops-availability'] as const
+export const SCHEMAS = ['hd4devops-counts', 'hd4devops-availability', 'hd4devops-checks'] as const
 export type SchemaName = (typeof SCHEMAS)[number]
 
 const ajv = new Ajv2020({ allErrors: false, strict: true })

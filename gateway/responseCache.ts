@@ -120,6 +120,26 @@ export function cacheKey(operation: OperationRequest, identity: Identity, dataVe
 }
 
 /**
+ * The longest an answer with component status is kept, in seconds. Status
+ * moves with the clock (a component whose checks stop reads UNKNOWN once the
+ * staleness rule says so) and with the availability collector's runs, which
+ * do not bump the data version: such an answer is kept a minute at most, as
+ * the components subgraph's own caches keep it (subgraphs/components/index.ts).
+ */
+export const STATUS_ANSWER_MAX_AGE_SECONDS = 60
+
+/**
+ * How long to keep an answer: the cache's TTL, or less for an answer that
+ * shows component status. Which publications an answer read comes from the
+ * audit; without it (HD4RES_AUDIT=off), an answer that names a status field
+ * is taken to show one.
+ */
+export function answerTtlSeconds(ttlSeconds: number, reads: Partial<Reads> | undefined, answer: string): number {
+  const showsStatus = reads ? (reads.publications ?? []).includes('COMPONENT_STATUS') : /"(status|componentStatus)"\s*:/.test(answer)
+  return showsStatus ? Math.min(ttlSeconds, STATUS_ANSWER_MAX_AGE_SECONDS) : ttlSeconds
+}
+
+/**
  * An entry keeps what its answer read beside it, so that an answer from the
  * cache is audited with the projects and publications it shows: a tag, the
  * reads as JSON, a newline, then the answer's bytes as they are sent.

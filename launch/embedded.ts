@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { fillDemo, isEmpty } from '../demo/fill.js'
+import { startLiveTicker, type LiveTickerOptions } from '../demo/live.js'
 import type { DemoOptions } from '../demo/platform.js'
 import { SUBGRAPHS, migrateAll } from '../subgraphs/index.js'
 import { openDb, type Db } from '../subgraphs/kit/store/db.js'
@@ -35,6 +36,13 @@ export interface EmbeddedGraphOptions {
   demo?: (DemoOptions & { now?: Date }) | false
   /** The supergraph to serve; the committed one by default. */
   supergraphSdl?: string
+  /**
+   * Keep writing availability checks of every component while the graph runs
+   * (demo/live.ts), about once a minute: on in `npm start`, off unless asked for.
+   */
+  liveChecks?: boolean | LiveTickerOptions
+  /** The clock component status is worked out by (and the live checks dated by); the system's by default (tests pass their own). */
+  clock?: () => Date
 }
 
 export interface EmbeddedGraph {
@@ -77,7 +85,7 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
     const registry = options.registry ?? registryFrom(settings)
     // In one process the secret never leaves memory; a fresh one per start is enough.
     const identitySecret = settings.identitySecret ?? randomBytes(32).toString('base64url')
-    const deps = subgraphDepsFrom(settings, db, identitySecret, registry)
+    const deps = { ...subgraphDepsFrom(settings, db, identitySecret, registry), now: options.clock }
     const subgraphUrls: Record<string, string> = {}
     const subgraphServers: Record<string, FastifyInstance> = {}
     for (const definition of SUBGRAPHS) {
@@ -108,6 +116,15 @@ export async function startEmbeddedGraph(options: EmbeddedGraphOptions): Promise
       auditSpoolDir,
     })
     closers.unshift(() => gateway.app.close())
+    if (options.liveChecks) {
+      const ticker = startLiveTicker(db, {
+        now: options.clock,
+        ...(options.liveChecks === true ? {} : options.liveChecks),
+        onError: (error) => gateway.app.log.warn({ err: error }, 'demo live checks: a round could not be written'),
+      })
+      // Stopped first, so that no round writes into a store that is closing.
+      closers.unshift(() => ticker.stop())
+    }
     await gateway.app.listen({ port: settings.port, host: settings.host })
     const address = gateway.app.server.address()
     if (!address || typeof address === 'string') throw new Error('The gateway has no port')

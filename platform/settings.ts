@@ -4,6 +4,7 @@
  */
 import { isIP } from 'node:net'
 import path from 'node:path'
+import { Cron } from 'croner'
 import { z } from 'zod'
 import { AUDIT_RETENTION_DAYS_DEFAULT } from './auditRecord.js'
 
@@ -36,6 +37,64 @@ export interface SubgraphSettings {
   logLevel?: string
   /** A ticket's portal page, with {sys_id}, {number} and {table}; null links to none; the HD Service and Support portal when absent. */
   servicePortalUrlTemplate?: string | null
+  /** A component whose newest check is older than this reads UNKNOWN (HD4RES_STATUS_STALE_AFTER_SECONDS); 900 when absent. */
+  statusStaleAfterSeconds?: number
+}
+
+/** How often the availability collector runs by default: every 5 minutes (cron, UTC). */
+export const AVAILABILITY_SCHEDULE_DEFAULT = '*/5 * * * *'
+/** How old the newest check may be before a component reads UNKNOWN, by default: 15 minutes, three runs of the default schedule. */
+export const STATUS_STALE_AFTER_SECONDS_DEFAULT = 900
+
+/**
+ * The longest wait between two runs of a cron schedule (UTC), in seconds,
+ * over its next week or 2000 runs: a schedule that pauses at night waits
+ * the whole night. Throws for an expression that is not cron.
+ */
+export function scheduleIntervalSeconds(cron: string, from?: Date): number {
+  // Walking a week of runs takes a moment: once per expression and process (settings are read often in tests).
+  const known = from ? undefined : intervals.get(cron)
+  if (known !== undefined) return known
+  const interval = longestWait(cron, from ?? new Date())
+  if (!from) intervals.set(cron, interval)
+  return interval
+}
+const intervals = new Map<string, number>()
+
+function longestWait(cron: string, from: Date): number {
+  const job = new Cron(cron, { timezone: 'UTC', paused: true })
+  const runs = job.nextRuns(2000, from)
+  job.stop()
+  if (runs.length < 2) throw new Error('it runs less than twice from now on')
+  const horizon = from.getTime() + 7 * 86_400_000
+  let longest = 0
+  for (let i = 1; i < runs.length && runs[i - 1]!.getTime() < horizon; i++) {
+    longest = Math.max(longest, runs[i]!.getTime() - runs[i - 1]!.getTime())
+  }
+  return Math.ceil(longest / 1000)
+}
+
+/**
+ * Why the staleness rule does not fit the availability schedule, or undefined
+ * when it does: a component whose checks arrive on the schedule must never
+ * read UNKNOWN between two runs, so the rule must exceed the longest wait.
+ */
+export function stalenessProblem(schedule: string | null, staleAfterSeconds: number): string | undefined {
+  if (schedule === null) return undefined
+  let interval: number
+  try {
+    interval = scheduleIntervalSeconds(schedule)
+  } catch (error) {
+    return `HD4RES_AVAILABILITY_SCHEDULE "${schedule}" is not a cron expression (UTC, e.g. "${AVAILABILITY_SCHEDULE_DEFAULT}"; off for none): ${(error as Error).message}`
+  }
+  if (staleAfterSeconds <= interval) {
+    return (
+      `HD4RES_STATUS_STALE_AFTER_SECONDS (${staleAfterSeconds}) must be larger than the interval of HD4RES_AVAILABILITY_SCHEDULE ` +
+      `"${schedule}" (up to ${interval} s between runs): otherwise every component reads UNKNOWN between two runs. ` +
+      `Set it to at least ${interval * 3} (three runs), or run the schedule more often`
+    )
+  }
+  return undefined
 }
 
 /** A ticket's page on the HD Service and Support portal (ServiceNow's Service Portal ticket page). */
@@ -234,6 +293,15 @@ const envSchema = z.object({
   HD4RES_COLLECTORS_CONFIG: optionalText,
   /** A cron expression (UTC): run `collect all` inside the served process. Off when absent. */
   HD4RES_COLLECT_SCHEDULE: optionalText,
+  /** A cron expression (UTC): run the availability collector (`collect availability`) inside the served process; off for none. */
+  HD4RES_AVAILABILITY_SCHEDULE: z.string().trim().min(1).default(AVAILABILITY_SCHEDULE_DEFAULT),
+  /** A component whose newest availability check is older than this reads UNKNOWN; must exceed the schedule's interval. */
+  HD4RES_STATUS_STALE_AFTER_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(86_400 * 7)
+    .default(STATUS_STALE_AFTER_SECONDS_DEFAULT),
   /** On SIGTERM: how long a part finishes the requests it has before it exits anyway (below Kubernetes' 30 s grace period). */
   HD4RES_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
   /** A ticket's page on the portal: {sys_id}, {number} and {table} are filled in; off links to none. */
@@ -362,6 +430,8 @@ export interface Settings {
   demoSize: 'small' | 'default' | 'large'
   collectorsConfig?: string
   collectSchedule?: string
+  /** HD4RES_AVAILABILITY_SCHEDULE (cron, UTC), null when off; HD4RES_STATUS_STALE_AFTER_SECONDS. */
+  availability: { schedule: string | null; staleAfterSeconds: number }
   /** HD4RES_SHUTDOWN_TIMEOUT_MS. */
   shutdownTimeoutMs: number
   oidcAlgorithms: string[]
@@ -418,6 +488,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       'HD4RES_AUDIT=off is refused with NODE_ENV=production: every answered operation must leave an audit record (the switch exists only to measure its cost)',
     )
   }
+  const availabilitySchedule = e.HD4RES_AVAILABILITY_SCHEDULE === 'off' ? null : e.HD4RES_AVAILABILITY_SCHEDULE
+  const staleness = stalenessProblem(availabilitySchedule, e.HD4RES_STATUS_STALE_AFTER_SECONDS)
+  if (staleness) throw new Error(staleness)
   return {
     port: e.PORT,
     host: e.HOST,
@@ -434,6 +507,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     demoSize: e.HD4RES_DEMO_SIZE,
     collectorsConfig: e.HD4RES_COLLECTORS_CONFIG,
     collectSchedule: e.HD4RES_COLLECT_SCHEDULE,
+    availability: { schedule: availabilitySchedule, staleAfterSeconds: e.HD4RES_STATUS_STALE_AFTER_SECONDS },
     shutdownTimeoutMs: e.HD4RES_SHUTDOWN_TIMEOUT_MS,
     oidcAlgorithms: e.HD4RES_OIDC_ALGORITHMS,
     claims: { name: e.HD4RES_CLAIM_NAME, roles: e.HD4RES_CLAIM_ROLES },
@@ -513,6 +587,7 @@ export function subgraphSettingsFrom(settings: Settings, identitySecret: string)
     auditRetentionDays: settings.audit.retentionDays,
     logLevel: settings.logLevel,
     servicePortalUrlTemplate: settings.servicePortalUrlTemplate,
+    statusStaleAfterSeconds: settings.availability.staleAfterSeconds,
   }
 }
 

@@ -8,6 +8,7 @@
 import type { FastifyReply, FastifyRequest, onSendHookHandler } from 'fastify'
 import type { Logger } from 'pino'
 import {
+  answerTtlSeconds,
   CACHE_HEADER,
   cacheKey,
   cachedAnswer,
@@ -50,8 +51,10 @@ function storeAnswers(cache: CacheStore | null, ttlSeconds: number, logger: Logg
     if (!text || text.includes('"errors"')) return done(null, payload)
     // Stored before the answer leaves, so the next request finds it; a store that fails costs only the entry.
     // What the answer read is kept with it: an answer from the cache is audited with it.
+    // An answer with component status is kept no longer than status may be old (answerTtlSeconds).
+    const reads = request.audit?.operations[0]?.reads?.toJSON()
     cache
-      .set(request.cacheKey, cachedAnswer(text, request.audit?.operations[0]?.reads?.toJSON()), ttlSeconds)
+      .set(request.cacheKey, cachedAnswer(text, reads), answerTtlSeconds(ttlSeconds, request.audit ? (reads ?? {}) : undefined, text))
       .catch((error: unknown) => logger.warn({ requestId: request.id, err: error }, 'response cache: the answer could not be stored'))
       .then(() => done(null, payload))
       .catch((error: unknown) => logger.error({ requestId: request.id, err: error }, 'the answer could not be sent'))

@@ -22,3 +22,23 @@ export async function replaceChecksDay(tx: Queryable, componentId: string, day: 
   )
   return checks.length
 }
+
+export interface ComponentCheck extends Check {
+  componentId: string
+}
+
+/**
+ * How the availability collector and the demo's ticker write current checks:
+ * added to what is there, a check already known (same component and time)
+ * taking the new values.
+ */
+export async function upsertChecks(tx: Queryable, checks: readonly ComponentCheck[]): Promise<number> {
+  if (checks.length === 0) return 0
+  await tx.query(
+    `INSERT INTO components.availability_checks (component_id, checked_at, up, response_ms)
+     SELECT c, a, u, r FROM unnest($1::text[], $2::timestamptz[], $3::bool[], $4::real[]) AS t(c, a, u, r)
+     ON CONFLICT (component_id, checked_at) DO UPDATE SET up = EXCLUDED.up, response_ms = EXCLUDED.response_ms`,
+    [checks.map((c) => c.componentId), checks.map((c) => c.at), checks.map((c) => c.up), checks.map((c) => c.responseMs)],
+  )
+  return checks.length
+}

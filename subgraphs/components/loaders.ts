@@ -4,6 +4,7 @@ import { COMPONENT_IDS } from '../kit/catalogue/components.js'
 import { manyByKey, objectLoader } from '../kit/graphql/loaders.js'
 import { sharedCache } from '../kit/server/sharedCache.js'
 import type { SubgraphDeps } from '../kit/server/subgraph.js'
+import { STATUS_STALE_AFTER_SECONDS_DEFAULT } from '../../platform/settings.js'
 import { ComponentsStore, type LatestCheckRow } from './store.js'
 
 export type AvailabilityWindow = 'LAST_24_HOURS' | 'LAST_7_DAYS' | 'LAST_30_DAYS'
@@ -31,12 +32,14 @@ const STATUS_TTL_MS = 60_000
 export function createComponentsLoaders(deps: SubgraphDeps) {
   const store = new ComponentsStore(deps.db)
   // One instant per minute, so every figure in an answer (and in the shared cache) agrees.
-  const minute = Math.floor(Date.now() / STATUS_TTL_MS)
+  const minute = Math.floor((deps.now?.() ?? new Date()).getTime() / STATUS_TTL_MS)
   const now = new Date(minute * STATUS_TTL_MS)
   const latest = sharedCache<Map<string, LatestCheckRow>>(deps, 'latest-checks', STATUS_TTL_MS)
   const windows = sharedCache<WindowStats[]>(deps, 'window-stats', STATUS_TTL_MS)
   return {
     now,
+    /** The staleness rule, HD4RES_STATUS_STALE_AFTER_SECONDS. */
+    staleAfterSeconds: deps.settings.statusStaleAfterSeconds ?? STATUS_STALE_AFTER_SECONDS_DEFAULT,
     latestCheck: new DataLoader<string, LatestCheckRow | null>(async (ids) => {
       // All components at once: the set is small and every dashboard asks for most of them.
       const all = await latest.get(String(minute), async () => {

@@ -11,8 +11,6 @@ import type { ComponentsLoaders } from './loaders.js'
 export type ComponentsContext = SubgraphContext<ComponentsLoaders>
 type Ctx = ComponentsContext
 
-/** A check older than this says nothing about now: the status is UNKNOWN. */
-const STALE_AFTER_MS = 15 * 60_000
 /** A successful check slower than this makes a component DEGRADED. */
 const SLOW_RESPONSE_MS = 3_000
 
@@ -22,12 +20,24 @@ type ComponentStatusValue = ResolversParentTypes['ComponentStatus'] & { __typena
 async function statusOf(id: ComponentId, ctx: Ctx): Promise<ComponentStatusValue> {
   const check = await ctx.loaders.latestCheck.load(id)
   const checkedAt = check?.checked_at ? new Date(check.checked_at) : null
+  // A check older than the staleness rule says nothing about now: the status is UNKNOWN.
+  const staleAfterSeconds = ctx.loaders.staleAfterSeconds
+  const ageMs = checkedAt ? Math.max(0, ctx.loaders.now.getTime() - checkedAt.getTime()) : null
+  const stale = ageMs === null || ageMs > staleAfterSeconds * 1000
   let status: ComponentStatusValue['status']
-  if (!check || !checkedAt || ctx.loaders.now.getTime() - checkedAt.getTime() > STALE_AFTER_MS) status = 'UNKNOWN'
+  if (!check || stale) status = 'UNKNOWN'
   else if (!check.up) status = 'DOWN'
   else if (check.recent_failures > 0 || (check.response_ms ?? 0) > SLOW_RESPONSE_MS) status = 'DEGRADED'
   else status = 'OPERATIONAL'
-  return { __typename: 'ComponentStatus', component: { id }, status, checkedAt: checkedAt?.toISOString() ?? null }
+  return {
+    __typename: 'ComponentStatus',
+    component: { id },
+    status,
+    checkedAt: checkedAt?.toISOString() ?? null,
+    evidenceAgeSeconds: ageMs === null ? null : Math.floor(ageMs / 1000),
+    staleAfterSeconds,
+    stale,
+  }
 }
 
 const componentValue = (id: ComponentId) => {

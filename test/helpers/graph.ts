@@ -4,7 +4,7 @@
  * and talks to it over HTTP as a frontend would.
  */
 import { readSettings } from '../../platform/settings.js'
-import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph } from '../../launch/embedded.js'
+import { DEMO_RESEARCHER, startEmbeddedGraph, type EmbeddedGraph, type EmbeddedGraphOptions } from '../../launch/embedded.js'
 import { openDb, type Db } from '../../subgraphs/kit/store/db.js'
 import type { PublicationRegistry } from '../../subgraphs/kit/catalogue/publications.js'
 import { createScratchDatabase } from './scratchDatabase.js'
@@ -41,6 +41,10 @@ export async function startTestGraph(
     env?: Record<string, string>
     /** Serve this (already filled) database instead of a fresh one; the caller closes it. */
     reuseDb?: Db
+    /** The clock component status moves with (startEmbeddedGraph's clock). */
+    clock?: EmbeddedGraphOptions['clock']
+    /** The demo's live checks (startEmbeddedGraph's liveChecks); off by default. */
+    liveChecks?: EmbeddedGraphOptions['liveChecks']
   } = {},
 ): Promise<TestGraph> {
   const engine = options.engine ?? 'pglite'
@@ -62,6 +66,8 @@ export async function startTestGraph(
     db,
     registry: options.registry,
     demo: options.demo === false ? false : { endDate: TEST_END_DATE, seed: 42 },
+    clock: options.clock,
+    liveChecks: options.liveChecks,
   })
   // With an OIDC provider configured, tokens come from the test's own issuer.
   const demoToken = graph.issuer ? await graph.token(DEMO_RESEARCHER) : ''

@@ -58,8 +58,14 @@ export type ComponentStatus = {
   /** When the latest availability check ran; null without checks. */
   checkedAt?: Maybe<Scalars['DateTime']['output']>;
   component: Component;
+  /** How old the latest check was when this status was worked out, in whole seconds; null without checks. */
+  evidenceAgeSeconds?: Maybe<Scalars['Int']['output']>;
   /** 95th percentile of successful checks' response times in the window, in milliseconds; null without checks. */
   responseTimeP95Ms?: Maybe<Scalars['Float']['output']>;
+  /** True when there is no check, or the latest is older than staleAfterSeconds: the status is then UNKNOWN, since nothing says how the component is now. */
+  stale: Scalars['Boolean']['output'];
+  /** The staleness rule: a component whose latest check is older than this many seconds reads UNKNOWN (HD4RES_STATUS_STALE_AFTER_SECONDS). */
+  staleAfterSeconds: Scalars['Int']['output'];
   status: OperationalStatus;
 };
 
@@ -269,6 +275,8 @@ export type ResolversTypes = {
   ComponentLocation: ComponentLocation;
   ComponentStatus: ResolverTypeWrapper<Omit<ComponentStatus, 'component'> & { component: ResolversTypes['Component'] }>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ComponentStatusList: ResolverTypeWrapper<Omit<ComponentStatusList, 'items'> & { items: Array<ResolversTypes['ComponentStatus']> }>;
   ComponentStatusListResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ComponentStatusListResult']>;
   ComponentStatusResult: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['ComponentStatusResult']>;
@@ -278,12 +286,10 @@ export type ResolversTypes = {
   OperationalStatus: OperationalStatus;
   PublicationId: PublicationId;
   PublicationTemporarilyUnavailable: ResolverTypeWrapper<PublicationTemporarilyUnavailable>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PublicationUnderDevelopment: ResolverTypeWrapper<PublicationUnderDevelopmentValue>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ResearchProject: ResolverTypeWrapper<{ id: string }>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -292,18 +298,18 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   ComponentStatus: Omit<ComponentStatus, 'component'> & { component: ResolversParentTypes['Component'] };
   Float: Scalars['Float']['output'];
+  Int: Scalars['Int']['output'];
+  Boolean: Scalars['Boolean']['output'];
   ComponentStatusList: Omit<ComponentStatusList, 'items'> & { items: Array<ResolversParentTypes['ComponentStatus']> };
   ComponentStatusListResult: ResolversUnionTypes<ResolversParentTypes>['ComponentStatusListResult'];
   ComponentStatusResult: ResolversUnionTypes<ResolversParentTypes>['ComponentStatusResult'];
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   PublicationTemporarilyUnavailable: PublicationTemporarilyUnavailable;
-  Int: Scalars['Int']['output'];
   PublicationUnderDevelopment: PublicationUnderDevelopmentValue;
   Query: Record<PropertyKey, never>;
   ResearchProject: { id: string };
   ID: Scalars['ID']['output'];
-  Boolean: Scalars['Boolean']['output'];
 };
 
 export type ComponentResolvers<ContextType = ComponentsContext, ParentType extends ResolversParentTypes['Component'] = ResolversParentTypes['Component'], FederationReferenceType extends FederationReferenceTypes['Component'] = FederationReferenceTypes['Component']> = {
@@ -318,7 +324,10 @@ export type ComponentStatusResolvers<ContextType = ComponentsContext, ParentType
   availability?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<ComponentStatusAvailabilityArgs, 'window'>>;
   checkedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   component?: Resolver<ResolversTypes['Component'], ParentType, ContextType>;
+  evidenceAgeSeconds?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   responseTimeP95Ms?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType, RequireFields<ComponentStatusResponseTimeP95MsArgs, 'window'>>;
+  stale?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  staleAfterSeconds?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OperationalStatus'], ParentType, ContextType>;
   isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
 };

@@ -39,7 +39,10 @@ type PublicationTemporarilyUnavailable {
 }
 `
 
-export interface SdlSubgraphOptions<Loaders> extends Pick<SubgraphDefinition<Loaders>, 'name' | 'createLoaders' | 'routes'> {
+export interface SdlSubgraphOptions<Loaders> extends Pick<
+  SubgraphDefinition<Loaders>,
+  'name' | 'createLoaders' | 'routes' | 'resultMaxAgeSeconds'
+> {
   /** The subgraph's index.ts (`import.meta.url`): its schema.graphql and migrations/ are beside it. */
   moduleUrl: string
   resolvers: IResolvers
@@ -47,7 +50,7 @@ export interface SdlSubgraphOptions<Loaders> extends Pick<SubgraphDefinition<Loa
 
 /** An SDL-first subgraph: its schema.graphql with the shared SDL, its resolvers on mercurius, its migrations. */
 export function sdlSubgraph<Loaders>(options: SdlSubgraphOptions<Loaders>): SubgraphDefinition<Loaders> {
-  const { name, moduleUrl, resolvers, createLoaders, routes } = options
+  const { name, moduleUrl, resolvers, createLoaders, routes, resultMaxAgeSeconds } = options
   const folder = path.dirname(fileURLToPath(moduleUrl))
   const sdl = `${readFileSync(path.join(folder, 'schema.graphql'), 'utf8')}\n${SHARED_SDL}`
   return {
@@ -64,5 +67,6 @@ export function sdlSubgraph<Loaders>(options: SdlSubgraphOptions<Loaders>): Subg
     },
     createLoaders,
     routes,
+    resultMaxAgeSeconds,
   }
 }

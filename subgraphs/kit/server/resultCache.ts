@@ -63,12 +63,13 @@ function cacheableQuery(body: GraphQLBody | undefined): string | null {
   return /^\s*(\{|query\b)/.test(query) ? query : null
 }
 
-export function registerResultCache(app: FastifyInstance, db: Queryable, settings: ResultCacheSettings): void {
+/** `maxAgeSeconds` caps the TTL for a subgraph whose answers move with the clock (component status). */
+export function registerResultCache(app: FastifyInstance, db: Queryable, settings: ResultCacheSettings, maxAgeSeconds?: number): void {
   if (settings.maxMegabytes <= 0) return
   const entries = new LRUCache<string, string>({
     maxSize: settings.maxMegabytes * 2 ** 20,
     sizeCalculation: (value, key) => value.length + key.length,
-    ttl: settings.ttlSeconds * 1000,
+    ttl: Math.min(settings.ttlSeconds, maxAgeSeconds ?? Infinity) * 1000,
   })
   const version = storeVersion(db, settings.versionTrustMs ?? 0)
 

@@ -33,6 +33,8 @@ export interface SubgraphDeps {
   settings: SubgraphSettings
   /** Where the subgraphs' log lines go; standard output when absent (a test passes a stream to read them). */
   logDestination?: DestinationStream
+  /** The clock that answers move with (component status); the system's when absent (a test passes its own). */
+  now?: () => Date
 }
 
 export interface SubgraphContext<Loaders> {
@@ -64,6 +66,8 @@ export interface SubgraphDefinition<Loaders = unknown> {
   buildSchema(): Promise<BuiltSchema>
   /** Fresh loaders for one request, so batching and caching never cross researchers. */
   createLoaders(deps: SubgraphDeps, identity: Identity): Loaders
+  /** The longest its result cache keeps an answer, when its answers move with the clock faster than the cache's TTL. */
+  resultMaxAgeSeconds?: number
   /** Whether this subgraph's /metrics reports the import log (one subgraph does, so runs are counted once). */
   reportsImportLog?: boolean
   /** Extra HTTP routes (internal endpoints for the gateway), which log to the subgraph's log. */
@@ -167,7 +171,7 @@ export async function createSubgraphServer<L>(
     }
   })
 
-  if (deps.settings.resultCache) registerResultCache(app, deps.db, deps.settings.resultCache)
+  if (deps.settings.resultCache) registerResultCache(app, deps.db, deps.settings.resultCache, definition.resultMaxAgeSeconds)
   // What the resolvers read through: a store that cannot be reached is told apart from a statement that failed.
   const resolverDeps: SubgraphDeps = { ...deps, db: guardStore(deps.db) }
   // A subgraph's answer is the researcher's own unless its subgraph says otherwise

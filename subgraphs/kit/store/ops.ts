@@ -34,13 +34,19 @@ export interface ImportRun {
   path?: string | null
 }
 
-/** Logs a run and bumps the data version; inside the import's transaction, both hold only if the import does. */
-export async function recordImportRun(db: Queryable, run: ImportRun): Promise<void> {
+/**
+ * Logs a run and bumps the data version; inside the import's transaction, both
+ * hold only if the import does. `keepDataVersion` logs without the bump, for
+ * an import whose data every cache already keeps for a short while only (the
+ * availability collector's current checks, every few minutes).
+ */
+export async function recordImportRun(db: Queryable, run: ImportRun, options: { keepDataVersion?: boolean } = {}): Promise<void> {
   await db.query(
     `INSERT INTO ops.import_runs (source, day, started_at, finished_at, rows, outcome, message)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [run.source, run.day, run.startedAt, run.finishedAt, run.rows, run.outcome, run.message ?? null],
   )
+  if (options.keepDataVersion) return
   await db.query('UPDATE ops.data_version SET version = version + 1')
   // Whoever listens (the participants subgraph, for the gateway) hears of it once this commits.
   await db.query('SELECT pg_notify($1, $2)', [DATA_VERSION_CHANNEL, ''])
