@@ -26,7 +26,11 @@ describe('collect all', () => {
     t = await startTestGraph()
     await writeFixtures(dir, { size: 'small', seed: 42, endDate: yesterday, count: 40 })
     standin = await startServiceNowStandin({
-      tables: { incident: serviceNowRecords('incident', { size: 'small', seed: 42, endDate: yesterday, count: 40 }), sc_request: [], task_sla: [] },
+      tables: {
+        incident: serviceNowRecords('incident', { size: 'small', seed: 42, endDate: yesterday, count: 40 }),
+        sc_request: [],
+        task_sla: [],
+      },
       auth: { token: 'opaque' },
     })
     configFile = path.join(dir, 'collectors.yaml')
