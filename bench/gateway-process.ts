@@ -4,11 +4,16 @@
  *   stock  a plain @apollo/gateway + @apollo/server with default settings; it forwards the
  *          signed identity header the load generator sends, since the subgraphs require one
  *   hive   @graphql-hive/gateway's runtime on node:http, forwarding the same header
+ *   hive-rust the same runtime with Hive's Rust query planner (@graphql-hive/router-runtime's
+ *          unifiedGraphHandler, what the gateway's --hive-router-runtime switch loads)
  *   mercurius @mercuriusjs/gateway, given the same subgraphs (it reads their SDL itself)
  *   ceiling a bare node:http server that answers the same bytes to every request
- * Prints "ready" once listening (or "failed: <why>" and exits 3); the harness reads its memory from /proc.
+ *   floor  the forwarding floor (bench/floor.ts): only the plan's subgraph fetches, for the
+ *          workload's queries (config.queries), planned once at start
+ * Prints "ready" once listening (or "failed: <why>" and exits 3); the harness reads its memory and
+ * CPU time from /proc.
  *
- *   tsx bench/gateway-process.ts <ours|stock|hive|mercurius|ceiling> <port> <json config>
+ *   tsx bench/gateway-process.ts <ours|stock|hive|hive-rust|mercurius|ceiling|floor> <port> <json config>
  */
 import 'reflect-metadata'
 import cluster from 'node:cluster'
@@ -27,6 +32,8 @@ const config = JSON.parse(configText!) as {
   publicJwk: JWK
   cache: boolean
   ceilingBodyFile?: string
+  /** The queries the forwarding floor plans and answers. */
+  queries?: string[]
   /** Gateway workers for ours (the production entry point's HD4RES_GATEWAY_WORKERS). */
   workers?: number
   /** Environment for ours, to switch one lever off. */
@@ -90,10 +97,13 @@ if (kind === 'ours') {
     },
   })
   if (cluster.isWorker) await new Promise(() => undefined)
-} else if (kind === 'hive') {
+} else if (kind === 'hive' || kind === 'hive-rust') {
   const { createGatewayRuntime } = await import('@graphql-hive/gateway')
+  // The Rust query planner: the handler the gateway's CLI installs for --hive-router-runtime (HIVE_ROUTER_RUNTIME=1).
+  const rust = kind === 'hive-rust' ? await import('@graphql-hive/router-runtime') : null
   const runtime = createGatewayRuntime({
     supergraph: supergraphWithAddresses(),
+    ...(rust ? { unifiedGraphHandler: rust.unifiedGraphHandler } : {}),
     logging: false,
     landingPage: false,
     propagateHeaders: {
@@ -140,6 +150,15 @@ if (kind === 'ours') {
   await startStandaloneServer(server, {
     listen: { port, host: '127.0.0.1' },
     context: async ({ req }) => ({ identity: req.headers[IDENTITY_HEADER] as string | undefined }),
+  })
+} else if (kind === 'floor') {
+  const { startFloor } = await import('./floor.js')
+  await startFloor({
+    port,
+    supergraphSdl: readCommittedSupergraph(),
+    urls: config.urls,
+    queries: config.queries ?? [],
+    forward: [IDENTITY_HEADER],
   })
 } else if (kind === 'ceiling') {
   const body = readFileSync(config.ceilingBodyFile!)

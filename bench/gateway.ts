@@ -1,14 +1,37 @@
 /**
- * Gateway throughput and latency, side by side on the same subgraph processes:
- * ours (as deployed, with one and with two workers), stock @apollo/gateway,
- * the peers (@graphql-hive/gateway, @mercuriusjs/gateway), the ceiling (a bare
- * node:http server answering the same bytes) and, for the single-subgraph
- * workload, the subgraph called directly. Each workload runs for the same
- * duration and concurrency, three rounds; the median round is reported. The
- * contenders of a workload run side by side and take their rounds in turn, so
- * that they meet the same machine. Then each lever of ours is measured.
+ * Gateway throughput, latency, CPU and memory, side by side on the same
+ * subgraph processes. Two kinds of workload:
+ *
+ * - cold (names end in ", cold"): nothing cached anywhere, on a set of
+ *   subgraph processes started with HD4RES_SUBGRAPH_CACHE_MB=0 and ours with
+ *   its response cache off (its parsed-document and plan caches stay, as
+ *   stock and Hive keep theirs); 8 connections. (a) the project dashboard,
+ *   researchers at random; (c) the 365-day record-count history of the 10
+ *   components; (e) a project's incidents, first 50, filtered by states and
+ *   priorities drawn at random, a random project of a random researcher.
+ *   Contenders: ours, stock @apollo/gateway, @graphql-hive/gateway with its
+ *   default planner and with its Rust query planner
+ *   (@graphql-hive/router-runtime), and the forwarding floor (bench/floor.ts:
+ *   the plan's subgraph fetches and nothing else, a floor for comparison).
+ *   PostgreSQL only: the embedded store serves one subgraph process.
+ * - cached (names say "cached"): the deployed caches on, 16 connections;
+ *   ours (one and two workers), stock, the peers (@graphql-hive/gateway,
+ *   @mercuriusjs/gateway), the ceiling (a bare node:http server answering the
+ *   same bytes) and, for the single-subgraph workload, the subgraph called
+ *   directly.
+ *
+ * Each workload runs for the same duration, three rounds; the median round
+ * (by requests a second) is reported, with the gateway's CPU time per request
+ * in that round (utime + stime from /proc/<pid>/stat, the gateway's processes
+ * summed) and its peak memory (VmHWM). The contenders of a workload run side
+ * by side and take their rounds in turn, so that they meet the same machine.
+ * Then each lever of ours is measured.
+ *
+ * HD4RES_BENCH_WORKLOADS=<text> runs only the workloads whose names hold the
+ * text (e.g. "cold"), without the levers; bench/index.ts then prints the rows
+ * instead of rewriting BENCHMARKS.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -28,7 +51,9 @@ const tsx = path.join(root, 'node_modules/.bin/tsx')
 /** The first gateway's port; those measured beside it take the next ones. */
 const PORT = 4310
 const DURATION = Number(process.env.HD4RES_BENCH_SECONDS ?? 5)
+/** Concurrent connections of the cached workloads, and of the cold ones. */
 const CONNECTIONS = 16
+const COLD_CONNECTIONS = 8
 const ROUNDS = 3
 
 export interface GatewayBenchRow {
@@ -38,6 +63,8 @@ export interface GatewayBenchRow {
   p50: number
   p99: number
   errors: number
+  /** The gateway's CPU time (user + system, all its processes) per request in the reported round, ms. */
+  cpuMsPerRequest: number | null
   peakRssMb: number | null
   rssAfterRounds: number[]
 }
@@ -48,7 +75,7 @@ export interface GatewayBenchResult {
   levers: GatewayBenchRow[]
   store: string
   /** Contenders that could not serve the supergraph, and why. */
-  unable: { contender: string; reason: string }[]
+  unable: { contender: string; reason: string; workload?: string }[]
 }
 
 function start(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<{ child: ChildProcess; firstLine: string }> {
@@ -87,6 +114,30 @@ function gatewayMemory(child: ChildProcess): { peakMb: number; rssMb: number } {
   }
 }
 
+/** Clock ticks a second, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100
+  } catch {
+    return 100
+  }
+})()
+
+/** CPU time a process has used so far (utime + stime), in ms; 0 once it is gone. */
+function cpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    // The fields after the command name (which may hold spaces): state is the 3rd field, utime the 14th, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
+  } catch {
+    return 0
+  }
+}
+
+/** CPU time of a gateway so far: the tsx launcher and every process under it (the cluster's primary and workers). */
+const gatewayCpuMs = (child: ChildProcess): number => [child.pid!, ...descendants(child.pid!)].reduce((sum, pid) => sum + cpuMs(pid), 0)
+
 /** SIGTERM, then, for a process that does not stop within 5 s, SIGKILL to it and everything it started. */
 async function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return
@@ -115,24 +166,28 @@ interface Load {
 }
 
 /**
- * Sends every distinct request of a load once, 16 at a time, before a
- * contender is measured: the subgraphs' caches are then equally warm for
- * every contender, whichever runs first.
+ * Sends every distinct request of a load once, as many at a time as the
+ * workload's connections, before a contender is measured: the subgraphs'
+ * caches are then equally warm for every contender, whichever runs first.
+ * Returns how many answers were not a 200 without GraphQL errors.
  */
-async function prime(load: Load): Promise<void> {
+async function prime(load: Load, connections: number): Promise<number> {
   const queue = load.each?.() ?? []
+  let failed = 0
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
+    Array.from({ length: connections }, async () => {
       for (let item = queue.pop(); item; item = queue.pop()) {
         const response = await fetch(load.url, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...item.headers },
           body: item.body,
         })
-        await response.arrayBuffer()
+        const text = await response.text()
+        if (response.status !== 200 || text.includes('"errors":')) failed++
       }
     }),
   )
+  return failed
 }
 
 interface Measured {
@@ -140,6 +195,7 @@ interface Measured {
   p50: number
   p99: number
   errors: number
+  cpuMsPerRequest: number | null
   /** Resident memory of the gateway after each round, MB. */
   rssAfterRounds: number[]
 }
@@ -198,7 +254,10 @@ export async function auditSettled(gatewayUrl: string): Promise<void> {
  * on a shared machine the speed available drifts over minutes, and rounds
  * minutes apart would measure the drift as much as the gateways.
  */
-async function measure(subjects: { load: Load; gateway?: ChildProcess; settle?: () => Promise<void> }[]): Promise<Measured[]> {
+async function measure(
+  subjects: { load: Load; gateway?: ChildProcess; settle?: () => Promise<void> }[],
+  connections: number,
+): Promise<Measured[]> {
   const rounds: Omit<Measured, 'rssAfterRounds'>[][] = subjects.map(() => [])
   const rssAfterRounds: number[][] = subjects.map(() => [])
   for (let r = -1; r < ROUNDS; r++) {
@@ -206,9 +265,10 @@ async function measure(subjects: { load: Load; gateway?: ChildProcess; settle?: 
       // Work a contender left behind (ours ships its audit spool after its round) must not fall in another's round.
       await Promise.all(subjects.map((s) => s.settle?.()))
       // The promise autocannon returns is also its event emitter (the typings show only the promise).
+      const cpuBefore = gateway ? gatewayCpuMs(gateway) : 0
       const instance = autocannon({
         url: load.url,
-        connections: CONNECTIONS,
+        connections,
         duration: r < 0 ? WARM_UP : DURATION,
         requests: drawnFrom(load),
       }) as Promise<autocannon.Result> & Pick<autocannon.Instance, 'on'>
@@ -219,12 +279,14 @@ async function measure(subjects: { load: Load; gateway?: ChildProcess; settle?: 
       })
       const result = await instance
       if (r < 0) continue
+      const cpu = gateway ? gatewayCpuMs(gateway) - cpuBefore : null
       if (gateway) rssAfterRounds[i]!.push(gatewayMemory(gateway).rssMb)
       rounds[i]!.push({
         requestsPerSecond: result.requests.average,
         p50: percentile(latencies, 0.5),
         p99: percentile(latencies, 0.99),
         errors: result.errors + result.non2xx + result.timeouts,
+        cpuMsPerRequest: cpu !== null && result.requests.total > 0 ? cpu / result.requests.total : null,
       })
     }
   }
@@ -237,6 +299,8 @@ async function measure(subjects: { load: Load; gateway?: ChildProcess; settle?: 
 export async function benchGateway(log: (line: string) => void): Promise<GatewayBenchResult> {
   // HD4RES_BENCH_LEVERS=<text>: only the lever runs whose labels hold the text, without the contenders' table (a quick look at one lever).
   const only = process.env.HD4RES_BENCH_LEVERS
+  // HD4RES_BENCH_WORKLOADS=<text>: only the workloads whose names hold the text, without the levers (a short run).
+  const workloadFilter = process.env.HD4RES_BENCH_WORKLOADS
   const engine = process.env.DATABASE_URL ? 'postgres' : 'pglite'
   const size = process.env.HD4RES_BENCH_SIZE ?? (engine === 'postgres' ? 'large' : 'default')
   const database = await createScratchDatabase(engine, 'hd4res_benchgw')
@@ -264,7 +328,9 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       }
       return urls
     }
-    log('starting the subgraphs (and a second set with their result cache off, for the lever table)…')
+    log(
+      'starting the subgraphs (and, on PostgreSQL, a second set with their result cache off, for the cold workloads and the lever table)…',
+    )
     const urls = await startSubgraphs({})
     // The embedded store serves one process: there the subgraph-cache lever is not measured.
     const uncachedUrls = engine === 'postgres' ? await startSubgraphs({ HD4RES_SUBGRAPH_CACHE_MB: '0' }) : null
@@ -308,16 +374,56 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     const history = `query History($id: ID!) { project(id: $id) { studyRecordCountHistory(from: "2025-11-22", to: "2026-11-21", components: [${COMPONENT_IDS.join(', ')}]) {
       ... on StudyRecordCountHistory { series { component { id } points { date count { ... on ExactCount { value } } } } } } } }`
     const small = '{ publications { id state } }'
+    const incidents = `query Incidents($id: ID!, $states: [TicketState!], $priorities: [TicketPriority!]) { project(id: $id) {
+      incidents(first: 50, filter: { states: $states, priorities: $priorities }) { ... on IncidentConnection { totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { id number shortDescription state priority openedAt updatedAt affectedComponent { id name } } } } } } }`
+    // What a researcher filters the incident list by: the open ones, the closed ones, or all; the urgent ones, or any.
+    const stateSets = [
+      ['NEW', 'IN_PROGRESS', 'ON_HOLD'],
+      ['RESOLVED', 'CLOSED'],
+      ['NEW', 'IN_PROGRESS', 'ON_HOLD', 'RESOLVED', 'CLOSED', 'CANCELLED'],
+    ]
+    const prioritySets = [['CRITICAL', 'HIGH'], ['CRITICAL', 'HIGH', 'MODERATE'], null]
     const repeated = people.slice(0, 5)
 
-    type Workload = { name: string; query: string; people: Person[]; cache: boolean; direct?: string }
-    const workloads: Workload[] = [
-      { name: '(a) project dashboard, researchers at random, uncached', query: dashboard, people, cache: false },
-      { name: '(b) project dashboard, 5 researchers repeating (9 a.m.)', query: dashboard, people: repeated, cache: true },
-      { name: '(c) 365-day record-count history, 10 components', query: history, people: repeated, cache: true },
-      { name: '(d) small single-subgraph query (publications)', query: small, people, cache: true, direct: urls.participants },
+    type Workload = {
+      name: string
+      query: string
+      people: Person[]
+      cache: boolean
+      direct?: string
+      /** Nothing cached: the uncached subgraph set, 8 connections, the cold contenders. */
+      cold?: boolean
+      /** A request's variables (the researcher's first project unless given). */
+      variables?: (r: Person) => Record<string, unknown>
+    }
+    const cachedWorkloads: Workload[] = [
+      { name: '(a) project dashboard, researchers at random, cached in the subgraphs only', query: dashboard, people, cache: false },
+      { name: '(b) project dashboard, 5 researchers repeating (9 a.m.), cached', query: dashboard, people: repeated, cache: true },
+      { name: '(c) 365-day record-count history, 10 components, cached', query: history, people: repeated, cache: true },
+      { name: '(d) small single-subgraph query (publications), cached', query: small, people, cache: true, direct: urls.participants },
     ]
-    const bodyOf = (w: Workload) => (r: Person) => JSON.stringify({ query: w.query, variables: { id: r.projects[0] } })
+    const coldWorkloads: Workload[] = [
+      { name: '(a) project dashboard, researchers at random, cold', query: dashboard, people, cache: false, cold: true },
+      { name: '(c) 365-day record-count history, 10 components, cold', query: history, people, cache: false, cold: true },
+      {
+        name: '(e) incidents, first 50, filtered by state and priority, researchers and projects at random, cold',
+        query: incidents,
+        people,
+        cache: false,
+        cold: true,
+        variables: (r) => ({ id: pick(r.projects), states: pick(stateSets), priorities: pick(prioritySets) }),
+      },
+    ]
+    // The embedded store serves one subgraph process: the cold set (its own processes, result cache off) needs PostgreSQL.
+    if (!uncachedUrls) log('the cold workloads need PostgreSQL (DATABASE_URL): on the embedded store they are not measured')
+    const workloads = [...(uncachedUrls ? coldWorkloads : []), ...cachedWorkloads].filter(
+      (w) => !workloadFilter || w.name.includes(workloadFilter),
+    )
+    const connectionsOf = (w: Workload) => (w.cold ? COLD_CONNECTIONS : CONNECTIONS)
+    const bodyOf = (w: Workload) => (r: Person) =>
+      JSON.stringify({ query: w.query, variables: w.variables ? w.variables(r) : { id: r.projects[0] } })
     const gatewayUrl = `http://127.0.0.1:${PORT}/graphql`
     const withToken = (w: Workload, body = bodyOf(w), url = gatewayUrl): Load => {
       const request = (r: Person) => ({ body: body(r), headers: { authorization: `Bearer ${r.token}` } })
@@ -341,16 +447,19 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     const ceilingFile = path.join(work, 'ceiling.json')
     const gatewayConfig = (c: Contender, w: Workload) =>
       JSON.stringify({
-        urls: c.subgraphs ?? urls,
+        urls: c.subgraphs ?? (w.cold ? uncachedUrls : urls),
         secret,
         publicJwk,
         cache: c.cache ?? w.cache,
         workers: c.workers,
         env: c.env,
         ceilingBodyFile: ceilingFile,
+        queries: [w.query],
       })
-    const cannot = (w: Workload, c: Contender, what: string, reason: string) => {
-      if (!unable.some((u) => u.contender === c.label)) unable.push({ contender: c.label, reason })
+    // One that cannot take the supergraph is not started again; one that fails a workload's query is tried on the next workload.
+    const cannot = (w: Workload, c: Contender, what: 'supergraph' | 'workload', reason: string) => {
+      if (what === 'supergraph' && !unable.some((u) => u.contender === c.label && !u.workload)) unable.push({ contender: c.label, reason })
+      if (what === 'workload') unable.push({ contender: c.label, reason, workload: w.name })
       log(`${w.name}: ${c.label} cannot serve this ${what}: ${reason}`)
     }
     /** Starts one gateway on a port and sends it one request; null (the reason noted) when it cannot serve. */
@@ -400,7 +509,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       const started: { label: string; load: Load; gateway?: ChildProcess; settle?: () => Promise<void> }[] = []
       try {
         for (const [i, c] of contenders.entries()) {
-          if (unable.some((u) => u.contender === c.label)) continue
+          if (unable.some((u) => u.contender === c.label && !u.workload)) continue
           const gateway = await launch(w, c, PORT + i)
           if (gateway)
             started.push({ label: c.label, load: c.load, gateway, settle: c.kind === 'ours' ? () => auditSettled(c.load.url) : undefined })
@@ -408,13 +517,15 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         if (started.length === 0) return []
         if (direct) started.push(direct)
         log(`${w.name}: ${started.map((s) => s.label).join(' | ')}${started.length > 1 ? ', rounds interleaved' : ''}…`)
-        for (const s of started) await prime(s.load)
-        const measured = await measure(started)
+        // The priming requests (one per researcher) are also the answers checked for GraphQL errors.
+        const failedAnswers: number[] = []
+        for (const s of started) failedAnswers.push(await prime(s.load, connectionsOf(w)))
+        const measured = await measure(started, connectionsOf(w))
         return started.map((s, i) => {
-          const m = measured[i]!
+          const m = { ...measured[i]!, errors: measured[i]!.errors + failedAnswers[i]! }
           const peak = s.gateway ? gatewayMemory(s.gateway).peakMb : null
           log(
-            `  ${s.label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`,
+            `  ${s.label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${m.cpuMsPerRequest === null ? '' : `, CPU ${m.cpuMsPerRequest.toFixed(2)} ms/request`}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`,
           )
           return { workload: w.name, contender: s.label, ...m, peakRssMb: peak }
         })
@@ -426,25 +537,50 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     // The subgraph processes have just started: their code is not yet optimised, so whichever
     // contender ran first would pay for that. A warm-up of the whole system through the stock
     // gateway first, not counted; every contender then meets the same warm subgraphs.
-    {
-      const [a] = workloads as [Workload]
-      log(`warming the subgraphs up for ${SYSTEM_WARM_UP} s through the stock gateway (not counted)…`)
+    // The uncached set has processes of its own: it is warmed up the same way, its time shared by the cold workloads.
+    const warmUp = async (set: Record<string, string>, through: Workload[], what: string) => {
+      if (through.length === 0) return
+      log(`warming the ${what} up for ${SYSTEM_WARM_UP} s through the stock gateway (not counted)…`)
       const stock = await start([
         'bench/gateway-process.ts',
         'stock',
         String(PORT),
-        JSON.stringify({ urls, secret, publicJwk, cache: false }),
+        JSON.stringify({ urls: set, secret, publicJwk, cache: false }),
       ])
       try {
-        const load = withIdentity(a)
-        await prime(load)
-        await autocannon({ url: load.url, connections: CONNECTIONS, duration: SYSTEM_WARM_UP, requests: drawnFrom(load) })
+        for (const w of through) {
+          const load = withIdentity(w)
+          await prime(load, connectionsOf(w))
+          const duration = Math.max(1, Math.round(SYSTEM_WARM_UP / through.length))
+          await autocannon({ url: load.url, connections: connectionsOf(w), duration, requests: drawnFrom(load) })
+        }
       } finally {
         await stop(stock.child)
       }
     }
+    const selected = only ? [] : workloads
+    await warmUp(urls, only || selected.some((w) => !w.cold) ? [cachedWorkloads[0]!] : [], 'subgraphs')
+    if (uncachedUrls)
+      await warmUp(
+        uncachedUrls,
+        selected.filter((w) => w.cold),
+        'subgraphs with their result cache off',
+      )
 
-    for (const w of only ? [] : workloads) {
+    for (const w of selected) {
+      const at = (i: number) => `http://127.0.0.1:${PORT + i}/graphql`
+      if (w.cold) {
+        // Nothing cached anywhere: every contender in front of the uncached subgraph set, side by side, rounds interleaved.
+        const cold: Contender[] = [
+          { label: 'ours', kind: 'ours', load: withToken(w, bodyOf(w), at(0)) },
+          { label: 'stock @apollo/gateway', kind: 'stock', load: withIdentity(w, at(1)) },
+          { label: '@graphql-hive/gateway', kind: 'hive', load: withIdentity(w, at(2)) },
+          { label: '@graphql-hive/gateway, Rust query planner', kind: 'hive-rust', load: withIdentity(w, at(3)) },
+          { label: 'forwarding floor (the plan’s fetches only)', kind: 'floor', load: withIdentity(w, at(4)) },
+        ]
+        rows.push(...(await run(w, cold)))
+        continue
+      }
       // The ceiling answers exactly what ours answers, for the same request: the bytes are taken first.
       {
         const gateway = await start([
@@ -469,7 +605,6 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
         }
       }
       // Every gateway of the workload side by side, their rounds interleaved: the targets compare them with each other.
-      const at = (i: number) => `http://127.0.0.1:${PORT + i}/graphql`
       const contenders: Contender[] = [
         { label: 'ours', kind: 'ours', load: withToken(w, bodyOf(w), at(0)) },
         { label: 'ours, 2 workers', kind: 'ours', workers: 2, load: withToken(w, bodyOf(w), at(1)) },
@@ -488,7 +623,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     }
 
     // Each lever of ours, off, beside the figures above where it is on.
-    const [a, b, c, d] = workloads as [Workload, Workload, Workload, Workload]
+    const [a, b, c, d] = cachedWorkloads as [Workload, Workload, Workload, Workload]
     const apqBody = (r: Person) =>
       JSON.stringify({
         variables: { id: r.projects[0] },
@@ -585,7 +720,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       auditRuns(a),
       auditRuns(d),
     ]
-    for (const [w, contenders] of pairs) {
+    for (const [w, contenders] of workloadFilter ? [] : pairs) {
       if (only && !contenders.some((c) => c.label.includes(only))) continue
       levers.push(...(await run(w, contenders)))
     }
