@@ -165,7 +165,7 @@ export function createAccessResolver(options: { participantsUrl: string; secret:
       made.set(claims, { answer, identity })
       return identity
     },
-    // A new data version may come with new memberships: what was known before it is not used, not even while participants is down.
+    // A new registry version (assemble.ts) may come with new memberships: what was known before it is not used, not even while participants is down.
     clear: () => {
       generation++
       lastFailure = undefined

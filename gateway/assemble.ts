@@ -88,12 +88,14 @@ export async function assemble(app: FastifyInstance, options: GatewayOptions): P
   const apollo = await startApollo(app, options, { metrics, audit, performance, callSubgraph })
 
   const cache = await openResponseCache(options.responseCache)
-  // A new version may come with new memberships (a registry import): they are asked again.
+  // Memberships are asked again when the registry version moves (researchers or memberships changed), not on every import.
   const dataVersion = dataVersionSource({
     participantsUrl,
     secret: options.identitySecret,
     freshnessMs: options.responseCache?.versionCheckMs ?? 1000,
-    onChange: () => access.clear(),
+    onChange: (_version, { registryChanged }) => {
+      if (registryChanged) access.clear()
+    },
   })
   // Opened last, once nothing before can fail: the spool holds a lock that only closing the app lets go.
   audit?.open()

@@ -241,7 +241,8 @@ export function recordsOf(request: FastifyRequest, reply: FastifyReply, payload:
     claimedResearcherId: researcherId === null && httpStatus >= 400 ? textOrNull(unverifiedSubject(request.headers.authorization)) : null,
     roles: listOf(identity?.roles ?? claims?.roles ?? []),
     httpStatus,
-    fromCache: reply.getHeader(cacheHeader) === 'hit',
+    // A stale answer came from the cache too (the previous data version's entry).
+    fromCache: reply.getHeader(cacheHeader) === 'hit' || reply.getHeader(cacheHeader) === 'stale',
     clientAddress: request.ip || null,
   }
 

@@ -13,7 +13,7 @@ import { dataVersionSource, type DataVersion } from './dataVersion.js'
 
 /** A stand-in for the participants subgraph's two version routes. */
 async function participants(options: { stream: boolean; slowReadMs?: number; firstLineAfterMs?: number }) {
-  const state = { version: '1', reads: 0, streams: new Set<http.ServerResponse>() }
+  const state = { version: '1', registry: undefined as string | undefined, reads: 0, streams: new Set<http.ServerResponse>() }
   const server = http.createServer((request, response) => {
     if (request.url === '/internal/data-version') {
       state.reads++
@@ -25,7 +25,10 @@ async function participants(options: { stream: boolean; slowReadMs?: number; fir
     }
     if (request.url === '/internal/data-version/changes' && options.stream) {
       response.writeHead(200, { 'content-type': 'application/x-ndjson' })
-      setTimeout(() => response.write(`${JSON.stringify({ version: state.version })}\n`), options.firstLineAfterMs ?? 0)
+      setTimeout(
+        () => response.write(`${JSON.stringify({ version: state.version, registry: state.registry })}\n`),
+        options.firstLineAfterMs ?? 0,
+      )
       state.streams.add(response)
       response.once('close', () => state.streams.delete(response))
       return
@@ -38,10 +41,11 @@ async function participants(options: { stream: boolean; slowReadMs?: number; fir
   return {
     state,
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
-    /** A new version, pushed to every open stream. */
-    change(version: string) {
+    /** A new version (and registry version, when it names one), pushed to every open stream. */
+    change(version: string, registry?: string) {
       state.version = version
-      for (const stream of state.streams) stream.write(`${JSON.stringify({ version })}\n`)
+      state.registry = registry
+      for (const stream of state.streams) stream.write(`${JSON.stringify({ version, registry })}\n`)
     },
     endStreams() {
       for (const stream of state.streams) stream.end()
@@ -65,6 +69,41 @@ afterEach(() => {
 })
 
 describe('the data version', () => {
+  it('says whether the registry moved, and remembers the version before the last change with when it was seen', async () => {
+    stand = await participants({ stream: true })
+    stand.state.registry = 'r1'
+    const changes: [string, boolean][] = []
+    let clock = 5_000
+    source = dataVersionSource({
+      participantsUrl: stand.url,
+      secret: 's'.repeat(32),
+      freshnessMs: 0,
+      now: () => clock,
+      onChange: (v, { registryChanged }) => changes.push([v, registryChanged]),
+    })
+    await until(() => source!.following)
+    expect(source.previous()).toBeUndefined()
+    clock = 7_000
+    // A counts import: the data version moves, the registry does not.
+    stand.change('2', 'r1')
+    await until(() => changes.length > 0)
+    expect(source.previous()).toEqual({ version: '1', changedAt: 7_000 })
+    // A registry change alone: memberships are forgotten, the previous data version stays what it was.
+    clock = 9_000
+    stand.change('2', 'r2')
+    await until(() => changes.length > 1)
+    expect(source.previous()).toEqual({ version: '1', changedAt: 7_000 })
+    // A participants that names no registry version: every new data version may bring new memberships.
+    stand.change('3')
+    await until(() => changes.length > 2)
+    expect(changes).toEqual([
+      ['2', false],
+      ['2', true],
+      ['3', true],
+    ])
+    expect(source.previous()).toEqual({ version: '2', changedAt: 9_000 })
+  })
+
   it('is followed while the stream is open: no reads, and each change at once', async () => {
     stand = await participants({ stream: true })
     const changes: string[] = []

@@ -8,6 +8,13 @@
  * (the subgraph unreachable, the stream ended, a heartbeat missed), the
  * version is read again whenever the last read is older than `freshnessMs`,
  * and the stream is opened again after a pause that doubles up to 30 s.
+ *
+ * Beside each data version comes the registry version (researchers and
+ * memberships): the gateway forgets the memberships it knows only when that
+ * one moves (onChange's registryChanged), not on every import. And the
+ * version held before the last change is remembered with when this process
+ * saw the change, so that the response cache can answer from it for a
+ * bounded time while it recomputes (responseCache.ts, staleKeyFor).
  */
 import { setTimeout as sleep } from 'node:timers/promises'
 import { Agent, request, type Dispatcher } from 'undici'
@@ -25,13 +32,27 @@ export interface DataVersionOptions {
   secret: string
   /** How long a version read (not followed) is trusted. */
   freshnessMs: number
-  /** Called when the version held changes, with the new one. */
-  onChange?: (version: string) => void
+  /**
+   * Called when the version held changes, with the new one, or only the
+   * registry version: registryChanged says whether memberships may have
+   * changed (always, from a participants that does not name a registry version).
+   */
+  onChange?: (version: string, change: { registryChanged: boolean }) => void
+  /** The clock that says when a change was seen (tests). */
+  now?: () => number
+}
+
+/** The version held before the last change, and when this process saw that change. */
+export interface PreviousVersion {
+  version: string
+  changedAt: number
 }
 
 export interface DataVersion {
   /** The version now. */
   current(): Promise<string>
+  /** The version held before the last change, and when it changed; undefined until this process sees a change. */
+  previous(): PreviousVersion | undefined
   /** Whether the stream of versions is open (the version held is then current). */
   readonly following: boolean
   /** Stops following. */
@@ -42,8 +63,8 @@ interface VersionStream {
   /** Opens the stream; three heartbeats missed and its body times out, and it is taken for dead. */
   open: () => Promise<Dispatcher.ResponseData>
   signal: AbortSignal
-  /** Each version the stream names, as it names it. */
-  onVersion: (version: string) => void
+  /** Each version the stream names, as it names it, with the registry version when it names one. */
+  onVersion: (line: VersionLine) => void
   /** The stream has ended, however it ended. */
   onEnd: () => void
 }
@@ -65,7 +86,7 @@ async function followVersions({ open, signal, onVersion, onEnd }: VersionStream)
         for (let end = rest.indexOf('\n'); end >= 0; end = rest.indexOf('\n')) {
           const line = rest.slice(0, end)
           rest = rest.slice(end + 1)
-          onVersion(String((JSON.parse(line) as { version: string | number }).version))
+          onVersion(versionLine(JSON.parse(line)))
           pause = FIRST_RETRY_MS
         }
       }
@@ -79,6 +100,40 @@ async function followVersions({ open, signal, onVersion, onEnd }: VersionStream)
   }
 }
 
+interface VersionLine {
+  version: string
+  /** Undefined from a participants subgraph that does not name it. */
+  registry?: string
+}
+
+function versionLine(json: unknown): VersionLine {
+  const { version, registry } = json as { version: string | number; registry?: string | number }
+  return { version: String(version), registry: registry === undefined || registry === null ? undefined : String(registry) }
+}
+
+interface Held {
+  version: string
+  registry?: string
+  at: number
+}
+
+/** Keeps each version given, and the one before the last change with when it was seen; tells onChange of each change. */
+function versionKeeper(options: DataVersionOptions) {
+  const now = options.now ?? Date.now
+  const state: { known?: Held; previous?: PreviousVersion } = {}
+  const hold = ({ version, registry }: VersionLine) => {
+    const { known } = state
+    const changed = known !== undefined && known.version !== version
+    // Without a registry version, every new data version may carry new memberships.
+    const registryChanged =
+      known !== undefined && (registry === undefined || known.registry === undefined ? changed : known.registry !== registry)
+    if (changed) state.previous = { version: known.version, changedAt: now() }
+    state.known = { version, registry, at: Date.now() }
+    if (changed || registryChanged) options.onChange?.(version, { registryChanged })
+  }
+  return { state, hold }
+}
+
 export function dataVersionSource(options: DataVersionOptions): DataVersion {
   const base = new URL(options.participantsUrl)
   const readUrl = new URL(VERSION_ROUTE, base)
@@ -87,35 +142,29 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
   const stop = new AbortController()
   // The stream's own connection, closed with it: a connection left in a shared pool would keep the subgraph's server from closing.
   const dispatcher = new Agent({ connections: 1 })
-  let known: { version: string; at: number } | undefined
+  const { state, hold } = versionKeeper(options)
   let pending: Promise<string> | undefined
   let following = false
   /** Versions the stream has delivered: a read that started before the last of them is older than it. */
   let streamed = 0
-
-  const hold = (version: string) => {
-    const changed = known !== undefined && known.version !== version
-    known = { version, at: Date.now() }
-    if (changed) options.onChange?.(version)
-  }
 
   const read = async () => {
     const before = streamed
     // A read is asked for by a request: participants' lines about it name that request.
     const response = await fetch(readUrl, { headers: { ...headers(), ...requestIdHeaders() }, signal: AbortSignal.timeout(2000) })
     if (!response.ok) throw new Error(`participants answered ${response.status} for the data version`)
-    const version = String(((await response.json()) as { version: string | number }).version)
-    if (streamed !== before) return known!.version
-    hold(version)
-    return version
+    const line = versionLine(await response.json())
+    if (streamed !== before) return state.known!.version
+    hold(line)
+    return line.version
   }
 
   void followVersions({
     open: () =>
       request(changesUrl, { dispatcher, headers: headers(), signal: stop.signal, headersTimeout: 5000, bodyTimeout: 3 * HEARTBEAT_MS }),
     signal: stop.signal,
-    onVersion: (version) => {
-      hold(version)
+    onVersion: (line) => {
+      hold(line)
       streamed++
       following = true
     },
@@ -126,6 +175,7 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
 
   return {
     async current() {
+      const { known } = state
       if (known && ((following && Date.now() - known.at < TRUSTED_FOLLOWED_MS) || Date.now() - known.at < options.freshnessMs))
         return known.version
       pending ??= read().finally(() => {
@@ -133,6 +183,7 @@ export function dataVersionSource(options: DataVersionOptions): DataVersion {
       })
       return pending
     },
+    previous: () => state.previous,
     get following() {
       return following
     },

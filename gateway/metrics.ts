@@ -120,12 +120,13 @@ export function createGatewayMetrics(): GatewayMetrics {
   })
   const cacheLookups = new Counter({
     name: 'hd4res_gateway_response_cache_lookups_total',
-    help: 'Response cache lookups, by result (hit, miss)',
+    help: "Response cache lookups, by result (hit, miss, stale: the previous data version's entry while it is recomputed)",
     labelNames: ['result'],
     registers: [registry],
   })
   const cacheHit = cacheLookups.labels('hit')
   const cacheMiss = cacheLookups.labels('miss')
+  const cacheStale = cacheLookups.labels('stale')
   const listener = operationRecorder(names)
 
   return {
@@ -146,6 +147,7 @@ export function createGatewayMetrics(): GatewayMetrics {
         const cache = reply.getHeader(cacheHeader)
         if (cache === 'hit') cacheHit.inc()
         else if (cache === 'miss') cacheMiss.inc()
+        else if (cache === 'stale') cacheStale.inc()
         requests.observe(operation, outcome, reply.elapsedTime / 1000)
         done()
       })

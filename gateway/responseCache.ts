@@ -4,20 +4,34 @@
  * anything. The key holds the operation, its variables, who asks (their id,
  * roles and visible projects) and the store's data version, so one researcher
  * never receives another's answer and an import makes every entry stale at
- * once. In memory by default; in Redis (REDIS_URL) when several gateway
+ * once; for a bounded time after that, a miss may be answered from the same
+ * key at the version just before while it is recomputed (staleKeyFor,
+ * stages/responseCache.ts). In memory by default; in Redis (REDIS_URL) when several gateway
  * replicas should share it.
  */
 import { createHash } from 'node:crypto'
 import { LRUCache } from 'lru-cache'
 import { createClient, RESP_TYPES } from 'redis'
+import type { PreviousVersion } from './dataVersion.js'
 import { queryFacts, queryFactsByHash } from './queryText.js'
 import type { Identity } from '../platform/identity.js'
 import { readsFrom, type Reads } from '../platform/reads.js'
 import { INPUT_DEPTH_CEILING, type ResponseCacheSettings } from '../platform/settings.js'
 import { nestedDeeperThan } from './inputs.js'
 
-/** Says whether an answer came from the cache (hit) or was kept for the next time (miss). */
+/** Says whether an answer came from the cache (hit), from the previous data version's entry while it is recomputed (stale), or was kept for the next time (miss). */
 export const CACHE_HEADER = 'x-hd4res-cache'
+
+/** With a stale answer: the data version the answer was computed at. */
+export const CACHE_VERSION_HEADER = 'x-hd4res-cache-version'
+
+/**
+ * Sent by the gateway's own recompute of a stale entry, through the gateway
+ * itself: the request is never answered stale (nor starts a recompute), so it
+ * runs, and its answer is stored as a miss's is. That is all it does, so a
+ * client that sends it only gives up the stale answer it could have had.
+ */
+export const REVALIDATE_HEADER = 'x-hd4res-revalidate'
 
 export interface CacheStore {
   /** An answer's bytes, ready to send. */
@@ -166,4 +180,28 @@ export function readCachedAnswer(entry: Buffer): { answer: Buffer; reads: Partia
   } catch {
     return null
   }
+}
+
+/**
+ * Where a miss at the current data version may find a stale answer: the same
+ * operation, variables, language and researcher (the very identity part of
+ * the key) at the version held just before, while less than `staleSeconds`
+ * have passed since this process saw the change. Null when there is none to
+ * look for: the bound is 0 or past, no change was seen, the request was keyed
+ * at the previous version itself, or the operation is not cached at all.
+ * Only the version just before: an older one is never looked at.
+ */
+export function staleKeyFor(
+  operation: OperationRequest,
+  identity: Identity,
+  language: string | undefined,
+  current: string,
+  previous: PreviousVersion | undefined,
+  staleSeconds: number,
+  now: number,
+): string | null {
+  if (!(staleSeconds > 0) || !previous || previous.version === current) return null
+  const age = now - previous.changedAt
+  if (age < 0 || age >= staleSeconds * 1000) return null
+  return cacheKey(operation, identity, previous.version, language)
 }

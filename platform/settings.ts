@@ -250,6 +250,8 @@ const envSchema = z.object({
   HD4RES_RESPONSE_CACHE: z.enum(['on', 'off']).default('on'),
   HD4RES_RESPONSE_CACHE_MB: z.coerce.number().int().min(1).default(64),
   HD4RES_RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
+  /** After a data version change, how long a miss may be answered from the previous version's entry while it is recomputed (0: off). */
+  HD4RES_RESPONSE_CACHE_STALE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** The bearer token Prometheus sends to /metrics (gateway and subgraphs); without it /metrics is open in development and closed in production. */
   HD4RES_METRICS_TOKEN: z.string().trim().min(16).optional(),
   HD4RES_SUBGRAPH_CACHE_MB: z.coerce.number().int().min(0).default(64),
@@ -376,6 +378,12 @@ export interface ResponseCacheSettings {
   enabled: boolean
   maxMegabytes: number
   ttlSeconds: number
+  /**
+   * After a data version change, how long (seconds) a miss is answered from
+   * the previous version's entry for the same operation and researcher while
+   * the entry is recomputed in the background; 0 or absent: never.
+   */
+  staleSeconds?: number
   versionCheckMs: number
   redisUrl?: string
 }
@@ -543,6 +551,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       enabled: e.HD4RES_RESPONSE_CACHE === 'on',
       maxMegabytes: e.HD4RES_RESPONSE_CACHE_MB,
       ttlSeconds: e.HD4RES_RESPONSE_CACHE_TTL_SECONDS,
+      staleSeconds: e.HD4RES_RESPONSE_CACHE_STALE_SECONDS,
       versionCheckMs: e.HD4RES_DATA_VERSION_CHECK_MS,
       redisUrl: e.REDIS_URL,
     },

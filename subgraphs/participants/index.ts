@@ -31,7 +31,7 @@ import { CollectorRunResolver } from './operations.js'
 import { ParticipantsStore } from './store.js'
 import { ACCESS_RESEARCHER_PARAMETER, ACCESS_ROUTE, VERSION_CHANGES_ROUTE, VERSION_ROUTE } from '../../platform/routes.js'
 import { versionFeed } from './versionFeed.js'
-import { readDataVersion } from '../kit/store/ops.js'
+import { readVersions } from '../kit/store/ops.js'
 
 export const participants: SubgraphDefinition<ParticipantsLoaders> = {
   name: 'participants',
@@ -76,12 +76,13 @@ export const participants: SubgraphDefinition<ParticipantsLoaders> = {
       const [researcher, projects] = await Promise.all([store.researcher(researcherId), store.memberProjectIds(researcherId)])
       return { id: researcherId, displayName: researcher?.display_name ?? null, projects }
     })
-    const readVersion = () => readDataVersion(deps.db)
+    // The registry version rides with the data version: the gateway forgets memberships only when it moves.
+    const readVersion = () => readVersions(deps.db)
     app.get(VERSION_ROUTE, async (request, reply) => {
       if (!request.identity?.roles.includes(GATEWAY_ROLE)) {
         return reply.code(403).send({ error: 'only the gateway may read the data version' })
       }
-      return { version: await readVersion() }
+      return await readVersion()
     })
     const feed = versionFeed(deps.db, readVersion, (message) => log.error(message))
     app.get(VERSION_CHANGES_ROUTE, async (request, reply) => {

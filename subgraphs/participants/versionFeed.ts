@@ -1,6 +1,7 @@
 /**
  * The store's data version as a stream, for the gateway's response cache: a
- * line of JSON (`{"version":"…"}`) once the stream opens, another whenever an
+ * line of JSON (`{"version":"…","registry":"…"}`, the registry version
+ * beside the data version) once the stream opens, another whenever an
  * import changes the version (the store's NOTIFY on DATA_VERSION_CHANNEL),
  * and the version read afresh every HEARTBEAT_MS, so that a silent stream can
  * be told from a dead one and a notification lost on the way is made good.
@@ -20,8 +21,14 @@ export interface VersionFeed {
   close(): Promise<void>
 }
 
-export function versionFeed(db: Db, readVersion: () => Promise<string>, log: (message: string) => void): VersionFeed {
-  /** Each open stream and the version it was last sent. */
+/** One line of the stream: the data version, and the registry version beside it. */
+export interface VersionLine {
+  version: string
+  registry: string
+}
+
+export function versionFeed(db: Db, readVersion: () => Promise<VersionLine>, log: (message: string) => void): VersionFeed {
+  /** Each open stream and the line it was last sent. */
   const followers = new Map<PassThrough, string | null>()
   let listening: Promise<() => Promise<void>> | null = null
   let heartbeat: NodeJS.Timeout | null = null
@@ -29,9 +36,9 @@ export function versionFeed(db: Db, readVersion: () => Promise<string>, log: (me
   let readAgain = false
   let closed = false
 
-  const send = (stream: PassThrough, version: string) => {
-    followers.set(stream, version)
-    stream.write(`${JSON.stringify({ version })}\n`)
+  const send = (stream: PassThrough, line: string) => {
+    followers.set(stream, line)
+    stream.write(`${line}\n`)
   }
   const endAll = () => {
     for (const stream of followers.keys()) stream.end()
@@ -50,8 +57,9 @@ export function versionFeed(db: Db, readVersion: () => Promise<string>, log: (me
     const toAll = repeatAll
     repeatAll = false
     reading = readVersion()
-      .then((version) => {
-        for (const [stream, sent] of followers) if (toAll || sent !== version) send(stream, version)
+      .then(({ version, registry }) => {
+        const line = JSON.stringify({ version, registry })
+        for (const [stream, sent] of followers) if (toAll || sent !== line) send(stream, line)
       })
       .catch((error: Error) => {
         log(`data version feed: the version could not be read (${error.message}); its streams end`)

@@ -136,3 +136,18 @@ export async function readDataVersion(db: Queryable): Promise<string> {
   const [row] = await db.query<{ version: number; store_id: string }>('SELECT version, store_id FROM ops.data_version')
   return row ? `${row.store_id}:${row.version}` : '0'
 }
+
+/**
+ * The data version and, beside it, the registry version (bumped by the
+ * participants schema's triggers whenever researchers or memberships change):
+ * what the participants subgraph tells the gateway, which forgets the
+ * memberships it knows only when the second one moves.
+ */
+export async function readVersions(db: Queryable): Promise<{ version: string; registry: string }> {
+  const [row] = await db.query<{ version: number; store_id: string; registry_version: number }>(
+    'SELECT version, store_id, registry_version FROM ops.data_version',
+  )
+  return row
+    ? { version: `${row.store_id}:${row.version}`, registry: `${row.store_id}:${row.registry_version}` }
+    : { version: '0', registry: '0' }
+}
