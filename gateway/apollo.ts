@@ -16,7 +16,7 @@ import type { FastifyInstance } from 'fastify'
 import type { DocumentNode } from 'graphql'
 import type { GatewayPerformanceSettings } from '../platform/settings.js'
 import type { AuditTrail } from './audit.js'
-import { answerSizeLimit, costLimits } from './cost.js'
+import { answerSizeLimit, answerText, costLimits } from './cost.js'
 import { errorReporting, formatGatewayError } from './graphqlErrors.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { GatewayContext, GatewayOptions } from './options.js'
@@ -32,9 +32,6 @@ export interface ApolloParts {
   /** Calls a subgraph on the process's pool, with the deadline. */
   callSubgraph: ReturnType<typeof subgraphCaller>
 }
-
-/** An answer as JSON without indentation: the same members in the same order as Apollo's own, without its whitespace. */
-export const compactJson = (value: unknown): string => JSON.stringify(value)
 
 /** A query-plan cache that keeps nothing. */
 const noPlanCache = { get: async () => undefined, set: async () => undefined, delete: async () => undefined, clear: () => undefined }
@@ -86,7 +83,8 @@ export async function startApollo(
     validationRules: protection.validationRules,
     // Apollo Server indents every answer by default: a third more bytes to write and send
     // on a long history, for no reader (a browser's tools indent what they show).
-    stringifyResult: compactJson,
+    // The size limit has written most answers out already (answerText): they are not written twice.
+    stringifyResult: answerText,
     formatError: formatGatewayError(options.production),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

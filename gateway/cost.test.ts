@@ -8,7 +8,18 @@ import path from 'node:path'
 import { buildSchema, parse } from 'graphql'
 import { describe, expect, it } from 'vitest'
 import { MAX_HISTORY_DAYS } from '../subgraphs/kit/counts/subgraph.js'
-import { jsonBytes, MAX_COUNTED_FIELDS, MAX_RANGE_DAYS, operationCost, overBatchCost, overCost, rangeDays, Uncountable } from './cost.js'
+import {
+  answerSizeLimit,
+  answerText,
+  jsonBytes,
+  MAX_COUNTED_FIELDS,
+  MAX_RANGE_DAYS,
+  operationCost,
+  overBatchCost,
+  overCost,
+  rangeDays,
+  Uncountable,
+} from './cost.js'
 
 const schema = buildSchema(readFileSync(path.resolve(import.meta.dirname, '../schema/api.graphql'), 'utf8'))
 const cost = (query: string, variables?: Record<string, unknown>, operationName?: string) =>
@@ -152,5 +163,48 @@ describe('the size of an answer', () => {
     const size = jsonBytes(large, 1000)
     expect(size).toBeGreaterThan(1000)
     expect(size).toBeLessThan(1100)
+  })
+})
+
+describe('the answer as it is sent', () => {
+  /** What Apollo does with an answer: the size limit's willSendResponse, then stringifyResult on the ordered fields. */
+  async function send(
+    maxBytes: number,
+    result: { data?: unknown; errors?: unknown[]; extensions?: unknown },
+    after?: (r: typeof result) => void,
+  ) {
+    const listener = await answerSizeLimit(maxBytes).requestDidStart!({} as never)
+    const response = { body: { kind: 'single' as const, singleResult: result }, http: { status: undefined as number | undefined } }
+    await listener!.willSendResponse!({ response, requestIsBatched: false } as never)
+    after?.(response.body.singleResult)
+    const sent = response.body.singleResult
+    return { text: answerText({ errors: sent.errors, data: sent.data, extensions: sent.extensions }), status: response.http.status }
+  }
+
+  it('is the same text JSON.stringify writes, whether the size limit wrote it already or not', async () => {
+    const data = { project: { series: Array.from({ length: 50 }, (_, i) => ({ date: `2026-11-${i}`, value: i, name: 'Zürich ✓' })) } }
+    const expected = JSON.stringify({ data })
+    expect((await send(1_000_000, { data })).text).toBe(expected)
+    // Nothing was written before: written now.
+    expect(answerText({ data: { a: 1 } })).toBe('{"data":{"a":1}}')
+  })
+
+  it('notices what a later plugin changed, and writes the answer again', async () => {
+    const changedExtensions = await send(1_000_000, { data: { a: 1 }, extensions: { x: 1 } }, (r) => {
+      ;(r.extensions as { x: number }).x = 2
+    })
+    expect(changedExtensions.text).toBe('{"data":{"a":1},"extensions":{"x":2}}')
+    const withErrors = await send(1_000_000, { data: { a: null }, errors: [{ message: 'no' }] }, (r) => {
+      r.errors = [{ message: 'no', extensions: { requestId: 'r1' } }]
+    })
+    expect(withErrors.text).toBe('{"errors":[{"message":"no","extensions":{"requestId":"r1"}}],"data":{"a":null}}')
+  })
+
+  it('refuses an answer over the limit by its written size', async () => {
+    const data = { text: 'x'.repeat(200) }
+    const refused = await send(100, { data })
+    expect(refused.status).toBe(400)
+    expect(JSON.parse(refused.text).errors[0].extensions.code).toBeTruthy()
+    expect((await send(Buffer.byteLength(JSON.stringify({ data })), { data })).status).toBeUndefined()
   })
 })

@@ -519,6 +519,35 @@ export function jsonBytes(value: unknown, budget: number): number {
   return bytes
 }
 
+interface Written {
+  text: string
+  extensions: string | undefined
+}
+
+/** Answers written out while their size was counted, by their data object, until Apollo sends them. */
+const written = new WeakMap<object, Written>()
+
+/** The answer as Apollo sends it (errors, data, extensions, in that order; runHttpQuery's orderExecutionResultFields), kept for answerText. */
+function writtenOnce(result: { errors?: unknown; data?: unknown; extensions?: unknown }): string {
+  const text = JSON.stringify({ errors: result.errors, data: result.data, extensions: result.extensions })
+  written.set(result.data as object, { text, extensions: JSON.stringify(result.extensions) })
+  return text
+}
+
+/**
+ * The answer's JSON, without indentation (Apollo's stringifyResult): the text
+ * the size limit already wrote, when nothing it holds has changed since,
+ * else written now. A long history is written out once, not twice.
+ */
+export function answerText(value: { errors?: unknown; data?: unknown; extensions?: unknown }): string {
+  const known = value.errors === undefined && value.data ? written.get(value.data as object) : undefined
+  if (known && known.extensions === JSON.stringify(value.extensions)) {
+    written.delete(value.data as object)
+    return known.text
+  }
+  return JSON.stringify(value)
+}
+
 /**
  * HD4RES_MAX_ANSWER_BYTES: an answer larger than this is not sent; its
  * operation's one error says how to ask for less. For a batch the limit holds
@@ -538,7 +567,11 @@ export function answerSizeLimit(maxBytes: number): ApolloServerPlugin<{ record?:
           if (response.body.kind !== 'single') return
           // The head of the HTTP answer: one per request, shared by a batch's operations.
           const before = sent.get(response.http) ?? 0
-          const size = jsonBytes(response.body.singleResult, maxBytes - before)
+          const result = response.body.singleResult
+          // An answer without errors is written out here, once: its size is its text's, and
+          // answerText gives Apollo the same text (the plugins after this one change errors only).
+          const size =
+            result.errors === undefined && result.data ? Buffer.byteLength(writtenOnce(result)) : jsonBytes(result, maxBytes - before)
           if (before + size <= maxBytes) {
             sent.set(response.http, before + size)
             return
