@@ -59,8 +59,8 @@ describe('gateway workers', () => {
 
   it('runs two workers behind one port, both answering, each with the gateway’s heap limit', async () => {
     expect(workers()).toHaveLength(2)
-    // Response cache off, documents and plans 30 MB each: 128 + 30 + 30.
-    for (const pid of workers()) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=188')
+    // Response cache off, documents and plans 30 MB each: 200 + 30 + 30.
+    for (const pid of workers()) expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain('--max-old-space-size=260')
     const answers = await Promise.all(Array.from({ length: 20 }, ask))
     for (const answer of answers) {
       expect(answer.status).toBe(200)

@@ -195,8 +195,8 @@ describe('memory one request cannot exhaust', () => {
   })
 
   it('runs its worker with the heap limit production gives it', () => {
-    // Documents and query plans 30 MB each, the response cache off (as with Redis): 128 + 30 + 30.
-    expect(heapFlag).toBe('--max-old-space-size=188')
+    // Documents and query plans 30 MB each, the response cache off (as with Redis): 200 + 30 + 30.
+    expect(heapFlag).toBe('--max-old-space-size=260')
     expect(readFileSync(`/proc/${worker}/cmdline`, 'utf8').split('\0')).toContain(heapFlag)
   })
 
