@@ -7,7 +7,8 @@
  *   its response cache off (its parsed-document and plan caches stay, as
  *   stock and Hive keep theirs); 8 connections. (a) the project dashboard,
  *   researchers at random; (c) the 365-day record-count history of the 10
- *   components; (e) a project's incidents, first 50, filtered by states and
+ *   components; (f) the same year in the compact form (ComponentCountSeries.compact);
+ *   (e) a project's incidents, first 50, filtered by states and
  *   priorities drawn at random, a random project of a random researcher.
  *   Contenders: ours, stock @apollo/gateway, @graphql-hive/gateway with its
  *   default planner and with its Rust query planner
@@ -19,6 +20,13 @@
  *   @mercuriusjs/gateway), the ceiling (a bare node:http server answering the
  *   same bytes) and, for the single-subgraph workload, the subgraph called
  *   directly.
+ * - the herd (HERD_WORKLOAD): the morning after an import, on the normal
+ *   (cached) subgraph set, PostgreSQL only. 200 distinct researchers each ask
+ *   their project dashboard once (their answers are kept), a real import
+ *   moves the data version, and the same 200 dashboards arrive within 2 s;
+ *   ours with stale answers on (as deployed), ours with them off
+ *   (HD4RES_RESPONSE_CACHE_STALE_SECONDS=0) and stock @apollo/gateway, in
+ *   turn, three rounds each. See herdWorkload.
  *
  * Each workload runs for the same duration, three rounds; the median round
  * (by requests a second) is reported, with the gateway's CPU time per request
@@ -39,12 +47,14 @@ import path from 'node:path'
 import autocannon from 'autocannon'
 import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import { DEV_AUDIENCE, DEV_ISSUER } from '../gateway/auth.js'
-import { COMPONENT_IDS } from '../subgraphs/kit/catalogue/components.js'
+import { CACHE_HEADER, CACHE_VERSION_HEADER, REVALIDATE_HEADER } from '../gateway/responseCache.js'
+import { collectHd4devopsCounts } from '../collectors/hd4devops.js'
 import { SUBGRAPHS } from '../subgraphs/index.js'
 import { openDb } from '../subgraphs/kit/store/db.js'
 import { IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
 import { descendants } from '../test/helpers/processTree.js'
 import { createScratchDatabase } from '../test/helpers/scratchDatabase.js'
+import { COMPACT_HISTORY, DASHBOARD, HISTORY, INCIDENTS, PRIORITY_SETS, SMALL, STATE_SETS } from './queries.js'
 
 const root = path.resolve(import.meta.dirname, '..')
 const tsx = path.join(root, 'node_modules/.bin/tsx')
@@ -67,10 +77,45 @@ export interface GatewayBenchRow {
   cpuMsPerRequest: number | null
   peakRssMb: number | null
   rssAfterRounds: number[]
+  /** The size of the contender's answer to its first request, bytes. */
+  answerBytes?: number
 }
+
+/** One contender's answers to the herd after an import, over all its rounds. */
+export interface HerdRow {
+  contender: string
+  /** The stale bound ours ran with (HD4RES_RESPONSE_CACHE_STALE_SECONDS); null for a gateway without a response cache. */
+  staleSeconds: number | null
+  answers: number
+  p50: number
+  p99: number
+  max: number
+  p99ByRound: number[]
+  /** Answers by their x-hd4res-cache header; "none" for a gateway that sends none. */
+  stale: number
+  miss: number
+  hit: number
+  none: number
+  errors: number
+  /** Each stale answer's age, the time from the import's start to the answer: the oldest, ms (null without any). */
+  oldestStaleMs: number | null
+  /** Stale answers without the version they were computed at (x-hd4res-cache-version). */
+  staleWithoutVersion: number
+  /** From the import's start until ours answered as if it knew of the new version, ms, each round. */
+  heardMs: number[]
+  /** From the import's start until every stale answer's background recompute had run, ms, each round (ours with stale answers). */
+  recomputedMs: number[]
+}
+
+/** The herd's name, which HD4RES_BENCH_WORKLOADS is matched against. */
+export const HERD_WORKLOAD = '(h) herd: 200 researchers’ dashboards within 2 s after an import, cached as deployed'
+export const HERD_SIZE = 200
+export const HERD_SPREAD_MS = 2000
 
 export interface GatewayBenchResult {
   rows: GatewayBenchRow[]
+  /** The herd after an import (empty when not measured). */
+  herd: HerdRow[]
   /** Levers of ours, each measured on and off. */
   levers: GatewayBenchRow[]
   store: string
@@ -310,6 +355,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
   const publicJwk = { ...(await exportJWK(publicKey)), kid: 'dev-1', alg: 'ES256' }
   const rows: GatewayBenchRow[] = []
   const levers: GatewayBenchRow[] = []
+  const herd: HerdRow[] = []
   const unable: GatewayBenchResult['unable'] = []
   const running: ChildProcess[] = []
   try {
@@ -365,26 +411,6 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     const identityOf = (r: Person) => signIdentity({ sub: r.id, name: r.id, roles: ['researcher'], projects: r.projects }, secret)
     const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!
 
-    const dashboard = `query Dashboard($id: ID!) { project(id: $id) { code name
-      studyRecordCounts { ... on StudyRecordCounts { date components { component { id name } count { ... on ExactCount { value } ... on NotCollected { reason } } } } }
-      uniqueSubjectCounts { ... on UniqueSubjectCounts { components { component { id } count { ... on ExactCount { value } ... on SuppressedCount { threshold } } } } }
-      dataProviderOrganisations { ... on OrganisationList { totalCount items { name } } }
-      componentStatus { ... on ComponentStatusList { items { component { id } status availability } } }
-      incidents(first: 20) { ... on IncidentConnection { totalCount edges { node { number state priority openedAt } } } } } }`
-    const history = `query History($id: ID!) { project(id: $id) { studyRecordCountHistory(from: "2025-11-22", to: "2026-11-21", components: [${COMPONENT_IDS.join(', ')}]) {
-      ... on StudyRecordCountHistory { series { component { id } points { date count { ... on ExactCount { value } } } } } } } }`
-    const small = '{ publications { id state } }'
-    const incidents = `query Incidents($id: ID!, $states: [TicketState!], $priorities: [TicketPriority!]) { project(id: $id) {
-      incidents(first: 50, filter: { states: $states, priorities: $priorities }) { ... on IncidentConnection { totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { node { id number shortDescription state priority openedAt updatedAt affectedComponent { id name } } } } } } }`
-    // What a researcher filters the incident list by: the open ones, the closed ones, or all; the urgent ones, or any.
-    const stateSets = [
-      ['NEW', 'IN_PROGRESS', 'ON_HOLD'],
-      ['RESOLVED', 'CLOSED'],
-      ['NEW', 'IN_PROGRESS', 'ON_HOLD', 'RESOLVED', 'CLOSED', 'CANCELLED'],
-    ]
-    const prioritySets = [['CRITICAL', 'HIGH'], ['CRITICAL', 'HIGH', 'MODERATE'], null]
     const repeated = people.slice(0, 5)
 
     type Workload = {
@@ -399,21 +425,28 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       variables?: (r: Person) => Record<string, unknown>
     }
     const cachedWorkloads: Workload[] = [
-      { name: '(a) project dashboard, researchers at random, cached in the subgraphs only', query: dashboard, people, cache: false },
-      { name: '(b) project dashboard, 5 researchers repeating (9 a.m.), cached', query: dashboard, people: repeated, cache: true },
-      { name: '(c) 365-day record-count history, 10 components, cached', query: history, people: repeated, cache: true },
-      { name: '(d) small single-subgraph query (publications), cached', query: small, people, cache: true, direct: urls.participants },
+      { name: '(a) project dashboard, researchers at random, cached in the subgraphs only', query: DASHBOARD, people, cache: false },
+      { name: '(b) project dashboard, 5 researchers repeating (9 a.m.), cached', query: DASHBOARD, people: repeated, cache: true },
+      { name: '(c) 365-day record-count history, 10 components, cached', query: HISTORY, people: repeated, cache: true },
+      { name: '(d) small single-subgraph query (publications), cached', query: SMALL, people, cache: true, direct: urls.participants },
     ]
     const coldWorkloads: Workload[] = [
-      { name: '(a) project dashboard, researchers at random, cold', query: dashboard, people, cache: false, cold: true },
-      { name: '(c) 365-day record-count history, 10 components, cold', query: history, people, cache: false, cold: true },
+      { name: '(a) project dashboard, researchers at random, cold', query: DASHBOARD, people, cache: false, cold: true },
+      { name: '(c) 365-day record-count history, 10 components, cold', query: HISTORY, people, cache: false, cold: true },
       {
-        name: '(e) incidents, first 50, filtered by state and priority, researchers and projects at random, cold',
-        query: incidents,
+        name: '(f) 365-day record-count history, 10 components, compact form, cold',
+        query: COMPACT_HISTORY,
         people,
         cache: false,
         cold: true,
-        variables: (r) => ({ id: pick(r.projects), states: pick(stateSets), priorities: pick(prioritySets) }),
+      },
+      {
+        name: '(e) incidents, first 50, filtered by state and priority, researchers and projects at random, cold',
+        query: INCIDENTS,
+        people,
+        cache: false,
+        cold: true,
+        variables: (r) => ({ id: pick(r.projects), states: pick(STATE_SETS), priorities: pick(PRIORITY_SETS) }),
       },
     ]
     // The embedded store serves one subgraph process: the cold set (its own processes, result cache off) needs PostgreSQL.
@@ -462,6 +495,8 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       if (what === 'workload') unable.push({ contender: c.label, reason, workload: w.name })
       log(`${w.name}: ${c.label} cannot serve this ${what}: ${reason}`)
     }
+    /** The size of each contender's first answer on each workload, by workload and contender. */
+    const answerBytes = new Map<string, number>()
     /** Starts one gateway on a port and sends it one request; null (the reason noted) when it cannot serve. */
     const launch = async (w: Workload, c: Contender, port: number): Promise<ChildProcess | null> => {
       let gateway
@@ -487,6 +522,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
           body: probe.body,
         })
         const text = await answer.text()
+        answerBytes.set(`${w.name}|${c.label}`, Buffer.byteLength(text))
         if (answer.status !== 200 || text.includes('"errors"')) {
           const message = (JSON.parse(text) as { errors?: { message?: string }[] }).errors?.[0]?.message ?? `HTTP ${answer.status}`
           await stop(gateway.child)
@@ -527,7 +563,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
           log(
             `  ${s.label}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, errors ${m.errors}${m.cpuMsPerRequest === null ? '' : `, CPU ${m.cpuMsPerRequest.toFixed(2)} ms/request`}${peak === null ? '' : `, peak RSS ${peak.toFixed(0)} MB (after rounds ${m.rssAfterRounds.map((x) => x.toFixed(0)).join('/')})`}`,
           )
-          return { workload: w.name, contender: s.label, ...m, peakRssMb: peak }
+          return { workload: w.name, contender: s.label, ...m, peakRssMb: peak, answerBytes: answerBytes.get(`${w.name}|${s.label}`) }
         })
       } finally {
         for (const s of started) if (s.gateway) await stop(s.gateway)
@@ -559,7 +595,11 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       }
     }
     const selected = only ? [] : workloads
-    await warmUp(urls, only || selected.some((w) => !w.cold) ? [cachedWorkloads[0]!] : [], 'subgraphs')
+    // The herd needs PostgreSQL: the harness imports into the store the subgraph processes read.
+    const herdSelected = !only && (!workloadFilter || HERD_WORKLOAD.includes(workloadFilter))
+    if (herdSelected && engine !== 'postgres') log('the herd needs PostgreSQL (DATABASE_URL): on the embedded store it is not measured')
+    const herdWanted = herdSelected && engine === 'postgres'
+    await warmUp(urls, only || herdWanted || selected.some((w) => !w.cold) ? [cachedWorkloads[0]!] : [], 'subgraphs')
     if (uncachedUrls)
       await warmUp(
         uncachedUrls,
@@ -622,12 +662,33 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       )
     }
 
+    if (herdWanted)
+      herd.push(
+        ...(await herdWorkload({
+          log,
+          databaseUrl: database.url,
+          urls,
+          secret,
+          publicJwk,
+          sign: (id) =>
+            new SignJWT({ name: id, roles: ['researcher'] })
+              .setProtectedHeader({ alg: 'ES256', kid: 'dev-1' })
+              .setSubject(id)
+              .setIssuer(DEV_ISSUER)
+              .setAudience(DEV_AUDIENCE)
+              .setIssuedAt()
+              .setExpirationTime('2h')
+              .sign(privateKey),
+          query: DASHBOARD,
+        })),
+      )
+
     // Each lever of ours, off, beside the figures above where it is on.
     const [a, b, c, d] = cachedWorkloads as [Workload, Workload, Workload, Workload]
     const apqBody = (r: Person) =>
       JSON.stringify({
         variables: { id: r.projects[0] },
-        extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(dashboard).digest('hex') } },
+        extensions: { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(DASHBOARD).digest('hex') } },
       })
     const leverRuns: [Workload, Contender][] = [
       [
@@ -673,7 +734,7 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
             await fetch(gatewayUrl, {
               method: 'POST',
               headers: { 'content-type': 'application/json', authorization: `Bearer ${r.token}` },
-              body: JSON.stringify({ ...JSON.parse(apqBody(r)), query: dashboard }),
+              body: JSON.stringify({ ...JSON.parse(apqBody(r)), query: DASHBOARD }),
             })
           },
         },
@@ -728,5 +789,276 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
     for (const child of running) await stop(child)
     await database.drop()
   }
-  return { rows, levers, unable, store: `${engine === 'postgres' ? 'PostgreSQL 15 (local server)' : 'PGlite'}, ${size} demo platform` }
+  return {
+    rows,
+    herd,
+    levers,
+    unable,
+    store: `${engine === 'postgres' ? 'PostgreSQL 15 (local server)' : 'PGlite'}, ${size} demo platform`,
+  }
+}
+
+interface HerdOptions {
+  log: (line: string) => void
+  databaseUrl: string
+  /** The normal subgraph set: the herd meets the caches as deployed. */
+  urls: Record<string, string>
+  secret: string
+  publicJwk: Record<string, unknown>
+  sign: (researcher: string) => Promise<string>
+  /** The project dashboard's query (variables: the researcher's first project). */
+  query: string
+}
+
+interface HerdAnswer {
+  ms: number
+  cache: string | null
+  version: string | null
+  /** From the import's start to this answer, ms. */
+  ageMs: number
+  ok: boolean
+}
+
+/** The component whose last day the herd's import delivers again, through the collector. */
+const HERD_IMPORT_COMPONENT = 'BIOIT'
+
+/**
+ * The morning after an import. Three gateways side by side on the normal
+ * subgraph set: ours as deployed (response cache on, stale answers for 30 s,
+ * the default), ours with HD4RES_RESPONSE_CACHE_STALE_SECONDS=0 (the
+ * behaviour before stale answers), and stock @apollo/gateway. Each round, in
+ * turn for each gateway: the 200 researchers ask their dashboard once, with
+ * x-hd4res-revalidate so that each answer is computed afresh and kept at the
+ * version now (never a stale one a previous round left); then a real import
+ * through the HD4DevOps collector (the last day of one component's counts
+ * delivered again as the store holds them, one transaction ending in
+ * recordImportRun, whose NOTIFY the participants subgraph streams to the
+ * gateway); once ours answers as if it knew of the new version (a
+ * researcher outside the herd asks until it is no longer a hit), the 200
+ * dashboards are sent, one every 10 ms in a random order. A stale answer's
+ * age is the time from the import's start to the answer's arrival. Between
+ * gateways, ours' background recomputes are awaited (its /metrics) and its
+ * audit spool is shipped. The first round of each is a warm-up, not counted.
+ * Needs 201 researchers with a project: a smaller demo platform is given
+ * bench researchers ("bench-herd-…"), each a member of one project.
+ */
+async function herdWorkload(options: HerdOptions): Promise<HerdRow[]> {
+  const { log } = options
+  const db = await openDb({ databaseUrl: options.databaseUrl, poolSize: 2 })
+  const started: ChildProcess[] = []
+  try {
+    const researchersWithProjects = () =>
+      db.query<{ researcher_id: string; projects: string[] }>(
+        `SELECT researcher_id, array_agg(project_id ORDER BY project_id) AS projects FROM participants.memberships
+         GROUP BY researcher_id ORDER BY researcher_id LIMIT ${HERD_SIZE + 1}`,
+      )
+    let found = await researchersWithProjects()
+    if (found.length < HERD_SIZE + 1) {
+      const missing = HERD_SIZE + 1 - found.length
+      log(`the herd: the demo platform has ${found.length} researchers with a project; adding ${missing} bench researchers`)
+      const ids = Array.from({ length: missing }, (_, i) => `bench-herd-${String(i + 1).padStart(3, '0')}`)
+      await db.query(
+        `INSERT INTO participants.researchers (id, display_name) SELECT id, id FROM unnest($1::text[]) AS id ON CONFLICT DO NOTHING`,
+        [ids],
+      )
+      await db.query(
+        `INSERT INTO participants.memberships
+         SELECT r.id, p.id FROM unnest($1::text[]) WITH ORDINALITY AS r(id, n)
+         JOIN (SELECT id, row_number() OVER (ORDER BY id) - 1 AS k, count(*) OVER () AS total FROM participants.projects) p ON p.k = r.n % p.total
+         ON CONFLICT DO NOTHING`,
+        [ids],
+      )
+      found = await researchersWithProjects()
+    }
+    const everyone = await Promise.all(
+      found.map(async (r) => ({
+        id: r.researcher_id,
+        project: r.projects[0]!,
+        projects: r.projects,
+        token: await options.sign(r.researcher_id),
+      })),
+    )
+    const probe = everyone.pop()!
+    const people = everyone.slice(0, HERD_SIZE)
+    const body = (p: (typeof people)[number]) => JSON.stringify({ query: options.query, variables: { id: p.project } })
+
+    // The import: the store's last day of one component's counts, delivered again through the collector as they are.
+    const [last] = await db.query<{ day: string | null }>(
+      `SELECT max(day)::text AS day FROM records.study_record_counts WHERE component_id = $1`,
+      [HERD_IMPORT_COMPONENT],
+    )
+    if (!last?.day) throw new Error(`the herd: the store holds no ${HERD_IMPORT_COMPONENT} counts to import again`)
+    const counts = await db.query<{ code: string; records: number }>(
+      `SELECT p.code, c.records FROM records.study_record_counts c JOIN participants.projects p ON p.id = c.project_id
+       WHERE c.component_id = $1 AND c.day = $2 ORDER BY p.code`,
+      [HERD_IMPORT_COMPONENT, last.day],
+    )
+    const document = JSON.stringify({
+      format: 'hd4devops-counts/1',
+      component: HERD_IMPORT_COMPONENT,
+      day: last.day,
+      projects: counts.map((c) => ({ project: c.code, records: Number(c.records) })),
+    })
+    const importOnce = async () => {
+      const [outcome] = await collectHd4devopsCounts(db, [
+        { name: `bench-herd-${HERD_IMPORT_COMPONENT}-${last.day}.json`, text: async () => document },
+      ])
+      if (outcome?.status !== 'imported')
+        throw new Error(`the herd's import was not imported: ${outcome?.status === 'refused' ? outcome.error.message : outcome?.status}`)
+    }
+
+    interface HerdContender {
+      label: string
+      kind: 'ours' | 'stock'
+      staleSeconds: number | null
+      url: string
+      child?: ChildProcess
+      headers: (p: (typeof people)[number]) => Record<string, string>
+    }
+    const identity = (p: (typeof people)[number]) => ({
+      [IDENTITY_HEADER]: signIdentity({ sub: p.id, name: p.id, roles: ['researcher'], projects: p.projects }, options.secret),
+    })
+    const bearer = (p: (typeof people)[number]) => ({ authorization: `Bearer ${p.token}` })
+    const contenders: HerdContender[] = [
+      { label: 'ours, stale answers for 30 s after an import (as deployed)', kind: 'ours', staleSeconds: 30, url: '', headers: bearer },
+      {
+        label: 'ours, stale answers off (HD4RES_RESPONSE_CACHE_STALE_SECONDS=0, the behaviour before)',
+        kind: 'ours',
+        staleSeconds: 0,
+        url: '',
+        headers: bearer,
+      },
+      { label: 'stock @apollo/gateway', kind: 'stock', staleSeconds: null, url: '', headers: identity },
+    ]
+    for (const [i, c] of contenders.entries()) {
+      const port = PORT + i
+      const config = {
+        urls: options.urls,
+        secret: options.secret,
+        publicJwk: options.publicJwk,
+        cache: c.kind === 'ours',
+        env: c.staleSeconds === null ? undefined : { HD4RES_RESPONSE_CACHE_STALE_SECONDS: String(c.staleSeconds) },
+      }
+      const gateway = await start(['bench/gateway-process.ts', c.kind, String(port), JSON.stringify(config)])
+      started.push(gateway.child)
+      if (gateway.firstLine !== 'ready') throw new Error(`the herd: ${c.label} did not start: ${gateway.firstLine}`)
+      c.child = gateway.child
+      c.url = `http://127.0.0.1:${port}/graphql`
+    }
+
+    const post = async (url: string, headers: Record<string, string>, text: string) => {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: text })
+      const answer = await response.text()
+      return { response, ok: response.status === 200 && !answer.includes('"errors"') }
+    }
+    const misses = async (c: HerdContender) => {
+      const response = await fetch(new URL('/metrics', c.url), { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+      return Number(/^hd4res_gateway_response_cache_lookups_total\{result="miss"\} (\d+)/m.exec(await response.text())?.[1] ?? 0)
+    }
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+    const probeQuery = JSON.stringify({ query: '{ me { id } }' })
+
+    const cycle = async (c: HerdContender) => {
+      // Priming: each researcher's dashboard computed afresh and kept at the version now, 8 at a time.
+      const queue = [...people]
+      let primingErrors = 0
+      await Promise.all(
+        Array.from({ length: 8 }, async () => {
+          for (let p = queue.pop(); p; p = queue.pop())
+            if (!(await post(c.url, { ...c.headers(p), [REVALIDATE_HEADER]: '1' }, body(p))).ok) primingErrors++
+        }),
+      )
+      if (c.kind === 'ours') {
+        // The probe's answer kept, so that its next answer is a hit until the gateway hears of the import.
+        await post(c.url, bearer(probe), probeQuery)
+        await post(c.url, bearer(probe), probeQuery)
+      }
+      const missesBefore = c.kind === 'ours' ? await misses(c) : 0
+      const importedAt = performance.now()
+      await importOnce()
+      if (c.kind === 'ours') {
+        for (let tries = 0; tries < 500; tries++) {
+          const { response } = await post(c.url, bearer(probe), probeQuery)
+          if (response.headers.get(CACHE_HEADER) !== 'hit') break
+          await sleep(5)
+        }
+      }
+      const heardMs = performance.now() - importedAt
+      // The herd: one dashboard every HERD_SPREAD_MS / HERD_SIZE ms, the researchers in a random order.
+      const order = [...people].sort(() => Math.random() - 0.5)
+      const herdStart = performance.now()
+      const answers = await Promise.all(
+        order.map(async (p, i): Promise<HerdAnswer> => {
+          await sleep(Math.max(0, herdStart + (i * HERD_SPREAD_MS) / HERD_SIZE - performance.now()))
+          const sent = performance.now()
+          const { response, ok } = await post(c.url, c.headers(p), body(p))
+          const done = performance.now()
+          return {
+            ms: done - sent,
+            cache: response.headers.get(CACHE_HEADER),
+            version: response.headers.get(CACHE_VERSION_HEADER),
+            ageMs: done - importedAt,
+            ok,
+          }
+        }),
+      )
+      // Ours' background recomputes (each a miss in its metrics) have all run, or 30 s have passed.
+      let recomputedMs = NaN
+      const stale = answers.filter((a) => a.cache === 'stale').length
+      if (c.kind === 'ours' && stale > 0) {
+        const herdMisses = answers.filter((a) => a.cache === 'miss').length
+        // The probe's own stale answer is recomputed too.
+        const expected = missesBefore + herdMisses + stale + 1
+        for (let tries = 0; tries < 600 && (await misses(c)) < expected; tries++) await sleep(50)
+        recomputedMs = performance.now() - importedAt
+      }
+      if (c.kind === 'ours') await auditSettled(c.url)
+      return { answers, heardMs, recomputedMs, primingErrors }
+    }
+
+    const results = contenders.map(() => [] as Awaited<ReturnType<typeof cycle>>[])
+    log(`${HERD_WORKLOAD}: ${contenders.map((c) => c.label).join(' | ')}, in turn, a warm-up and ${ROUNDS} rounds…`)
+    for (let r = -1; r < ROUNDS; r++)
+      for (const [i, c] of contenders.entries()) {
+        const result = await cycle(c)
+        if (r >= 0) results[i]!.push(result)
+      }
+
+    return contenders.map((c, i): HerdRow => {
+      const rounds = results[i]!
+      const all = rounds.flatMap((r) => r.answers)
+      const latencies = all.map((a) => a.ms)
+      const staleAnswers = all.filter((a) => a.cache === 'stale')
+      const row: HerdRow = {
+        contender: c.label,
+        staleSeconds: c.staleSeconds,
+        answers: all.length,
+        p50: percentile(latencies, 0.5),
+        p99: percentile(latencies, 0.99),
+        max: Math.round(Math.max(...latencies) * 100) / 100,
+        p99ByRound: rounds.map((r) =>
+          percentile(
+            r.answers.map((a) => a.ms),
+            0.99,
+          ),
+        ),
+        stale: staleAnswers.length,
+        miss: all.filter((a) => a.cache === 'miss').length,
+        hit: all.filter((a) => a.cache === 'hit').length,
+        none: all.filter((a) => a.cache === null).length,
+        errors: all.filter((a) => !a.ok).length + rounds.reduce((sum, r) => sum + r.primingErrors, 0),
+        oldestStaleMs: staleAnswers.length > 0 ? Math.round(Math.max(...staleAnswers.map((a) => a.ageMs))) : null,
+        staleWithoutVersion: staleAnswers.filter((a) => !a.version).length,
+        heardMs: c.kind === 'ours' ? rounds.map((r) => Math.round(r.heardMs)) : [],
+        recomputedMs: rounds.filter((r) => !Number.isNaN(r.recomputedMs)).map((r) => Math.round(r.recomputedMs)),
+      }
+      log(
+        `  ${row.contender}: p50 ${row.p50} ms, p99 ${row.p99} ms, max ${row.max} ms, stale ${row.stale} / miss ${row.miss} / hit ${row.hit}, errors ${row.errors}, oldest stale ${row.oldestStaleMs ?? '–'} ms after the import`,
+      )
+      return row
+    })
+  } finally {
+    for (const child of started) await stop(child)
+    await db.close()
+  }
 }
