@@ -704,6 +704,20 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
           ]
         : []),
       [a, { label: 'ours, no heap limit (V8 default)', kind: 'ours', load: withToken(a), env: { HD4RES_GATEWAY_HEAP_MB: '0' } }],
+      // The compiled shaper is measured where it works hardest: the cold year-long history, nothing cached.
+      ...(uncachedUrls
+        ? [
+            [
+              coldWorkloads[1]!,
+              {
+                label: 'ours, answers shaped as stock does (HD4RES_COMPILED_SHAPING=off)',
+                kind: 'ours',
+                load: withToken(coldWorkloads[1]!),
+                env: { HD4RES_COMPILED_SHAPING: 'off' },
+              },
+            ] as [Workload, Contender],
+          ]
+        : []),
       [
         a,
         {

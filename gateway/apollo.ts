@@ -20,6 +20,7 @@ import { answerSizeLimit, answerText, costLimits } from './cost.js'
 import { errorReporting, formatGatewayError } from './graphqlErrors.js'
 import type { GatewayMetrics } from './metrics.js'
 import type { GatewayContext, GatewayOptions } from './options.js'
+import { installShaping } from './shaping.js'
 import { armor } from './protection.js'
 import { registeredQueriesOf } from './queryText.js'
 import { SubgraphDataSource, type subgraphCaller } from './subgraphClient.js'
@@ -40,6 +41,9 @@ function federatedGateway(options: GatewayOptions, { metrics, performance, callS
   // @apollo/gateway otherwise reports usage metrics to Apollo and probes cloud
   // metadata addresses at start-up: a health-data portal sends nothing out.
   process.env.APOLLO_TELEMETRY_DISABLED = 'true'
+  // The answer shaped by compiled closures instead of stock's walk (shaping.ts); stock's when this version cannot take them.
+  if (performance.compiledShaping && !installShaping())
+    console.warn('hd4res gateway: this @apollo/gateway cannot take the compiled result shaping; it shapes answers as stock does')
   return new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
     // 0 MB: every operation is planned afresh (only to measure what the cache saves).

@@ -46,6 +46,7 @@ const DEFAULT_PERFORMANCE: GatewayPerformanceSettings = {
   subgraphConnections: 64,
   documentCacheMb: 30,
   queryPlanCacheMb: 30,
+  compiledShaping: true,
 }
 
 /**

@@ -275,6 +275,8 @@ const envSchema = z.object({
   HD4RES_SUBGRAPH_CONNECTIONS: z.coerce.number().int().min(1).max(1024).default(64),
   HD4RES_DOCUMENT_CACHE_MB: z.coerce.number().int().min(0).default(30),
   HD4RES_QUERY_PLAN_CACHE_MB: z.coerce.number().int().min(0).default(30),
+  /** Shape answers with the compiled shaper (gateway/shaping.ts); off: as stock @apollo/gateway does, only to measure the difference. */
+  HD4RES_COMPILED_SHAPING: z.enum(['on', 'off']).default('on'),
   /** How long the gateway trusts the data version it last read before asking again (and a subgraph a read of the same version). */
   HD4RES_DATA_VERSION_CHECK_MS: z.coerce.number().int().min(0).default(1000),
   /** How long the gateway uses a researcher's memberships before asking the participants subgraph again. */
@@ -403,6 +405,8 @@ export interface GatewayPerformanceSettings {
   documentCacheMb: number
   /** Query plans kept; 0 turns the cache off. */
   queryPlanCacheMb: number
+  /** Answers shaped by compiled closures instead of @apollo/gateway's walk (gateway/shaping.ts). */
+  compiledShaping: boolean
 }
 
 export interface CorsSettings {
@@ -569,6 +573,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       subgraphConnections: e.HD4RES_SUBGRAPH_CONNECTIONS,
       documentCacheMb: e.HD4RES_DOCUMENT_CACHE_MB,
       queryPlanCacheMb: e.HD4RES_QUERY_PLAN_CACHE_MB,
+      compiledShaping: e.HD4RES_COMPILED_SHAPING === 'on',
     },
     backupDir: path.resolve(e.HD4RES_BACKUP_DIR ?? (e.NODE_ENV === 'production' ? '/backup' : path.join(e.HD4RES_DATA_DIR, 'backups'))),
     logLevel: e.LOG_LEVEL,

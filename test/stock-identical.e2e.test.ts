@@ -4,51 +4,70 @@
  * the same order, the same values. Stock indents its answers (Apollo Server's
  * default); ours does not, so stock's text is compared once its whitespace is
  * taken out (parsed and written again, which keeps every member's order).
+ * Stock runs in a process of its own (the benchmark's stock contender): ours
+ * replaces @apollo/gateway's result shaping in its own process
+ * (gateway/shaping.ts), and a stock gateway beside it would share that.
  */
-import { readFileSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import path from 'node:path'
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway'
-import { ApolloServer } from '@apollo/server'
-import { startStandaloneServer } from '@apollo/server/standalone'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { COMPACT_HISTORY, DASHBOARD, HISTORY, INCIDENTS, PRIORITY_SETS, SMALL, STATE_SETS } from '../bench/queries.js'
 import { IDENTITY_HEADER, signIdentity } from '../platform/identity.js'
 import { startTestGraph, type TestGraph } from './helpers/graph.js'
 
-const SUPERGRAPH = readFileSync(path.resolve(import.meta.dirname, '../schema/supergraph.graphql'), 'utf8')
+const root = path.resolve(import.meta.dirname, '..')
+
+/** A port no one listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+/** Stock @apollo/gateway with Apollo Server's defaults, as the benchmark runs it, in front of these subgraphs. */
+async function startStock(urls: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort()
+  const config = JSON.stringify({ urls, secret: '', publicJwk: {}, cache: false })
+  const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['bench/gateway-process.ts', 'stock', String(port), config], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString()
+      if (out.includes('ready')) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`stock @apollo/gateway exited with ${code}: ${out}`)))
+  })
+  return { child, url: `http://127.0.0.1:${port}/` }
+}
 
 describe('ours against stock @apollo/gateway, byte for byte', () => {
   let t: TestGraph
-  let stock: ApolloServer<{ identity?: string }>
+  let stock: ChildProcess | undefined
   let stockUrl: string
   let researchers: { id: string; projects: string[] }[]
 
   beforeAll(async () => {
     t = await startTestGraph({ env: { HD4RES_PUBLICATIONS_AVAILABLE: 'ALL' } })
-    class Forwarding extends RemoteGraphQLDataSource<{ identity?: string }> {
-      override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<{ identity?: string }>) {
-        if (context.identity) request.http?.headers.set(IDENTITY_HEADER, context.identity)
-      }
-    }
-    stock = new ApolloServer({
-      gateway: new ApolloGateway({
-        supergraphSdl: SUPERGRAPH,
-        buildService: ({ name }) => new Forwarding({ url: t.graph.subgraphUrls[name] }),
-      }),
-    })
-    ;({ url: stockUrl } = await startStandaloneServer(stock, {
-      listen: { port: 0, host: '127.0.0.1' },
-      context: async ({ req }) => ({ identity: req.headers[IDENTITY_HEADER] as string | undefined }),
-    }))
+    ;({ child: stock, url: stockUrl } = await startStock(t.graph.subgraphUrls))
     researchers = (
       await t.db.query<{ researcher_id: string; projects: string[] }>(
         `SELECT researcher_id, array_agg(project_id ORDER BY project_id) AS projects FROM participants.memberships
          GROUP BY researcher_id ORDER BY researcher_id LIMIT 4`,
       )
     ).map((r) => ({ id: r.researcher_id, projects: r.projects }))
-  })
+  }, 120_000)
   afterAll(async () => {
-    await stock?.stop()
+    if (stock && stock.exitCode === null) {
+      const exited = new Promise((resolve) => stock!.once('exit', resolve))
+      stock.kill('SIGTERM')
+      await exited
+    }
     await t?.close()
   })
 
