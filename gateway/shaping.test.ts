@@ -164,7 +164,8 @@ describe('installing the compiled shaper', () => {
     expect(resultShaping.computeResponse).toBe(shapeResponse)
     const internals = require('@apollo/federation-internals') as typeof import('@apollo/federation-internals')
     const document = parse(POINTS)
-    const build = () => internals.operationFromDocument(schema, { kind: document.kind, definitions: [...document.definitions] }, { validate: false })
+    const build = () =>
+      internals.operationFromDocument(schema, { kind: document.kind, definitions: [...document.definitions] }, { validate: false })
     // The same parsed operation, built afresh each time by executeQueryPlan: the same Operation back.
     expect(build()).toBe(build())
     // A planner's call (by operation name) and another document are built anew.
