@@ -721,10 +721,10 @@ export async function benchGateway(log: (line: string) => void): Promise<Gateway
       [
         a,
         {
-          label: 'ours, young generation 32 MB (switched on)',
+          label: 'ours, young generation as V8 sizes it (HD4RES_GATEWAY_SEMI_SPACE_MB=0)',
           kind: 'ours',
           load: withToken(a),
-          env: { HD4RES_GATEWAY_SEMI_SPACE_MB: '32' },
+          env: { HD4RES_GATEWAY_SEMI_SPACE_MB: '0' },
         },
       ],
       [

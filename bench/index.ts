@@ -234,11 +234,11 @@ ${unableText}
 ### Each lever of ours
 
 The same workloads with one lever changed, compare with the "ours" rows
-above: each lever switched off, except two switched on: persisted queries
+above: each lever switched off, except two: persisted queries switched on
 (the load sends the operation's hash only, as a frontend does once the
-gateway knows it; the rows above send the text) and a 32 MB young
-generation (\`HD4RES_GATEWAY_SEMI_SPACE_MB\`, off by default: it costs memory
-for no clear gain). The audit trail is measured three ways side by side,
+gateway knows it; the rows above send the text) and V8's own young
+generation (\`HD4RES_GATEWAY_SEMI_SPACE_MB=0\`, about 64 MB a semi-space on
+Node 24, where ours caps it at 32 MB). The audit trail is measured three ways side by side,
 their rounds interleaved, all in development mode since production refuses
 to switch it off: on; on with its records shipped only after the rounds
 (the synchronous write on the answer's path alone, without the store's work

@@ -23,7 +23,12 @@ describe('gateway worker flags', () => {
       '--max-old-space-size=300',
       '--max-semi-space-size=32',
     ])
-    expect(gatewayNodeFlags(settingsWith({ HD4RES_GATEWAY_HEAP_MB: '0' }))).toEqual([])
+    expect(gatewayNodeFlags(settingsWith({ HD4RES_GATEWAY_HEAP_MB: '0', HD4RES_GATEWAY_SEMI_SPACE_MB: '0' }))).toEqual([])
+    // By default both are set: the young generation is capped at 32 MB a semi-space (gateway/cluster.ts says why).
+    expect(gatewayNodeFlags(settingsWith({}))).toEqual([
+      `--max-old-space-size=${gatewayHeapMb(settingsWith({}))}`,
+      '--max-semi-space-size=32',
+    ])
   })
 
   it('refuses a limit that is not a number of MB', () => {

@@ -260,8 +260,8 @@ const envSchema = z.object({
     .string()
     .regex(/^(auto|\d+)$/, 'a whole number, or "auto"')
     .default('1'),
-  /** V8's young generation for each gateway worker, MB per semi-space; 0 keeps V8's default. */
-  HD4RES_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(0),
+  /** V8's young generation for each gateway worker, MB per semi-space; 0 keeps V8's default (about 64 MB on Node 24, gateway/cluster.ts). */
+  HD4RES_GATEWAY_SEMI_SPACE_MB: z.coerce.number().int().min(0).max(1024).default(32),
   /** Each gateway worker's old-generation limit, MB: "auto" sizes it from the caches; 0 sets none. */
   HD4RES_GATEWAY_HEAP_MB: z
     .string()
