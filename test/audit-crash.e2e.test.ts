@@ -38,9 +38,14 @@ describe.each(ENGINES)('the audit record of a gateway killed right after answeri
     rmSync(dataDir, { recursive: true, force: true })
   })
 
-  /** `npm run serve -- gateway` as one process (no heap flag, so no cluster primary in between), until it listens. */
+  /** `npm run serve -- gateway` as one process (no heap or young-generation flag, so no cluster primary in between), until it listens. */
   async function startGateway(env: Record<string, string>): Promise<{ child: ChildProcess; graphqlUrl: string }> {
-    const childEnv = gatewayProcessEnv(t, dataDir, { HD4RES_AUDIT_SPOOL_DIR: spoolDir, HD4RES_GATEWAY_HEAP_MB: '0', ...env })
+    const childEnv = gatewayProcessEnv(t, dataDir, {
+      HD4RES_AUDIT_SPOOL_DIR: spoolDir,
+      HD4RES_GATEWAY_HEAP_MB: '0',
+      HD4RES_GATEWAY_SEMI_SPACE_MB: '0',
+      ...env,
+    })
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/serve.ts', 'gateway'], {
       cwd: root,
       env: childEnv,
