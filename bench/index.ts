@@ -154,14 +154,15 @@ table above.
   memberships, which stock and the peers need not look up: the load hands
   them a signed identity). (a) is the project dashboard for researchers at
   random; (c) the 365-day record-count history of the 10 components, the
-  \`points\` form; (e) a project's incidents, first 50, filtered by states
+  \`points\` form; (f) the same history in the \`compact\` form; (e) a project's incidents, first 50, filtered by states
   (open, closed, or all) and priorities (critical and high, down to
   moderate, or any) drawn at random, for a random project of a random
   researcher. The rows named **cached** keep the caches as deployed.
 - **CPU ms/request** is the gateway's CPU time (user and system, from
   \`/proc/<pid>/stat\`, all its processes summed) over the reported round,
   divided by the requests answered in it.
-- **ours** runs as deployed: production mode, a JWT checked on every
+- **ours** runs as deployed, except that every contender's process loads
+  its code through tsx rather than from compiled JavaScript: production mode, a JWT checked on every
   request (a token already verified is answered from memory until it
   expires), limits and rate limits, request ids, the response cache on (its
   default) except for the cold rows and the cached (a) row, which are

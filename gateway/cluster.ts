@@ -67,10 +67,8 @@ export function gatewayHeapMb(settings: HeapSettings): number {
  * it, so the young generation matters as much as the old. Left to itself,
  * Node 24's V8 lets each semi-space grow to about 64 MB (heap_size_limit
  * 474 MB beside a 260 MB old generation, 373 MB with 32 MB semi-spaces),
- * and a worker answering cold year-long histories peaked at 349 MB of
- * resident memory; with 32 MB it peaked at 266 MB for the same CPU per
- * request (18.1 and 18.5 ms), and on the compact history at 248 MB instead
- * of 290 MB (every cache off, 8 requests at a time, default demo size).
+ * some 80 MB more resident memory for the same CPU: the measurements are in
+ * docs/performance.md ("Memory").
  */
 export function gatewayNodeFlags(settings: HeapSettings): string[] {
   const flags: string[] = []
