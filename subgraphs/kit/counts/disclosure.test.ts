@@ -17,6 +17,15 @@ describe('disclosure control of one cell', () => {
     expect(d.cell(5159)).toEqual(band(5155))
   })
 
+  it('hands out one frozen object per band, which no answer can change for the next', () => {
+    expect(d.cell(5159)).toBe(d.cell(5157))
+    expect(d.cell(0)).toBe(d.cell(0))
+    expect(d.cell(3)).toBe(d.cell(4))
+    for (const count of [d.cell(0), d.cell(3), d.cell(5159)]) expect(Object.isFrozen(count)).toBe(true)
+    expect(() => Object.assign(d.cell(5159), { value: 5160 })).toThrow(TypeError)
+    expect(d.cell(5159)).toEqual(band(5155))
+  })
+
   it('turns two days 273 and 275 into one band or two bands that could differ by 1 to 9', () => {
     // 273 -> 270..274, 275 -> 275..279: the difference lies anywhere in 1..9, not only below the threshold.
     const before = d.cell(273)

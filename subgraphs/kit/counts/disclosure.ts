@@ -40,19 +40,31 @@ export const PART_WITHHELD: CountValueData = {
   reason: PART_WITHHELD_REASON,
 }
 
+/** How many distinct bands a Disclosure keeps as shared objects: a few hundred kilobytes at most. */
+const BANDS_KEPT = 4096
+
 export function disclosureControl(threshold: number): Disclosure {
   if (!Number.isInteger(threshold) || threshold < 2) {
     throw new RangeError(`The suppression threshold must be a whole number of at least 2 (got ${threshold})`)
   }
   const T = threshold
-  const withheld: CountValueData = { __typename: 'SuppressedCount', threshold: T }
+  const withheld: CountValueData = Object.freeze({ __typename: 'SuppressedCount', threshold: T })
+  // A published count is the same object wherever its band recurs (a history repeats a few bands
+  // thousands of times); frozen, since every answer shares it. Past BANDS_KEPT bands, new ones are made each time.
+  const zero: CountValueData = Object.freeze({ __typename: 'ExactCount', value: 0, lowerBound: 0, upperBound: 0 })
+  const bands = new Map<number, CountValueData>()
 
   const cell = (value: number): CountValueData => {
     if (!Number.isInteger(value) || value < 0) throw new RangeError(`A count must be a whole number of at least 0 (got ${value})`)
-    if (value === 0) return { __typename: 'ExactCount', value: 0, lowerBound: 0, upperBound: 0 }
+    if (value === 0) return zero
     if (value < T) return withheld
     const low = Math.floor(value / T) * T
-    return { __typename: 'ExactCount', value: low, lowerBound: low, upperBound: low + T - 1 }
+    let band = bands.get(low)
+    if (!band) {
+      band = Object.freeze({ __typename: 'ExactCount', value: low, lowerBound: low, upperBound: low + T - 1 })
+      if (bands.size < BANDS_KEPT) bands.set(low, band)
+    }
+    return band
   }
 
   return {
