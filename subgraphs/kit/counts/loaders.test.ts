@@ -18,10 +18,10 @@ const used = [
   { project_id: 'p2', component_id: 'HD4PATIENT' },
 ]
 const rows = [
-  { ord: 1, component_id: 'HERA', day: '2026-01-01', value: 40 },
-  { ord: 1, component_id: 'HERA', day: '2026-01-02', value: 3 },
+  // The days of a row come in any order, paired with their values.
+  { ord: 1, component_id: 'HERA', days: [1, 0], values: [3, 40] },
   // A stray row for a component the publication does not cover is never published.
-  { ord: 1, component_id: 'BIOIT', day: '2026-01-01', value: 120 },
+  { ord: 1, component_id: 'BIOIT', days: [0], values: [120] },
 ]
 const series = (components: ComponentId[] | null) =>
   toSeries({ projectId: 'p1', from: '2026-01-01', to: '2026-01-02', components }, rows, used, disclosure, subjectsCover, notCovered)
@@ -77,5 +77,31 @@ describe('toSeries', () => {
       notCovered,
     )
     expect(withUncovered.map((s) => s.component.id)).toEqual(['HERA', 'HD_INTEGRATION'])
+  })
+
+  it('places each count on its day whatever order the days come in, and tells days before the first count from later gaps', () => {
+    const [integration] = toSeries(
+      { projectId: 'p1', from: '2026-01-01', to: '2026-01-05', components: ['HD_INTEGRATION'] },
+      [{ ord: 1, component_id: 'HD_INTEGRATION', days: [3, 1], values: [12, 0] }],
+      used,
+      disclosure,
+      subjectsCover,
+      notCovered,
+    )
+    const said = integration!.points.map((p) =>
+      p.count.__typename === 'ExactCount'
+        ? p.count.value
+        : p.count.__typename === 'NotCollected' && typeof p.count.reason !== 'string'
+          ? p.count.reason.en
+          : p.count.__typename,
+    )
+    expect(integration!.points.map((p) => p.date)).toEqual(['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-04', '2026-01-05'])
+    expect(said).toEqual([
+      'HD Integration held no data for this project yet on 2026-01-01',
+      0,
+      'No count was collected from HD Integration for 2026-01-03',
+      10,
+      'No count was collected from HD Integration for 2026-01-05',
+    ])
   })
 })

@@ -4,7 +4,7 @@
  * through the subgraph's Disclosure here (disclosure.ts), so no path can skip it.
  */
 import { COMPONENT_IDS, componentInfo, componentRef, isComponentId, type ComponentId, type ComponentRef } from '../catalogue/components.js'
-import type { CountsStore, DayCountRow, DayRequest, RangeCountRow, RangeRequest } from './store.js'
+import type { CountsStore, DayCountRow, DayRequest, RangeRequest, RangeSeriesRow } from './store.js'
 import { manyByKey, objectLoader } from '../graphql/loaders.js'
 import { daysInRange } from '../dates.js'
 import type { Disclosure } from './disclosure.js'
@@ -160,7 +160,7 @@ export const notUsedByProject = (component: string): Texts => ({
  */
 export function toSeries(
   request: RangeRequest & { components: ComponentId[] | null },
-  rows: RangeCountRow[],
+  rows: RangeSeriesRow[],
   used: { project_id: string; component_id: string }[],
   disclosure: Disclosure,
   include: (id: ComponentId) => boolean,
@@ -176,12 +176,8 @@ export function toSeries(
             .filter(include),
         ),
       ]
-  const byComponent = new Map<string, Map<string, number>>()
-  for (const row of rows) {
-    let days = byComponent.get(row.component_id)
-    if (!days) byComponent.set(row.component_id, (days = new Map()))
-    days.set(row.day, row.value)
-  }
+  const byComponent = new Map<string, RangeSeriesRow>()
+  for (const row of rows) byComponent.set(row.component_id, row)
   const days = daysInRange(request.from, request.to)
   const usedHere = new Set(used.filter((u) => u.project_id === request.projectId).map((u) => u.component_id))
   return wanted
@@ -191,16 +187,23 @@ export function toSeries(
         const count: CountValueData = { __typename: 'NotCollected', reason: notCovered(id) }
         return { component: componentRef(id), points: days.map((date) => ({ date, count })) }
       }
-      const values = byComponent.get(id)
-      const firstDay = values && values.size > 0 ? [...values.keys()].sort()[0]! : null
-      const unused: CountValueData = { __typename: 'NotCollected', reason: notUsedByProject(componentInfo(id).name) }
+      // Each day's published count by its place in the range, and the first day with one.
+      const counts = new Array<CountValueData | undefined>(days.length)
+      const row = byComponent.get(id)
+      let first = Infinity
+      if (row)
+        for (let k = 0; k < row.days.length; k++) {
+          const day = row.days[k]!
+          counts[day] = disclosure.cell(row.values[k]!)
+          if (day < first) first = day
+        }
+      const firstDay = first === Infinity ? null : days[first]!
+      const unused: CountValueData | null = usedHere.has(id)
+        ? null
+        : { __typename: 'NotCollected', reason: notUsedByProject(componentInfo(id).name) }
       return {
         component: componentRef(id),
-        points: days.map((date) => {
-          const value = values?.get(date)
-          if (value !== undefined) return { date, count: disclosure.cell(value) }
-          return { date, count: usedHere.has(id) ? notCollected(id, date, firstDay) : unused }
-        }),
+        points: days.map((date, i) => ({ date, count: counts[i] ?? unused ?? notCollected(id, date, firstDay) })),
       }
     })
     .sort(flowOrder)
