@@ -17,7 +17,12 @@ export interface RevalidationQueue {
   close(): Promise<void>
 }
 
-export const REVALIDATION_CONCURRENCY = 4
+/**
+ * One at a time: a recompute is a cold request through this very process, so
+ * each one more at once takes CPU from the stale answers it is meant to keep
+ * fast (docs/performance.md has the measurements).
+ */
+export const REVALIDATION_CONCURRENCY = 1
 export const REVALIDATION_QUEUE_LIMIT = 256
 
 export function revalidationQueue(

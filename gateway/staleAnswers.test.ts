@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest'
 import type { Identity } from '../platform/identity.js'
 import { cacheKey, cachedAnswer, memoryStore, readCachedAnswer, staleKeyFor } from './responseCache.js'
 import { revalidationQueue } from './revalidation.js'
+import { readSettings } from '../platform/settings.js'
 
 const query = 'query Dashboard($id: ID!) { project(id: $id) { code } }'
 const ask = { query, operationName: 'Dashboard', variables: { id: 'prj-0001' } }
@@ -114,5 +115,25 @@ describe('the queue of background recomputes', () => {
     expect(ran).toBe(1)
     await queue.close()
     expect(queue.schedule('z', async () => undefined)).toBe(false)
+  })
+
+  it('runs one recompute at a time unless HD4RES_RESPONSE_CACHE_RECOMPUTES says more, and refuses a setting of 0', async () => {
+    const settingsWith = (env: Record<string, string>) => readSettings({ PORT: '0', LOG_LEVEL: 'silent', REDIS_URL: '', ...env })
+    const most = async (concurrency: number | undefined) => {
+      const queue = revalidationQueue({ concurrency })
+      let running = 0
+      let peak = 0
+      for (const key of ['a', 'b', 'c', 'd'])
+        queue.schedule(key, async () => {
+          peak = Math.max(peak, ++running)
+          await new Promise((resolve) => setTimeout(resolve, 5))
+          running--
+        })
+      await queue.idle()
+      return peak
+    }
+    expect(await most(settingsWith({}).responseCache.recomputes)).toBe(1)
+    expect(await most(settingsWith({ HD4RES_RESPONSE_CACHE_RECOMPUTES: '3' }).responseCache.recomputes)).toBe(3)
+    expect(() => settingsWith({ HD4RES_RESPONSE_CACHE_RECOMPUTES: '0' })).toThrow(/HD4RES_RESPONSE_CACHE_RECOMPUTES/)
   })
 })

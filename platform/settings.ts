@@ -252,6 +252,8 @@ const envSchema = z.object({
   HD4RES_RESPONSE_CACHE_TTL_SECONDS: z.coerce.number().int().min(1).default(600),
   /** After a data version change, how long a miss may be answered from the previous version's entry while it is recomputed (0: off). */
   HD4RES_RESPONSE_CACHE_STALE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** How many of those recomputes a gateway process runs at once (docs/performance.md: more at once slows the stale answers themselves). */
+  HD4RES_RESPONSE_CACHE_RECOMPUTES: z.coerce.number().int().min(1).max(64).default(1),
   /** The bearer token Prometheus sends to /metrics (gateway and subgraphs); without it /metrics is open in development and closed in production. */
   HD4RES_METRICS_TOKEN: z.string().trim().min(16).optional(),
   HD4RES_SUBGRAPH_CACHE_MB: z.coerce.number().int().min(0).default(64),
@@ -386,6 +388,8 @@ export interface ResponseCacheSettings {
    * the entry is recomputed in the background; 0 or absent: never.
    */
   staleSeconds?: number
+  /** Background recomputes of stale answers at once, per gateway process (default 1). */
+  recomputes?: number
   versionCheckMs: number
   redisUrl?: string
 }
@@ -556,6 +560,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       maxMegabytes: e.HD4RES_RESPONSE_CACHE_MB,
       ttlSeconds: e.HD4RES_RESPONSE_CACHE_TTL_SECONDS,
       staleSeconds: e.HD4RES_RESPONSE_CACHE_STALE_SECONDS,
+      recomputes: e.HD4RES_RESPONSE_CACHE_RECOMPUTES,
       versionCheckMs: e.HD4RES_DATA_VERSION_CHECK_MS,
       redisUrl: e.REDIS_URL,
     },

@@ -135,6 +135,7 @@ export const responseCache: Stage = {
     let stale: StaleAnswers | null = null
     if (cache && staleSeconds > 0) {
       const queue = revalidationQueue({
+        concurrency: options.responseCache?.recomputes,
         onError: (error) => logger.warn({ err: error }, 'response cache: a stale answer could not be recomputed'),
       })
       stale = { dataVersion, staleSeconds, queue, app }
