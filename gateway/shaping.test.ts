@@ -5,10 +5,10 @@
  * the same, for well-formed answers and for the broken ones stock reports.
  */
 import { createRequire } from 'node:module'
-import { buildSchema, operationFromDocument } from '@apollo/federation-internals'
+import { buildSchema, isValidLeafValue, operationFromDocument } from '@apollo/federation-internals'
 import { parse } from 'graphql'
 import { describe, expect, it } from 'vitest'
-import { installShaping, shapeResponse, stockComputeResponse } from './shaping.js'
+import { installShaping, leafValidator, shapeResponse, stockComputeResponse } from './shaping.js'
 
 const require = createRequire(import.meta.url)
 
@@ -153,6 +153,46 @@ describe('the compiled shaper answers as @apollo/gateway does', () => {
     const first = JSON.stringify(shapeResponse(args).data)
     for (let i = 0; i < 3; i++) expect(JSON.stringify(shapeResponse(args).data)).toBe(first)
     expect(first).toBe(JSON.stringify(stockComputeResponse(args).data))
+  })
+})
+
+describe('the leaf values the shaper lets through', () => {
+  it('judges every value of every leaf type as federation-internals does', () => {
+    const values = [
+      true,
+      false,
+      0,
+      -0,
+      1,
+      -5,
+      2.5,
+      1e20,
+      1e21,
+      -1e21,
+      1e-7,
+      NaN,
+      Infinity,
+      -Infinity,
+      '',
+      '1',
+      'OPEN',
+      'LOST',
+      {},
+      [],
+      undefined,
+    ]
+    const types = ['Int', 'ID', 'Float', 'String', 'Boolean', 'State', 'Date'].map((name) => schema.type(name)!)
+    let accepted = 0
+    for (const type of types) {
+      const valid = leafValidator(schema as never, type as never)
+      for (const value of values) {
+        expect([type.name, value, valid(value)]).toEqual([type.name, value, isValidLeafValue(schema, value, type as never)])
+        if (valid(value)) accepted++
+      }
+    }
+    // Both verdicts occur: the custom scalar takes everything, and no other type does.
+    expect(accepted).toBeGreaterThan(values.length)
+    expect(accepted).toBeLessThan(types.length * values.length)
   })
 })
 
