@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest'
 import { MAX_HISTORY_DAYS } from '../subgraphs/kit/counts/subgraph.js'
 import {
   answerSizeLimit,
+  KnownCosts,
   answerText,
   jsonBytes,
   MAX_COUNTED_FIELDS,
@@ -147,6 +148,34 @@ describe('the cost of an operation', () => {
     )
     expect(batch.message).toMatch(/^Batch cost limit of 20000 exceeded, found 21934 over 2 operations \(HD4RES_MAX_BATCH_COST\): /)
     expect(batch.message).toMatch(/fewer operations in one request/)
+  })
+})
+
+describe('costs worked out before', () => {
+  const query = `query H($id: ID!, $from: Date!, $to: Date!) { project(id: $id) { ${historyField('from: $from, to: $to')} } }`
+  const year = { from: '2025-11-22', to: '2026-11-21' }
+
+  it('counts an operation once for every project it names, and again when what it costs by changes', () => {
+    const known = new KnownCosts()
+    const document = parse(query)
+    const first = known.of(schema, document, undefined, { id: 'prj-0001', ...year })
+    expect(first).toEqual(cost(query, { id: 'prj-0001', ...year }))
+    // Another researcher's project: the same count, not walked again.
+    expect(known.of(schema, document, undefined, { id: 'prj-0427', ...year })).toBe(first)
+    expect(known.of(schema, document, undefined, { id: 7, ...year })).toBe(first)
+    // A shorter range costs less, and is its own entry.
+    const week = known.of(schema, document, undefined, { id: 'prj-0001', from: '2026-11-15', to: '2026-11-21' })
+    expect(week!.total).toBeLessThan(first!.total)
+    expect(week).toEqual(cost(query, { id: 'prj-0001', from: '2026-11-15', to: '2026-11-21' }))
+  })
+
+  it('still refuses an ID that does not fit, whatever fitting one was counted before', () => {
+    const known = new KnownCosts()
+    const document = parse(query)
+    expect(known.of(schema, document, undefined, { id: 'prj-0001', ...year })).not.toBeNull()
+    expect(known.of(schema, document, undefined, { id: { not: 'an id' }, ...year })).toBeNull()
+    expect(known.of(schema, document, undefined, { id: 1.5, ...year })).toBeNull()
+    expect(known.of(schema, document, undefined, { ...year })).toBeNull()
   })
 })
 

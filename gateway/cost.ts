@@ -38,6 +38,7 @@ import {
   isEnumType,
   isIntrospectionType,
   isListType,
+  Kind,
   parse,
   type DocumentNode,
   type GraphQLField,
@@ -377,18 +378,45 @@ export function answerTooLarge(maxBytes: number, batched: boolean): GatewayError
 const COSTS_PER_DOCUMENT = 64
 
 /**
+ * The variables of an operation declared `ID` or `ID!`: no estimator reads an
+ * ID (a cost depends on ranges, pages, component lists and @skip/@include),
+ * so their values matter to the count only by fitting or not.
+ */
+function idVariables(document: DocumentNode, operationName: string | undefined): string[] {
+  const operation = document.definitions.find(
+    (d): d is OperationDefinitionNode => d.kind === 'OperationDefinition' && (!operationName || d.name?.value === operationName),
+  )
+  return (operation?.variableDefinitions ?? [])
+    .filter((v) => {
+      const type = v.type.kind === Kind.NON_NULL_TYPE ? v.type.type : v.type
+      return type.kind === Kind.NAMED_TYPE && type.name.value === 'ID'
+    })
+    .map((v) => v.variable.name.value)
+}
+
+/** An ID variable's value in a cost's key: what the count can tell of it, a fitting ID or the value itself. */
+const fittingId = (value: unknown) => (typeof value === 'string' || Number.isInteger(value) ? '(an ID)' : value)
+
+/**
  * Costs already worked out, by parsed document and variables: Apollo keeps
  * one parsed document per query text (its document cache), and frontends send
  * the same few operations again and again, so a repeated one is not walked
- * again. Documents Apollo lets go of take their costs with them.
+ * again. Every researcher's dashboard names another project, so the key
+ * leaves out which ID a variable holds (idVariables). Documents Apollo lets
+ * go of take their costs with them.
  */
-class KnownCosts {
-  private readonly byDocument = new WeakMap<DocumentNode, Map<string, OperationCost | null>>()
+export class KnownCosts {
+  private readonly byDocument = new WeakMap<DocumentNode, { ids: Map<string, string[]>; costs: Map<string, OperationCost | null> }>()
 
   of(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined) {
-    let costs = this.byDocument.get(document)
-    if (!costs) this.byDocument.set(document, (costs = new Map()))
-    const key = `${operationName ?? ''} ${JSON.stringify(variables ?? {})}`
+    let known = this.byDocument.get(document)
+    if (!known) this.byDocument.set(document, (known = { ids: new Map(), costs: new Map() }))
+    let ids = known.ids.get(operationName ?? '')
+    if (!ids) known.ids.set(operationName ?? '', (ids = idVariables(document, operationName)))
+    const keyed = ids.length > 0 && variables ? { ...variables } : variables
+    if (keyed) for (const name of ids) if (name in keyed) keyed[name] = fittingId(keyed[name])
+    const key = `${operationName ?? ''} ${JSON.stringify(keyed ?? {})}`
+    const costs = known.costs
     if (costs.has(key)) return costs.get(key)!
     const cost = operationCost(schema, document, { operationName, variables })
     if (costs.size >= COSTS_PER_DOCUMENT) costs.clear()
