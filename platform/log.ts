@@ -69,9 +69,21 @@ export interface LoggerOptions {
   destination?: DestinationStream
 }
 
+/**
+ * Standard output, written without waiting: a line goes out at once when
+ * nothing is being written, and the lines that come while a write is under
+ * way go out together after it, one system call for many under load rather
+ * than one each (a subgraph writes an access line per request, and writing
+ * them one by one took about a tenth of the participants subgraph's CPU on a
+ * cold history). What is still held when the process exits is written out
+ * before it does; only a process killed outright can lose the last lines.
+ */
+let stdout: DestinationStream | undefined
+const standardOutput = () => (stdout ??= pino.destination({ dest: 1, sync: false }))
+
 export function createLogger(options: LoggerOptions): Logger {
   const settings = { name: options.name, level: options.level ?? 'info', mixin: logContext }
-  const logger = options.destination ? pino(settings, options.destination) : pino(settings)
+  const logger = pino(settings, options.destination ?? standardOutput())
   return options.bindings ? logger.child(options.bindings) : logger
 }
 
