@@ -5,8 +5,9 @@
  */
 import { trace } from '@opentelemetry/api'
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { afterAll, describe, expect, it } from 'vitest'
-import { createLogger, currentRequestId, enterRequest, lifecycleLogger } from './log.js'
+import { execFileSync } from 'node:child_process'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { BatchedLines, createLogger, currentRequestId, enterRequest, LOG_BATCH_MS, lifecycleLogger } from './log.js'
 import { startTracing } from './tracing.js'
 
 const tracing = startTracing({ spanProcessors: [new SimpleSpanProcessor(new InMemorySpanExporter())], env: {} })
@@ -82,6 +83,51 @@ describe('the log format', () => {
       log.info('info')
       log.warn('warn')
       expect(lines.map((l) => l.msg)).toEqual(written)
+    }
+  })
+})
+
+describe('lines on standard output', () => {
+  it('go out together within LOG_BATCH_MS, in order, and at once when flushed', () => {
+    vi.useFakeTimers()
+    try {
+      const written: string[] = []
+      const lines = new BatchedLines({ write: (text) => written.push(text) })
+      lines.write('one\n')
+      lines.write('two\n')
+      expect(written).toEqual([])
+      vi.advanceTimersByTime(LOG_BATCH_MS)
+      expect(written).toEqual(['one\ntwo\n'])
+      lines.write('three\n')
+      lines.flush()
+      expect(written).toEqual(['one\ntwo\n', 'three\n'])
+      // Nothing held: nothing written, now or later.
+      lines.flush()
+      vi.advanceTimersByTime(LOG_BATCH_MS * 2)
+      expect(written).toHaveLength(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('are all written by a process that exits right after them, however it exits', () => {
+    const logTs = new URL('./log.ts', import.meta.url).pathname
+    for (const ending of ['', 'process.exit(3)']) {
+      const script = `import { createLogger } from '${logTs}'
+        const log = createLogger({ name: 'hd4res-test' })
+        for (let i = 0; i < 500; i++) log.info({ i }, 'line')
+        ${ending}`
+      let out: string
+      try {
+        out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8' })
+      } catch (error) {
+        out = (error as { stdout: string }).stdout
+      }
+      const lines = out
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { i: number })
+      expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 500 }, (_, i) => i))
     }
   })
 })
