@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createScratchDatabase, type ScratchDatabase } from '../../../test/helpers/scratchDatabase.js'
-import { openDb, type Db } from './db.js'
+import { NAMED_STATEMENTS, openDb, statementName, type Db } from './db.js'
 
 const engines = process.env.DATABASE_URL ? (['pglite', 'postgres'] as const) : (['pglite'] as const)
 
@@ -62,4 +62,36 @@ describe.each(engines)('store notifications (%s)', (engine) => {
       await stop()
     })
   }
+})
+
+describe('statements prepared by name', () => {
+  if (process.env.DATABASE_URL) {
+    it('prepares a statement with parameters once on a PostgreSQL connection, and answers it each time', async () => {
+      const scratch = await createScratchDatabase('postgres', 'hd4res_named')
+      const db = await openDb({ databaseUrl: scratch.url, poolSize: 1 })
+      try {
+        const sql = 'SELECT $1::int + 1 AS next'
+        for (const n of [1, 2, 3]) expect(await db.query<{ next: number }>(sql, [n])).toEqual([{ next: n + 1 }])
+        const prepared = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_prepared_statements WHERE name = $1', [
+          statementName(sql),
+        ])
+        expect(prepared).toEqual([{ n: 1 }])
+      } finally {
+        await db.close()
+        await scratch.drop()
+      }
+    })
+  }
+
+  // Last: it fills the names up to the bound.
+  it('names each text once and for good, distinct texts apart, up to the bound', () => {
+    const a = statementName('SELECT $1::int AS one')
+    expect(a).toMatch(/^hd4res_[0-9a-f]{24}$/)
+    expect(statementName('SELECT $1::int AS one')).toBe(a)
+    expect(statementName('SELECT $1::int AS two')).not.toBe(a)
+    for (let i = 0; i < NAMED_STATEMENTS; i++) statementName(`SELECT $1::int AS n${i}`)
+    // Past the bound a new text goes unnamed; one named before keeps its name.
+    expect(statementName('SELECT $1::int AS late')).toBeUndefined()
+    expect(statementName('SELECT $1::int AS one')).toBe(a)
+  })
 })

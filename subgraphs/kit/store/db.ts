@@ -3,6 +3,7 @@
  * PGlite (PostgreSQL compiled to WebAssembly, in-process) for the embedded
  * store, and node-postgres for a PostgreSQL server. Both speak the same SQL.
  */
+import { createHash } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { PGlite } from '@electric-sql/pglite'
 import pg from 'pg'
@@ -109,6 +110,27 @@ export async function restorePGlite(dataDir: string, dump: Blob): Promise<Db> {
   return openPGlite(dataDir)
 }
 
+/** How many statement texts are prepared by name; past it, a text is planned afresh each time, as an unnamed one is. */
+export const NAMED_STATEMENTS = 500
+const statementNames = new Map<string, string>()
+
+/**
+ * The name a statement with parameters is prepared under on each connection:
+ * PostgreSQL then parses and plans it once per connection rather than on
+ * every execution (a cold dashboard runs eight, each planned afresh cost the
+ * server about as much as running it). The store's statements are a fixed
+ * set of texts; the bound keeps a text built per request from preparing
+ * without end.
+ */
+export function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql)
+  if (name === undefined && statementNames.size < NAMED_STATEMENTS) {
+    name = `hd4res_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`
+    statementNames.set(sql, name)
+  }
+  return name
+}
+
 async function openPostgres(connectionString: string, max: number, log?: Pick<Logger, 'error'>): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max })
   // An idle connection the server ends (a restart, a terminated backend) must not
@@ -121,7 +143,10 @@ async function openPostgres(connectionString: string, max: number, log?: Pick<Lo
   const probe = await pool.connect()
   probe.release()
   const run = async <Row>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]): Promise<Row[]> => {
-    const result = await client.query(sql, params ? [...params] : undefined)
+    const name = params ? statementName(sql) : undefined
+    const result = await client.query(
+      name ? { name, text: sql, values: [...params!] } : { text: sql, values: params ? [...params] : undefined },
+    )
     return result.rows as Row[]
   }
   return {
