@@ -123,19 +123,19 @@ export function createCountLoaders(options: CountLoaderOptions) {
       (r) => `${r.projectId}|${r.date ?? ''}`,
     ),
 
-    /** Each project's daily series between two days, one SQL statement per batch. */
+    /** Each project's daily series between two days, one SQL statement per batch (the components it uses included). */
     inRange: objectLoader<RangeRequest & { components: ComponentId[] | null }, SeriesData[]>(
       async (requests) => {
-        const [rows, used] = await Promise.all([
-          store.countsInRanges(requests),
-          store.projectComponents([...new Set(requests.map((r) => r.projectId))]),
-        ])
         const perRequest = manyByKey(
           requests.map((_, i) => i + 1),
-          rows,
+          await store.countsInRanges(requests),
           (r) => r.ord,
         )
-        return perRequest.map((rs, i) => toSeries(requests[i]!, rs, used, disclosure, include, options.notCovered))
+        return perRequest.map((rs, i) => {
+          const request = requests[i]!
+          const used = rs.filter((r) => r.used).map((r) => ({ project_id: request.projectId, component_id: r.component_id }))
+          return toSeries(request, rs, used, disclosure, include, options.notCovered)
+        })
       },
       (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`,
     ),

@@ -104,25 +104,39 @@ export class CountsStore {
     )
   }
 
-  /** Every count of each requested project between two days, both included, one row per request and component. */
-  async countsInRanges(requests: readonly RangeRequest[]): Promise<RangeSeriesRow[]> {
+  /**
+   * Every count of each requested project between two days, both included,
+   * one row per request and component, with whether the project uses the
+   * component (has ever had counts in it): one statement for both, since
+   * every history needs both.
+   */
+  async countsInRanges(requests: readonly RangeRequest[]): Promise<(RangeSeriesRow & { used: boolean })[]> {
     // The two lists travel as text and are split here: far cheaper to read than a row, or an array literal, per day.
-    const rows = await this.db.query<{ ord: number; component_id: string; days: string; values: string }>(
-      `SELECT r.ord::int AS ord, c.component_id,
-              string_agg((c.day - r.from_day)::text, ',') AS days,
-              string_agg(c.${this.column}::text, ',') AS values
-       FROM unnest($1::text[], $2::date[], $3::date[]) WITH ORDINALITY AS r(project_id, from_day, to_day, ord)
-       JOIN ${this.table} c ON c.project_id = r.project_id AND c.day BETWEEN r.from_day AND r.to_day
-       GROUP BY r.ord, c.component_id
-       ORDER BY r.ord, c.component_id`,
+    const rows = await this.db.query<{ ord: number; component_id: string; used: boolean; days: string | null; values: string | null }>(
+      `WITH r AS (
+         SELECT * FROM unnest($1::text[], $2::date[], $3::date[]) WITH ORDINALITY AS r(project_id, from_day, to_day, ord)
+       ), counted AS (
+         SELECT r.ord, c.component_id,
+                string_agg((c.day - r.from_day)::text, ',') AS days,
+                string_agg(c.${this.column}::text, ',') AS values
+         FROM r JOIN ${this.table} c ON c.project_id = r.project_id AND c.day BETWEEN r.from_day AND r.to_day
+         GROUP BY r.ord, c.component_id
+       ), used AS (
+         SELECT r.ord, pc.component_id FROM r JOIN ${this.componentsTable} pc ON pc.project_id = r.project_id
+       )
+       SELECT COALESCE(counted.ord, used.ord)::int AS ord, COALESCE(counted.component_id, used.component_id) AS component_id,
+              used.component_id IS NOT NULL AS used, counted.days, counted.values
+       FROM counted FULL JOIN used ON used.ord = counted.ord AND used.component_id = counted.component_id
+       ORDER BY 1, 2`,
       [requests.map((r) => r.projectId), requests.map((r) => r.from), requests.map((r) => r.to)],
     )
-    return rows.map((r) => ({ ord: r.ord, component_id: r.component_id, days: numbers(r.days), values: numbers(r.values) }))
-  }
-
-  /** Components each project uses (has ever had counts in). */
-  projectComponents(projectIds: readonly string[]): Promise<{ project_id: string; component_id: string }[]> {
-    return this.db.query(`SELECT project_id, component_id FROM ${this.componentsTable} WHERE project_id = ANY($1::text[])`, [projectIds])
+    return rows.map((r) => ({
+      ord: r.ord,
+      component_id: r.component_id,
+      used: r.used,
+      days: r.days === null ? [] : numbers(r.days),
+      values: r.values === null ? [] : numbers(r.values),
+    }))
   }
 }
 
