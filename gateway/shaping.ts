@@ -94,7 +94,6 @@ interface Internals {
   isCustomScalarType(t: unknown): boolean
   isEnumType(t: unknown): t is NamedType & { value(name: string): unknown }
   isSubtype(maybeSuper: NamedType, maybeSub: NamedType): boolean
-  isValidLeafValue(schema: Schema, value: unknown, type: SchemaType): boolean
   assert: Assert
   Variable: new (...args: never[]) => { name: string }
   typenameFieldName: string

@@ -11,20 +11,18 @@ const notCovered = (id: ComponentId) => ({
   fr: `fr ${id}`,
   de: `de ${id}`,
 })
-const used = [
-  { project_id: 'p1', component_id: 'HERA' },
-  { project_id: 'p1', component_id: 'HD_INTEGRATION' },
-  // Another project's components say nothing of p1's.
-  { project_id: 'p2', component_id: 'HD4PATIENT' },
-]
 const rows = [
   // The days of a row come in any order, paired with their values.
-  { ord: 1, component_id: 'HERA', days: [1, 0], values: [3, 40] },
+  { ord: 1, component_id: 'HERA', used: true, days: [1, 0], values: [3, 40] },
+  // Used by the project, no count in the range.
+  { ord: 1, component_id: 'HD_INTEGRATION', used: true, days: [], values: [] },
   // A stray row for a component the publication does not cover is never published.
-  { ord: 1, component_id: 'BIOIT', days: [0], values: [120] },
+  { ord: 1, component_id: 'BIOIT', used: false, days: [0], values: [120] },
 ]
+/** What the project uses, nothing counted in the range. */
+const usedOnly = (...ids: string[]) => ids.map((component_id) => ({ ord: 1, component_id, used: true, days: [], values: [] }))
 const series = (components: ComponentId[] | null) =>
-  toSeries({ projectId: 'p1', from: '2026-01-01', to: '2026-01-02', components }, rows, used, disclosure, subjectsCover, notCovered)
+  toSeries({ projectId: 'p1', from: '2026-01-01', to: '2026-01-02', components }, rows, disclosure, subjectsCover, notCovered)
 
 describe('toSeries', () => {
   it('answers every component asked for, an uncovered one NotCollected on every day with the reason', () => {
@@ -70,8 +68,7 @@ describe('toSeries', () => {
     expect(series(null).map((s) => s.component.id)).toEqual(['HERA', 'HD_INTEGRATION'])
     const withUncovered = toSeries(
       { projectId: 'p1', from: '2026-01-01', to: '2026-01-01', components: null },
-      [],
-      [...used, { project_id: 'p1', component_id: 'BIOIT' }],
+      usedOnly('HERA', 'HD_INTEGRATION', 'BIOIT'),
       disclosure,
       subjectsCover,
       notCovered,
@@ -82,8 +79,7 @@ describe('toSeries', () => {
   it('places each count on its day whatever order the days come in, and tells days before the first count from later gaps', () => {
     const [integration] = toSeries(
       { projectId: 'p1', from: '2026-01-01', to: '2026-01-05', components: ['HD_INTEGRATION'] },
-      [{ ord: 1, component_id: 'HD_INTEGRATION', days: [3, 1], values: [12, 0] }],
-      used,
+      [{ ord: 1, component_id: 'HD_INTEGRATION', used: true, days: [3, 1], values: [12, 0] }],
       disclosure,
       subjectsCover,
       notCovered,

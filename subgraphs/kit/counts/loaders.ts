@@ -131,11 +131,7 @@ export function createCountLoaders(options: CountLoaderOptions) {
           await store.countsInRanges(requests),
           (r) => r.ord,
         )
-        return perRequest.map((rs, i) => {
-          const request = requests[i]!
-          const used = rs.filter((r) => r.used).map((r) => ({ project_id: request.projectId, component_id: r.component_id }))
-          return toSeries(request, rs, used, disclosure, include, options.notCovered)
-        })
+        return perRequest.map((rs, i) => toSeries(requests[i]!, rs, disclosure, include, options.notCovered))
       },
       (r) => `${r.projectId}|${r.from}|${r.to}|${r.components?.join(',') ?? '*'}`,
     ),
@@ -151,8 +147,9 @@ export const notUsedByProject = (component: string): Texts => ({
 })
 
 /**
- * A project's daily series between two days. Without `components`, one per
- * component of the project the publication covers. With them, one per
+ * A project's daily series between two days, from its rows (one request's,
+ * countsInRanges). Without `components`, one per component of the project
+ * the publication covers. With them, one per
  * component asked for, each once, none left out: a component the publication
  * does not cover (HD MDM for records, say) comes back too, every day
  * NotCollected with `notCovered`'s reason, so that no series the caller asked
@@ -161,7 +158,6 @@ export const notUsedByProject = (component: string): Texts => ({
 export function toSeries(
   request: RangeRequest & { components: ComponentId[] | null },
   rows: RangeSeriesRow[],
-  used: { project_id: string; component_id: string }[],
   disclosure: Disclosure,
   include: (id: ComponentId) => boolean,
   notCovered: (id: ComponentId) => Localisable,
@@ -170,16 +166,16 @@ export function toSeries(
     ? [...new Set(request.components)]
     : [
         ...new Set(
-          used
-            .filter((u) => u.project_id === request.projectId && isComponentId(u.component_id))
-            .map((u) => u.component_id as ComponentId)
+          rows
+            .filter((r) => r.used && isComponentId(r.component_id))
+            .map((r) => r.component_id as ComponentId)
             .filter(include),
         ),
       ]
   const byComponent = new Map<string, RangeSeriesRow>()
   for (const row of rows) byComponent.set(row.component_id, row)
   const days = daysInRange(request.from, request.to)
-  const usedHere = new Set(used.filter((u) => u.project_id === request.projectId).map((u) => u.component_id))
+  const usedHere = new Set(rows.filter((r) => r.used).map((r) => r.component_id))
   return wanted
     .map((id): SeriesData => {
       if (!include(id)) {

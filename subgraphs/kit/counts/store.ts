@@ -25,7 +25,8 @@ export interface DayCountRow {
 }
 
 /**
- * One component's counts in one request's range: `days[i]` is the day of
+ * One component of one request's range: whether the project uses it, and its
+ * counts in the range: `days[i]` is the day of
  * `values[i]`, as a number of days after the range's first day, in no
  * particular order (both lists are built row by row from the same rows, so
  * they pair; sorting each would cost PostgreSQL more than the reading saves).
@@ -35,6 +36,8 @@ export interface DayCountRow {
 export interface RangeSeriesRow {
   ord: number
   component_id: string
+  /** Whether the project uses the component (has ever had counts in it, project_components). */
+  used: boolean
   days: number[]
   values: number[]
 }
@@ -110,7 +113,7 @@ export class CountsStore {
    * component (has ever had counts in it): one statement for both, since
    * every history needs both.
    */
-  async countsInRanges(requests: readonly RangeRequest[]): Promise<(RangeSeriesRow & { used: boolean })[]> {
+  async countsInRanges(requests: readonly RangeRequest[]): Promise<RangeSeriesRow[]> {
     // The two lists travel as text and are split here: far cheaper to read than a row, or an array literal, per day.
     const rows = await this.db.query<{ ord: number; component_id: string; used: boolean; days: string | null; values: string | null }>(
       `WITH r AS (
